@@ -1,0 +1,163 @@
+/**
+ * Schema-driven decoding of request elements into plain objects. Lenient where clients differ
+ * (element order, qualified or unqualified children, nil or empty optionals, boolean spelling,
+ * `xsi:type` through any prefix, a selector without `xsi:type`), strict where the contract asks
+ * for a fault (missing required values, bad lexical values, unknown enum tokens).
+ */
+import { parseXsdDateTime } from './datetime.js';
+import { isLocalChild, XSI_NS } from './envelope.js';
+import { MktowsFault } from './faults.js';
+import { complexType, enumTypeDef, getType, subtypesOf } from './schema/index.js';
+import type { ComplexTypeDef, FieldDef } from './schema/model.js';
+import { NAMESPACE } from './schema/operations.js';
+import { attr, resolveQName, type XmlElement } from './xml/parse.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: decoded values are typed by the generated interfaces.
+export type Decoded = any;
+
+/** Which fault a bad enum token raises (errors.md): LeadKeyRef 20102, ActivityType 20107, else 20110. */
+const ENUM_FAULT: Record<string, number> = { LeadKeyRef: 20102, ActivityType: 20107 };
+
+/** Which fault a missing required value raises: lead keys 20101, lead records 20104, else 20109. */
+function missingFault(owner: string, f: FieldDef): number {
+  if (f.type === 'LeadKey' || owner === 'LeadKey') return 20101;
+  if (f.type === 'LeadRecord' || f.type === 'ArrayOfLeadRecord') return 20104;
+  return 20109;
+}
+
+function isNil(el: XmlElement): boolean {
+  const v = attr(el, XSI_NS, 'nil');
+  return v === 'true' || v === '1';
+}
+
+function isEmpty(el: XmlElement): boolean {
+  return el.children.length === 0 && el.text.trim() === '';
+}
+
+const INT = /^\s*[+-]?\d+\s*$/;
+
+function decodeSimple(el: XmlElement, type: string, path: string): Decoded {
+  const text = el.text;
+  switch (type) {
+    case 'string':
+    case 'anySimpleType':
+      return text;
+    case 'int':
+    case 'long':
+    case 'integer': {
+      if (!INT.test(text)) throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid ${type}`);
+      const n = Number(text.trim());
+      const ok = type === 'int' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
+      if (!ok) throw new MktowsFault(20114, `${path}: ${text.trim()} is out of range for ${type}`);
+      return n;
+    }
+    case 'boolean': {
+      const t = text.trim().toLowerCase();
+      if (t === 'true' || t === '1') return true;
+      if (t === 'false' || t === '0') return false;
+      throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid boolean`);
+    }
+    case 'dateTime': {
+      const d = parseXsdDateTime(text);
+      if (!d) throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid dateTime`);
+      return d;
+    }
+    case 'base64Binary':
+      return Buffer.from(text.trim(), 'base64');
+    default: {
+      const e = enumTypeDef(type);
+      if (!e) throw new Error(`no simple type ${type}`);
+      const token = text.trim();
+      if (!e.values.some((v) => v.value === token)) {
+        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${path}: "${token}" is not a valid ${type}`);
+      }
+      return token;
+    }
+  }
+}
+
+/** Picks the concrete type of an abstract element: by xsi:type, else by the children it has. */
+function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexTypeDef {
+  const subs = subtypesOf(t.name);
+  const xsiType = attr(el, XSI_NS, 'type');
+  if (xsiType !== undefined) {
+    const q = resolveQName(el, xsiType.trim());
+    const sub = q && (q.ns === NAMESPACE || q.ns === '') ? subs.find((s) => s.name === q.local) : undefined;
+    if (!sub)
+      throw new MktowsFault(
+        20110,
+        `${path}: xsi:type "${xsiType}" is not one of ${subs.map((s) => s.name).join(', ')}`,
+      );
+    return sub;
+  }
+  // SOAP::WSDL never writes xsi:type: infer the subtype from the element names it carries.
+  const names = new Set(el.children.map((c) => c.local));
+  const sub = subs.find((s) => s.fields.some((f) => names.has(f.name)));
+  if (!sub)
+    throw new MktowsFault(20110, `${path}: missing xsi:type; expected one of ${subs.map((s) => s.name).join(', ')}`);
+  return sub;
+}
+
+/** The decoding view of a type's fields: every version's fields, the newest variant per name. */
+const inputFieldsCache = new Map<string, FieldDef[]>();
+function inputFields(t: ComplexTypeDef): FieldDef[] {
+  let fields = inputFieldsCache.get(t.name);
+  if (!fields) {
+    const byName = new Map<string, FieldDef>();
+    for (const f of t.fields) byName.set(f.name, f);
+    fields = [...byName.values()];
+    inputFieldsCache.set(t.name, fields);
+  }
+  return fields;
+}
+
+export function decodeComplex(el: XmlElement, typeName: string, path: string): Decoded {
+  let t = complexType(typeName);
+  const out: Record<string, Decoded> = {};
+  if (t.abstract) {
+    t = concreteType(el, t, path);
+    out.xsiType = t.name;
+  }
+  const fields = inputFields(t);
+  for (const f of fields) {
+    const fpath = `${path}.${f.name}`;
+    if (f.many) {
+      const items: Decoded[] = [];
+      for (const c of el.children) {
+        if (!isLocalChild(c, f.name) || isNil(c)) continue;
+        items.push(decodeValue(c, f, fpath));
+      }
+      out[f.name] = items;
+      continue;
+    }
+    let child: XmlElement | undefined;
+    for (const c of el.children) {
+      if (isLocalChild(c, f.name)) {
+        child = c;
+        break;
+      }
+    }
+    let value: Decoded;
+    if (child && !isNil(child)) {
+      const ft = getType(f.type);
+      const complex = ft?.kind === 'complex';
+      if (isEmpty(child) && !(complex && f.type.startsWith('ArrayOf')) && !(f.type === 'string' && !f.optional)) {
+        value = undefined; // an empty optional element counts as absent
+      } else {
+        value = decodeValue(child, f, fpath);
+      }
+    }
+    if (value === undefined) {
+      if (!f.optional) throw new MktowsFault(missingFault(t.name, f), `${fpath} is required`);
+      continue;
+    }
+    out[f.name] = value;
+  }
+  return out;
+}
+
+function decodeValue(el: XmlElement, f: FieldDef, path: string): Decoded {
+  const t = getType(f.type);
+  if (t?.kind === 'complex') return decodeComplex(el, f.type, path);
+  return decodeSimple(el, f.type, path);
+}

@@ -1,0 +1,318 @@
+/**
+ * The error catalogue: every code of the error contract, once. It drives the server's faults, the
+ * client's error classes and retry policy, docs/errors.md and `mktows errors`.
+ */
+import { escapeText } from './xml/escape.js';
+
+export type FaultSide = 'Client' | 'Server';
+export type FaultCategory = 'auth' | 'limit' | 'not-found' | 'invalid-request' | 'stream' | 'server';
+/** How a client should react; the client SDK's retry policy switches on this. */
+export type RetryAdvice =
+  | 'backoff' // retry with full-jitter exponential backoff (10001, 20011)
+  | 'resign' // sign again with a fresh timestamp, retry at once (20016)
+  | 'wait-window' // wait until the oldest call in the window is 20 s old (20023)
+  | 'wait-slot' // retry when one of the caller's calls finishes (20024)
+  | 'until-reset' // stop until the daily quota resets (20015)
+  | 'restart-stream' // start paging again (20122)
+  | 'end-stream' // stop paging (20123)
+  | 'none'; // do not retry; fix the request, data or credentials
+
+export interface FaultDef {
+  readonly code: number;
+  /** The "Message" column; the faultstring is `<code> - <message>`. */
+  readonly message: string;
+  readonly side: FaultSide;
+  readonly category: FaultCategory;
+  readonly retry: RetryAdvice;
+  /** When our server raises it. */
+  readonly trigger: string;
+  /** What a client should do. */
+  readonly advice: string;
+}
+
+function def(
+  code: number,
+  message: string,
+  category: FaultCategory,
+  retry: RetryAdvice,
+  trigger: string,
+  advice: string,
+  side: FaultSide = 'Client',
+): FaultDef {
+  return { code, message, side, category, retry, trigger, advice };
+}
+
+export const FAULTS: readonly FaultDef[] = [
+  def(
+    10001,
+    'Internal Error',
+    'server',
+    'backoff',
+    'the storage or limits backend is unreachable or fails (e.g. PostgreSQL or Redis down)',
+    'retry with backoff; log request and response',
+    'Server',
+  ),
+  def(
+    20011,
+    'Internal Error',
+    'server',
+    'backoff',
+    'any unexpected exception in an operation handler (a bug)',
+    'retry once; log request and response',
+    'Server',
+  ),
+  def(
+    20012,
+    'Request Not Understood',
+    'invalid-request',
+    'none',
+    'the body is not well-formed XML, not UTF-8, has a DOCTYPE, is not a SOAP 1.1 Envelope with exactly one Body, or exceeds the body size limit',
+    'do not retry; log',
+  ),
+  def(
+    20013,
+    'Access Denied',
+    'auth',
+    'none',
+    'credentials are valid but the user is blocked (admin flag `blocked`)',
+    'do not retry',
+  ),
+  def(
+    20014,
+    'Authentication failed',
+    'auth',
+    'none',
+    "no AuthenticationHeader, any of its three children missing or empty, unknown `mktowsUserId`, wrong `requestSignature` (HMAC-SHA1 hex of the exact received `requestTimestamp + mktowsUserId`, keyed with the user's encryption key; compared in constant time)",
+    'do not retry; check credentials',
+  ),
+  def(
+    20015,
+    'Request Limit Exceeded',
+    'limit',
+    'until-reset',
+    "the user's calls today reached the daily quota (default 10,000; the day resets at 00:00 America/Chicago)",
+    'stop until the reset; do not hammer',
+  ),
+  def(
+    20016,
+    'Request Expired',
+    'auth',
+    'resign',
+    'signature valid but `requestTimestamp` is older than the window (default 15 min) or further in the future than the allowed skew (default 15 min); an unparseable timestamp is 20016 too',
+    're-sign with a fresh timestamp and retry at once',
+  ),
+  def(
+    20017,
+    'Invalid Request',
+    'invalid-request',
+    'none',
+    'the envelope is understood but its Body is empty or holds more than one element',
+    'do not retry',
+  ),
+  def(
+    20019,
+    'Unsupported Operation',
+    'invalid-request',
+    'none',
+    "the Body's element is not one of the 23 `params<Operation>` elements of the namespace `http://www.marketo.com/mktows/`",
+    'do not retry',
+  ),
+  def(
+    20022,
+    'Time range specified in query filter exceeded limit',
+    'invalid-request',
+    'none',
+    'a LastUpdateAtSelector (getMultipleLeads, getLeadChanges) spans more than 30 days',
+    'split the range',
+  ),
+  def(
+    20023,
+    'Rate Limit Exceeded',
+    'limit',
+    'wait-window',
+    'admitting the call would make more than 100 calls by this user in the past 20 s (a true sliding window, not fixed buckets)',
+    'wait until the oldest call in the window is 20 s old, then retry',
+  ),
+  def(
+    20024,
+    'Concurrency Limit Exceeded',
+    'limit',
+    'wait-slot',
+    "admitting the call would make more than 10 of this user's calls in flight at once",
+    'retry when one of yours finishes',
+  ),
+  def(
+    20101,
+    'Lead Key Required',
+    'invalid-request',
+    'none',
+    'an operation that needs a LeadKey got none (getLead, getLeadActivity)',
+    'fix the request',
+  ),
+  def(
+    20102,
+    'Lead Key Bad',
+    'invalid-request',
+    'none',
+    'a LeadKey / LeadKeySelector / merge key has a keyType outside LeadKeyRef',
+    'fix the request',
+  ),
+  def(
+    20103,
+    'Lead Not Found',
+    'not-found',
+    'none',
+    'a LeadKey matched no lead (getLead, getLeadActivity, mergeLeads, syncLead by Id)',
+    'do not retry',
+  ),
+  def(
+    20104,
+    'Lead Detail Required',
+    'invalid-request',
+    'none',
+    'syncLead/syncMultipleLeads without leadRecord(s), or a record with none of Id, Email, ForeignSysPersonId',
+    'fix the request',
+  ),
+  def(
+    20105,
+    'Lead Attribute Bad',
+    'invalid-request',
+    'none',
+    'a leadRecord names a field that the lead schema does not have (the message lists every unknown field)',
+    'fix the request',
+  ),
+  def(
+    20106,
+    'Lead Sync Failed',
+    'invalid-request',
+    'none',
+    "a lead could not be created or updated (value not convertible to the field's type, ForeignSysPersonId without ForeignSysType, Id given for a missing lead on update)",
+    'fix the data',
+  ),
+  def(
+    20107,
+    'Activity Key Bad',
+    'invalid-request',
+    'none',
+    'an activity filter names an activity type that does not exist, or has both include and exclude',
+    'fix the request',
+  ),
+  def(
+    20108,
+    'Lead Owner Not Found',
+    'not-found',
+    'none',
+    'LEADOWNEREMAIL / SFDCLEADOWNERID names no lead owner',
+    'fix the request',
+  ),
+  def(
+    20109,
+    'Parameter Required',
+    'invalid-request',
+    'none',
+    'a required operation parameter is missing or nil (other than leadKey/leadRecord)',
+    'fix the request',
+  ),
+  def(
+    20110,
+    'Bad Parameter',
+    'invalid-request',
+    'none',
+    "a parameter's value is not allowed: unknown enum token (other than LeadKeyRef), a bad combination (campaignId with campaignName), too many keys, unknown object or custom-object type, batchSize < 1",
+    'fix the request',
+  ),
+  def(
+    20111,
+    'List Not Found',
+    'not-found',
+    'none',
+    'a ListKey / StaticListSelector / importToList names no list',
+    'fix the request',
+  ),
+  def(
+    20113,
+    'Campaign Not Found',
+    'not-found',
+    'none',
+    'requestCampaign/scheduleCampaign names no campaign (or one not requestable from the given source)',
+    'fix the request',
+  ),
+  def(
+    20114,
+    'Bad Parameter',
+    'invalid-request',
+    'none',
+    "a parameter's text inside the Body is not a valid lexical value of its XML type (int, long, boolean, dateTime)",
+    'fix the request',
+  ),
+  def(
+    20122,
+    'Bad Stream Position',
+    'stream',
+    'restart-stream',
+    'a stream/start position cannot be decoded, was tampered with, or is replayed with a different selector or filter than the one it was issued for',
+    'restart the stream',
+  ),
+  def(
+    20123,
+    'Stream at End',
+    'stream',
+    'end-stream',
+    'a position that was returned as the end of a stream is passed again',
+    'stop paging',
+  ),
+];
+
+const BY_CODE = new Map(FAULTS.map((f) => [f.code, f]));
+
+export type FaultCode = (typeof FAULTS)[number]['code'];
+
+export function faultDef(code: number): FaultDef {
+  const f = BY_CODE.get(code);
+  if (!f) throw new Error(`unknown fault code ${code}`);
+  return f;
+}
+
+export function isFaultCode(code: number): boolean {
+  return BY_CODE.has(code);
+}
+
+/**
+ * The one error every stage of the server throws to end a call. `detail` is the specific message
+ * (naming the offending value); the ` (<code>)` suffix is added when the fault is written.
+ */
+export class MktowsFault extends Error {
+  readonly code: number;
+  readonly detail: string;
+  constructor(code: number, detail?: string) {
+    const d = faultDef(code);
+    super(`${code} - ${d.message}: ${detail ?? d.message}`);
+    this.name = 'MktowsFault';
+    this.code = code;
+    this.detail = detail ?? d.message;
+  }
+  get faultstring(): string {
+    return faultString(this.code);
+  }
+  get detailMessage(): string {
+    return `${this.detail} (${this.code})`;
+  }
+}
+
+export function faultString(code: number): string {
+  return `${code} - ${faultDef(code).message}`;
+}
+
+/** The fault envelope, exactly as Marketo shaped it (HTTP 500, no Header, no xsi). */
+export function faultXml(code: number, detail: string): string {
+  const d = faultDef(code);
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/"><SOAP-ENV:Body><SOAP-ENV:Fault>' +
+    `<faultcode>SOAP-ENV:${d.side}</faultcode>` +
+    `<faultstring>${escapeText(faultString(code))}</faultstring>` +
+    '<detail><ns1:serviceException xmlns:ns1="http://www.marketo.com/mktows/"><name>mktServiceException</name>' +
+    `<message>${escapeText(`${detail} (${code})`)}</message><code>${code}</code>` +
+    '</ns1:serviceException></detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>\n'
+  );
+}

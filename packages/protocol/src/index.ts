@@ -1,0 +1,11 @@
+export * from './datetime.js';
+export * from './decode.js';
+export * from './encode.js';
+export * from './envelope.js';
+export * from './faults.js';
+export * from './quota-day.js';
+export * from './schema/index.js';
+export * from './signature.js';
+export { generateWsdl } from './wsdl.js';
+export { escapeAttr, escapeText } from './xml/escape.js';
+export { attr, parseXml, parseXmlBytes, resolveQName, type XmlElement, XmlError } from './xml/parse.js';

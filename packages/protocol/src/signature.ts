@@ -1,0 +1,44 @@
+/** The request signature: lower-case hex HMAC-SHA1 of `requestTimestamp + mktowsUserId`. */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { formatW3C } from './datetime.js';
+
+export function computeSignature(requestTimestamp: string, userId: string, encryptionKey: string): string {
+  return createHmac('sha1', encryptionKey)
+    .update(requestTimestamp + userId, 'utf8')
+    .digest('hex');
+}
+
+/** Constant-time comparison of the received signature with the expected one (hex, any case). */
+export function verifySignature(
+  requestTimestamp: string,
+  userId: string,
+  encryptionKey: string,
+  received: string,
+): boolean {
+  const expected = Buffer.from(computeSignature(requestTimestamp, userId, encryptionKey), 'latin1');
+  // utf8, not latin1: latin1 keeps only the low byte of each char, so non-hex text could compare equal.
+  const got = Buffer.from(received.trim().toLowerCase(), 'utf8');
+  if (got.length !== expected.length) {
+    // Still spend the comparison so that timing does not reveal the length check.
+    timingSafeEqual(expected, expected);
+    return false;
+  }
+  return timingSafeEqual(expected, got);
+}
+
+export interface AuthenticationHeader {
+  mktowsUserId: string;
+  requestSignature: string;
+  requestTimestamp: string;
+  partnerId?: string;
+}
+
+/** A freshly signed AuthenticationHeader for `now`. */
+export function signRequest(userId: string, encryptionKey: string, now: Date = new Date()): AuthenticationHeader {
+  const requestTimestamp = formatW3C(now);
+  return {
+    mktowsUserId: userId,
+    requestTimestamp,
+    requestSignature: computeSignature(requestTimestamp, userId, encryptionKey),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The admin API (contract.md): health, reset, seed, journal, users, limits, faults, clock. JSON in,
+ * JSON out; bad input gets 400 with a message and changes nothing.
+ */
+import { OPERATION_BY_NAME } from '@mktows/protocol';
+import { FaultRuleError, type FaultRuleInput } from '../fault-rules.js';
+import { userLimits } from '../pipeline/admit.js';
+import { type Runtime, loadStoredState } from '../runtime.js';
+import { resolveSeed } from '../seed/load.js';
+import { SeedError, applySeed } from '../seed/seed.js';
+import { VERSION } from '../version.js';
+
+export interface AdminRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  /** Parsed JSON body (undefined when empty). */
+  body: unknown;
+}
+
+export interface AdminResponse {
+  status: number;
+  body: unknown;
+}
+
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const OPERATIONS = new Set(OPERATION_BY_NAME.keys());
+
+function obj(body: unknown): Record<string, unknown> {
+  if (body === undefined) return {};
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+function optInt(v: unknown, name: string, min = 0): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new AdminError(400, `${name} must be an integer ≥ ${min}`);
+  return v;
+}
+
+async function seedInto(rt: Runtime, seed: unknown): Promise<unknown> {
+  const doc = await resolveSeed(seed);
+  if (!doc) return null;
+  const summary = await applySeed(rt.store, doc, rt.clock.now());
+  Object.assign(rt, await loadStoredState(rt));
+  return summary;
+}
+
+export async function handleAdmin(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
+  try {
+    return await route(rt, req);
+  } catch (e) {
+    if (e instanceof AdminError) return { status: e.status, body: { error: e.message } };
+    if (e instanceof SeedError || e instanceof FaultRuleError) return { status: 400, body: { error: e.message } };
+    throw e;
+  }
+}
+
+async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
+  const key = `${req.method} ${req.path}`;
+  switch (key) {
+    case 'GET /_mktows/health':
+      await rt.store.ping();
+      return { status: 200, body: { status: 'ok', version: VERSION, store: rt.store.kind, limits: rt.limits.kind } };
+    case 'POST /_mktows/reset': {
+      const b = obj(req.body);
+      await rt.store.reset();
+      await rt.limits.reset();
+      rt.faultRules.clear();
+      rt.journal.clear();
+      rt.metrics.reset();
+      rt.clock.offsetMs = 0;
+      rt.users.reset();
+      Object.assign(rt, await loadStoredState(rt));
+      const seeded = b.seed === undefined ? null : await seedInto(rt, b.seed);
+      return { status: 200, body: { reset: true, seed: seeded } };
+    }
+    case 'POST /_mktows/seed': {
+      if (req.body === undefined) throw new AdminError(400, 'POST a seed document as JSON');
+      return { status: 200, body: await seedInto(rt, req.body) };
+    }
+    case 'GET /_mktows/journal': {
+      const limit = req.query.get('limit');
+      const code = req.query.get('code');
+      const n = limit === null ? undefined : Number(limit);
+      const c = code === null ? undefined : Number(code);
+      if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new AdminError(400, 'limit must be a positive integer');
+      if (c !== undefined && !Number.isInteger(c)) throw new AdminError(400, 'code must be an integer');
+      const entries = rt.journal.query({
+        limit: n,
+        code: c,
+        operation: req.query.get('operation') ?? undefined,
+        userId: req.query.get('userId') ?? undefined,
+      });
+      return { status: 200, body: { entries } };
+    }
+    case 'POST /_mktows/users': {
+      const b = obj(req.body);
+      if (typeof b.userId !== 'string' || b.userId.trim() === '') throw new AdminError(400, 'userId must be a non-empty string');
+      const existing = rt.users.get(b.userId);
+      if (b.encryptionKey === undefined && !existing) throw new AdminError(400, 'encryptionKey is required for a new user');
+      if (b.encryptionKey !== undefined && (typeof b.encryptionKey !== 'string' || b.encryptionKey.length < 10)) {
+        throw new AdminError(400, 'encryptionKey must be a string of at least 10 characters');
+      }
+      if (b.blocked !== undefined && typeof b.blocked !== 'boolean') throw new AdminError(400, 'blocked must be a boolean');
+      const user = rt.users.upsert({
+        userId: b.userId,
+        encryptionKey: (b.encryptionKey as string | undefined) ?? (existing?.encryptionKey as string),
+        ...(b.blocked !== undefined ? { blocked: b.blocked as boolean } : {}),
+        ...(b.quotaPerDay !== undefined ? { quotaPerDay: optInt(b.quotaPerDay, 'quotaPerDay') } : {}),
+        ...(b.ratePerWindow !== undefined ? { ratePerWindow: optInt(b.ratePerWindow, 'ratePerWindow') } : {}),
+        ...(b.concurrency !== undefined ? { concurrency: optInt(b.concurrency, 'concurrency') } : {}),
+      });
+      // The key is a secret: never echo it.
+      const { encryptionKey: _key, ...shown } = user;
+      return { status: 200, body: shown };
+    }
+    case 'GET /_mktows/limits': {
+      const userId = req.query.get('userId');
+      if (!userId) throw new AdminError(400, 'userId is required');
+      const user = rt.users.get(userId);
+      if (!user) throw new AdminError(404, `no user ${userId}`);
+      const s = await rt.limits.snapshot(userId, rt.clock.now(), userLimits(rt, user));
+      return { status: 200, body: { ...s, quotaResetsAt: s.quotaResetsAt.toISOString() } };
+    }
+    case 'POST /_mktows/faults': {
+      const b = obj(req.body);
+      const rule = rt.faultRules.add(b as unknown as FaultRuleInput, OPERATIONS);
+      return { status: 200, body: { id: rule.id } };
+    }
+    case 'GET /_mktows/faults':
+      return { status: 200, body: { rules: rt.faultRules.list() } };
+    case 'DELETE /_mktows/faults':
+      rt.faultRules.clear();
+      return { status: 200, body: { deleted: true } };
+    case 'POST /_mktows/clock': {
+      const b = obj(req.body);
+      if (typeof b.offsetSeconds !== 'number' || !Number.isFinite(b.offsetSeconds)) {
+        throw new AdminError(400, 'offsetSeconds must be a number');
+      }
+      rt.clock.offsetMs = Math.round(b.offsetSeconds * 1000);
+      return { status: 200, body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() } };
+    }
+    case 'GET /_mktows/clock':
+      return { status: 200, body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() } };
+    default:
+      throw new AdminError(404, `no admin route ${key}`);
+  }
+}

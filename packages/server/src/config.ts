@@ -1,0 +1,57 @@
+/** The server's settings, after flags, environment and config file were merged (cli/options.ts). */
+export interface UserConfig {
+  userId: string;
+  encryptionKey: string;
+  blocked?: boolean;
+  quotaPerDay?: number;
+  ratePerWindow?: number;
+  concurrency?: number;
+}
+
+export interface ServerConfig {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. */
+  store: string;
+  /** `memory` or `redis://…`. */
+  limits: string;
+  users: UserConfig[];
+  /** `demo`, `none`, or a path to a seed JSON file; applied when the store is new (has no leads). */
+  seed: string;
+  quotaPerDay: number;
+  quotaTimeZone: string;
+  ratePerWindow: number;
+  windowMs: number;
+  concurrency: number;
+  signatureWindowMs: number;
+  maxBodyBytes: number;
+  adminToken?: string;
+  journalSize: number;
+  /** Log level for the structured log on stderr. */
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/** The demo credentials, printed by the banner and used by the README's first call. */
+export const DEMO_USER: UserConfig = {
+  userId: 'mktows_demo_user',
+  encryptionKey: 'mktows-demo-encryption-key',
+};
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  store: 'sqlite:./mktows.db',
+  limits: 'memory',
+  users: [],
+  seed: 'demo',
+  quotaPerDay: 10_000,
+  quotaTimeZone: 'America/Chicago',
+  ratePerWindow: 100,
+  windowMs: 20_000,
+  concurrency: 10,
+  signatureWindowMs: 15 * 60_000,
+  maxBodyBytes: 10 * 1024 * 1024,
+  journalSize: 1000,
+  logLevel: 'info',
+};

@@ -1,0 +1,52 @@
+/** Resolving LeadKeys (and merge keys) to stored leads. */
+import { type LeadKeyRef, MktowsFault } from '@mktows/protocol';
+import type { Lead, LeadLookup, LeadReader } from '../store/store.js';
+
+const LEAD_KEY_REFS: ReadonlySet<string> = new Set([
+  'IDNUM', 'COOKIE', 'EMAIL', 'LEADOWNEREMAIL', 'SFDCACCOUNTID', 'SFDCCONTACTID', 'SFDCLEADID', 'SFDCLEADOWNERID',
+  'SFDCOPPTYID',
+]);
+
+export function assertLeadKeyRef(keyType: string): asserts keyType is LeadKeyRef {
+  if (!LEAD_KEY_REFS.has(keyType)) throw new MktowsFault(20102, `Lead key type "${keyType}" is not valid`);
+}
+
+/**
+ * The lookup for a key, or undefined when no lead can match (an IDNUM that is not a number, an
+ * opportunity id before opportunities exist). Owner keys name an owner that must exist (20108).
+ */
+export async function leadLookup(
+  reader: LeadReader,
+  keyType: LeadKeyRef,
+  keyValue: string,
+): Promise<LeadLookup | undefined> {
+  const v = keyValue.trim();
+  switch (keyType) {
+    case 'IDNUM':
+      return /^\d{1,10}$/.test(v) ? { by: 'IDNUM', value: Number(v) } : undefined;
+    case 'EMAIL':
+    case 'COOKIE':
+    case 'SFDCLEADID':
+    case 'SFDCCONTACTID':
+    case 'SFDCACCOUNTID':
+      return { by: keyType, value: keyType === 'COOKIE' ? keyValue : v };
+    case 'LEADOWNEREMAIL':
+    case 'SFDCLEADOWNERID': {
+      const owner = await reader.findOwner(keyType === 'LEADOWNEREMAIL' ? 'email' : 'sfdcId', v);
+      if (!owner) throw new MktowsFault(20108, `No lead owner found with ${keyType} = ${v}`);
+      return { by: 'OWNER', ownerId: owner.id };
+    }
+    case 'SFDCOPPTYID':
+      // Leads reach opportunities through person roles, which arrive with the MObject operations.
+      return undefined;
+  }
+}
+
+/** Leads matching a key, newest first; 20103 when there are none. */
+export async function findLeadsByKey(reader: LeadReader, keyType: string, keyValue: string): Promise<Lead[]> {
+  assertLeadKeyRef(keyType);
+  const lookup = await leadLookup(reader, keyType, keyValue);
+  const leads = lookup ? await reader.findLeads(lookup) : [];
+  if (leads.length === 0) throw new MktowsFault(20103, `No lead found with ${keyType} = ${keyValue}`);
+  return leads;
+}

@@ -1,0 +1,186 @@
+/**
+ * Creating and updating leads (syncLead, syncMultipleLeads): key matching, value conversion and
+ * the activities every write appends. Runs inside a store transaction supplied by the caller.
+ */
+import { type LeadRecord, MktowsFault } from '@mktows/protocol';
+import type { Lead, NewActivity, StoreTx } from '../store/store.js';
+import { ACTIVITY, API_SOURCE } from './activity-types.js';
+import { FieldValueError, type LeadSchema, canonicalValue } from './lead-schema.js';
+
+/** A record already checked for keys and field names (see validateRecord). */
+export interface SyncInput {
+  record: LeadRecord;
+  /** attrName → raw attrValue, in input order. */
+  values: [string, string][];
+}
+
+export interface SyncOptions {
+  now: number;
+  /** false: always create when no unique key (Id, ForeignSysPersonId) is given. */
+  dedup: boolean;
+  /** Munchkin cookie to associate (syncLead's marketoCookie); also a matching key. */
+  cookie?: string;
+}
+
+export type SyncOutcome = { status: 'CREATED' | 'UPDATED'; lead: Lead };
+
+/**
+ * Checks what makes the whole call fail: no key (20104) and unknown fields (20105, naming every
+ * unknown field). Value problems are left to the write, per record.
+ */
+export function validateRecord(record: LeadRecord | undefined, schema: LeadSchema, where: string): SyncInput {
+  if (!record) throw new MktowsFault(20104, `${where}: leadRecord is required`);
+  const hasKey =
+    record.Id != null || (record.Email != null && record.Email !== '') || (record.ForeignSysPersonId ?? '') !== '';
+  if (!hasKey) throw new MktowsFault(20104, `${where}: leadRecord needs one of Id, Email or ForeignSysPersonId`);
+  const values: [string, string][] = [];
+  const unknown: string[] = [];
+  for (const a of record.leadAttributeList?.attribute ?? []) {
+    const f = schema.field(a.attrName);
+    if (!f) unknown.push(a.attrName);
+    else values.push([a.attrName, a.attrValue ?? '']);
+  }
+  if (unknown.length) {
+    throw new MktowsFault(20105, `${where} failed: unknown fields for import: ${unknown.join(', ')}`);
+  }
+  return { record, values };
+}
+
+async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Promise<Lead | undefined> {
+  const r = input.record;
+  if (r.Id != null) {
+    const [lead] = await tx.findLeads({ by: 'IDNUM', value: r.Id });
+    if (!lead) throw new MktowsFault(20103, `No lead found with IDNUM = ${r.Id}`);
+    return lead;
+  }
+  if (r.ForeignSysPersonId) {
+    const [lead] = await tx.findLeads({ by: 'FSPID', value: r.ForeignSysPersonId });
+    return lead;
+  }
+  if (opts.cookie) {
+    const [lead] = await tx.findLeads({ by: 'COOKIE', value: opts.cookie });
+    if (lead) return lead;
+  }
+  if (opts.dedup && r.Email) {
+    const leads = await tx.findLeads({ by: 'EMAIL', value: r.Email });
+    // Several leads may share an e-mail; the most recently updated one is the match.
+    return leads.sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)[0];
+  }
+  return undefined;
+}
+
+function changeActivity(leadId: number, schema: LeadSchema, field: string, oldV: string, newV: string, now: number): NewActivity {
+  return {
+    leadId,
+    typeId: ACTIVITY.ChangeDataValue.id,
+    typeName: ACTIVITY.ChangeDataValue.name,
+    occurredAt: now,
+    assetName: schema.field(field)?.displayName ?? field,
+    campaign: null,
+    attributes: [
+      ['Attribute Name', schema.field(field)?.displayName ?? field],
+      ['New Value', newV],
+      ['Old Value', oldV],
+      ['Reason', API_SOURCE],
+      ['Source', API_SOURCE],
+    ],
+  };
+}
+
+/**
+ * Applies one record. Throws FieldValueError (→ 20106 or a FAILED status) for values that do not
+ * convert, and MktowsFault 20103 for an Id that matches no lead.
+ */
+export async function syncRecord(tx: StoreTx, schema: LeadSchema, input: SyncInput, opts: SyncOptions): Promise<SyncOutcome> {
+  const r = input.record;
+  if (r.ForeignSysPersonId && !r.ForeignSysType) {
+    throw new FieldValueError(`ForeignSysType is required with ForeignSysPersonId ${r.ForeignSysPersonId}`);
+  }
+  // Convert every value before touching anything.
+  const changes = new Map<string, string>();
+  let ownerId: number | null | undefined;
+  let email = r.Email ?? undefined;
+  for (const [name, raw] of input.values) {
+    const f = schema.field(name);
+    if (!f) continue;
+    if (f.readOnly) throw new FieldValueError(`field ${name} is read-only`);
+    if (name === 'Id') continue;
+    if (name === 'Email') {
+      email = raw;
+      continue;
+    }
+    const value = canonicalValue(f, raw);
+    if (name === 'LeadOwnerEmail') {
+      if (value === '') ownerId = null;
+      else {
+        const owner = await tx.findOwner('email', value);
+        if (!owner) throw new FieldValueError(`no lead owner has e-mail ${value}`);
+        ownerId = owner.id;
+      }
+    }
+    changes.set(name, value);
+  }
+  if (email !== undefined) {
+    const ef = schema.field('Email');
+    if (ef) email = canonicalValue(ef, email);
+  }
+
+  const existing = await matchLead(tx, input, opts);
+  const now = opts.now;
+  if (!existing) {
+    const attributes: Record<string, string> = {};
+    for (const [k, v] of changes) if (v !== '') attributes[k] = v;
+    const lead = await tx.insertLead({
+      email: email ?? null,
+      foreignSysPersonId: r.ForeignSysPersonId || null,
+      foreignSysType: r.ForeignSysPersonId ? (r.ForeignSysType ?? null) : null,
+      ownerId: ownerId ?? null,
+      attributes,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await tx.appendActivities([
+      {
+        leadId: lead.id,
+        typeId: ACTIVITY.NewLead.id,
+        typeName: ACTIVITY.NewLead.name,
+        occurredAt: now,
+        assetName: null,
+        campaign: null,
+        attributes: [
+          ['Source Type', API_SOURCE],
+          ['Lead ID', String(lead.id)],
+        ],
+      },
+    ]);
+    if (opts.cookie) await tx.setCookie(opts.cookie, lead.id);
+    return { status: 'CREATED', lead };
+  }
+
+  const lead: Lead = { ...existing, attributes: { ...existing.attributes } };
+  const activities: NewActivity[] = [];
+  for (const [k, v] of changes) {
+    const old = lead.attributes[k] ?? '';
+    if (old === v) continue;
+    if (v === '') delete lead.attributes[k];
+    else lead.attributes[k] = v;
+    activities.push(changeActivity(lead.id, schema, k, old, v, now));
+  }
+  if (email !== undefined && email !== (lead.email ?? '')) {
+    activities.push(changeActivity(lead.id, schema, 'Email', lead.email ?? '', email, now));
+    lead.email = email === '' ? null : email;
+  }
+  // Id selected the lead: a ForeignSysPersonId given with it is updated.
+  if (r.ForeignSysPersonId && r.ForeignSysPersonId !== lead.foreignSysPersonId) {
+    lead.foreignSysPersonId = r.ForeignSysPersonId;
+    lead.foreignSysType = r.ForeignSysType ?? null;
+  }
+  if (ownerId !== undefined) lead.ownerId = ownerId;
+  if (activities.length || lead.foreignSysPersonId !== existing.foreignSysPersonId || lead.ownerId !== existing.ownerId) {
+    lead.updatedAt = now;
+    await tx.updateLead(lead);
+    await tx.appendActivities(activities);
+  }
+  if (opts.cookie) await tx.setCookie(opts.cookie, lead.id);
+  return { status: 'UPDATED', lead };
+}

@@ -1,0 +1,74 @@
+/**
+ * Opaque stream positions: a small JSON state, base64url-encoded and signed with the store's
+ * secret, so that a position is tamper-evident and bound to the selector it was issued for.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { MktowsFault } from '@mktows/protocol';
+
+export interface PositionState {
+  /** Hash of the selector and filters the position belongs to. */
+  sel: string;
+  /** Cursor: the last record id returned. */
+  after: number;
+  /** Records returned so far. */
+  os: number;
+  /** Extra state an operation needs (fixed bounds). */
+  [k: string]: unknown;
+}
+
+/** Stable hash of a selector value (object keys sorted, Dates as ISO strings). */
+export function selectorHash(value: unknown): string {
+  const canon = (v: unknown): unknown => {
+    if (v instanceof Date) return v.toISOString();
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canon(value))).digest('base64url').slice(0, 16);
+}
+
+export class StreamCodec {
+  constructor(private readonly secret: string) {}
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.secret).update(payload).digest('base64url').slice(0, 22);
+  }
+
+  encode(state: PositionState): string {
+    const payload = Buffer.from(JSON.stringify(state)).toString('base64url');
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** Verifies and decodes a position for a selector; 20122 when it cannot be trusted. */
+  decode(position: string, sel: string): PositionState {
+    const p = position.trim();
+    const dot = p.lastIndexOf('.');
+    const payload = dot > 0 ? p.slice(0, dot) : '';
+    const mac = dot > 0 ? p.slice(dot + 1) : '';
+    const expected = this.mac(payload);
+    if (!payload || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+      throw new MktowsFault(20122, `Stream position "${truncate(p)}" is not valid`);
+    }
+    let state: PositionState;
+    try {
+      state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as PositionState;
+    } catch {
+      throw new MktowsFault(20122, `Stream position "${truncate(p)}" is not valid`);
+    }
+    if (state.sel !== sel) {
+      throw new MktowsFault(20122, 'Stream position was issued for a different selector or filter; restart the stream');
+    }
+    return state;
+  }
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}

@@ -1,0 +1,129 @@
+/** HTTP routing: SOAP endpoint and WSDL, admin API, metrics. */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { faultXml, generateWsdl, isVersion } from '@mktows/protocol';
+import { handleAdmin } from '../admin/routes.js';
+import { handleSoap } from '../pipeline/soap.js';
+import type { Runtime } from '../runtime.js';
+import { BodyTooLargeError, readBody } from './body.js';
+
+const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
+const XML = 'text/xml; charset=utf-8';
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+}
+
+function isLoopback(addr: string | undefined): boolean {
+  return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
+}
+
+function baseUrl(req: IncomingMessage): string {
+  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0].trim() || 'http';
+  return `${proto}://${req.headers.host ?? 'localhost'}`;
+}
+
+export interface HttpServer {
+  server: Server;
+  /** Calls being handled right now (graceful shutdown waits for them). */
+  inFlight(): number;
+}
+
+export function createHttpServer(rt: Runtime): HttpServer {
+  let active = 0;
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    active++;
+    res.on('close', () => active--);
+    route(rt, req, res).catch((e) => {
+      rt.log.error('request failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e), url: req.url });
+      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+  return { server, inFlight: () => active };
+}
+
+async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const path = url.pathname;
+  const soap = SOAP_PATH.exec(path);
+  if (soap) {
+    const version = soap[1];
+    if (!isVersion(version)) {
+      sendJson(res, 404, { error: `API version ${version} is not served; use 1_0 to 3_1` });
+      return;
+    }
+    if (req.method === 'GET') {
+      if (url.searchParams.has('WSDL') || url.searchParams.has('wsdl')) {
+        send(res, 200, XML, generateWsdl(version, `${baseUrl(req)}/soap/mktows/${version}`));
+      } else {
+        send(res, 200, 'text/plain; charset=utf-8', `mktows SOAP endpoint for API ${version}. POST SOAP 1.1 requests here; the WSDL is at ?WSDL.\n`);
+      }
+      return;
+    }
+    if (req.method !== 'POST') {
+      send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP requests or GET ?WSDL\n', { Allow: 'GET, POST' });
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readBody(req, rt.config.maxBodyBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) {
+        rt.metrics.recordCall('unknown', 20012, 0);
+        // Closing the connection stops the client from sending the rest of the oversized body.
+        send(res, 500, XML, faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`), { Connection: 'close' });
+        req.resume();
+        return;
+      }
+      throw e;
+    }
+    const listeners: (() => void)[] = [];
+    res.on('close', () => {
+      if (!res.writableFinished) for (const l of listeners) l();
+    });
+    const r = await handleSoap(rt, { bytes, version, onAbort: (l) => listeners.push(l) });
+    if (!res.destroyed) send(res, r.status, XML, r.body);
+    return;
+  }
+  if (path === '/metrics' && req.method === 'GET') {
+    send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', rt.metrics.render());
+    return;
+  }
+  if (path.startsWith('/_mktows/')) {
+    if (!authorizedAdmin(rt, req)) {
+      sendJson(res, rt.config.adminToken ? 401 : 403, {
+        error: rt.config.adminToken ? 'admin API: send Authorization: Bearer <admin token>' : 'admin API answers loopback clients only (set --admin-token to allow others)',
+      });
+      return;
+    }
+    let body: unknown;
+    const raw = req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, rt.config.maxBodyBytes);
+    if (raw.length) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch (e) {
+        sendJson(res, 400, { error: `the body is not valid JSON: ${(e as Error).message}` });
+        return;
+      }
+    }
+    const r = await handleAdmin(rt, { method: req.method ?? 'GET', path, query: url.searchParams, body });
+    sendJson(res, r.status, r.body);
+    return;
+  }
+  if (path === '/' && req.method === 'GET') {
+    send(res, 200, 'text/plain; charset=utf-8', `mktows: Marketo SOAP API\nSOAP endpoint: ${baseUrl(req)}/soap/mktows/3_1\nWSDL: ${baseUrl(req)}/soap/mktows/3_1?WSDL\nAdmin API: ${baseUrl(req)}/_mktows/health\n`);
+    return;
+  }
+  sendJson(res, 404, { error: `nothing at ${req.method} ${path}` });
+}
+
+function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {
+  const token = rt.config.adminToken;
+  if (token) return req.headers.authorization === `Bearer ${token}`;
+  return isLoopback(req.socket.remoteAddress);
+}

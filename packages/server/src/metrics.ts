@@ -1,0 +1,52 @@
+/** Prometheus metrics: calls by operation and code, a latency histogram, limiter rejections. */
+const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export class Metrics {
+  private calls = new Map<string, number>();
+  private rejections = new Map<number, number>();
+  private buckets = new Array<number>(BUCKETS.length).fill(0);
+  private sum = 0;
+  private count = 0;
+
+  recordCall(operation: string, code: number | null, seconds: number): void {
+    const key = `${operation}\u0000${code ?? 'ok'}`;
+    this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) this.buckets[i]++;
+    this.sum += seconds;
+    this.count++;
+    if (code === 20015 || code === 20023 || code === 20024) {
+      this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
+    }
+  }
+
+  render(): string {
+    const lines = [
+      '# HELP mktows_calls_total SOAP calls by operation and result code ("ok" for success).',
+      '# TYPE mktows_calls_total counter',
+    ];
+    for (const [key, n] of this.calls) {
+      const [op, code] = key.split('\u0000');
+      lines.push(`mktows_calls_total{operation="${op}",code="${code}"} ${n}`);
+    }
+    lines.push('# HELP mktows_call_duration_seconds Time from request to response.');
+    lines.push('# TYPE mktows_call_duration_seconds histogram');
+    BUCKETS.forEach((b, i) => lines.push(`mktows_call_duration_seconds_bucket{le="${b}"} ${this.buckets[i]}`));
+    lines.push(`mktows_call_duration_seconds_bucket{le="+Inf"} ${this.count}`);
+    lines.push(`mktows_call_duration_seconds_sum ${this.sum}`);
+    lines.push(`mktows_call_duration_seconds_count ${this.count}`);
+    lines.push('# HELP mktows_limiter_rejections_total Calls rejected by the quota, rate window or concurrency limit.');
+    lines.push('# TYPE mktows_limiter_rejections_total counter');
+    for (const code of [20015, 20023, 20024]) {
+      lines.push(`mktows_limiter_rejections_total{code="${code}"} ${this.rejections.get(code) ?? 0}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+
+  reset(): void {
+    this.calls.clear();
+    this.rejections.clear();
+    this.buckets.fill(0);
+    this.sum = 0;
+    this.count = 0;
+  }
+}

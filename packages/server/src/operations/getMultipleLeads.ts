@@ -1,0 +1,110 @@
+import { type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { leadLookup } from '../domain/lead-keys.js';
+import { toLeadRecord } from '../domain/lead-record.js';
+import { selectorHash } from '../domain/stream-position.js';
+import type { LeadFilter } from '../store/store.js';
+import type { Handler, OpContext } from './context.js';
+
+export const DEFAULT_BATCH = 100;
+export const MAX_BATCH = 1000;
+export const MAX_SELECTOR_KEYS = 100;
+export const MAX_RANGE_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** Checks a LastUpdateAtSelector range (20022 beyond 30 days). */
+export function checkRange(oldest: Date, latest: Date | undefined, now: number): { from: number; to: number } {
+  const from = oldest.getTime();
+  const to = latest ? latest.getTime() : now;
+  if (to < from) {
+    throw new MktowsFault(20110, `latestUpdatedAt ${latest?.toISOString()} is before oldestUpdatedAt ${oldest.toISOString()}`);
+  }
+  if (to - from > MAX_RANGE_DAYS * DAY_MS) {
+    const days = ((to - from) / DAY_MS).toFixed(1);
+    throw new MktowsFault(20022, `Time range of ${days} days between oldestUpdatedAt and latestUpdatedAt exceeds the limit of ${MAX_RANGE_DAYS} days`);
+  }
+  return { from, to };
+}
+
+async function resolveFilter(sel: LeadSelector, ctx: OpContext, fixedTo: number | undefined): Promise<LeadFilter> {
+  switch (sel.xsiType) {
+    case 'LastUpdateAtSelector': {
+      const { from, to } = checkRange(sel.oldestUpdatedAt, sel.latestUpdatedAt ?? undefined, fixedTo ?? ctx.now());
+      return { kind: 'updated', from, to };
+    }
+    case 'StaticListSelector': {
+      const list =
+        sel.staticListId != null
+          ? await ctx.store.findList('id', sel.staticListId)
+          : sel.staticListName
+            ? await ctx.store.findList('name', sel.staticListName)
+            : (() => {
+                throw new MktowsFault(20109, 'StaticListSelector needs staticListName or staticListId');
+              })();
+      if (!list) {
+        const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${sel.staticListName}"`;
+        throw new MktowsFault(20111, `No static list found with ${what}`);
+      }
+      return { kind: 'list', listId: list.id };
+    }
+    case 'LeadKeySelector': {
+      // Marketo silently ignores keys beyond the hundredth.
+      const values = (sel.keyValues.stringItem ?? []).slice(0, MAX_SELECTOR_KEYS);
+      const ids = new Set<number>();
+      for (const v of values) {
+        const lookup = await leadLookup(ctx.store, sel.keyType, v);
+        if (!lookup) continue;
+        for (const l of await ctx.store.findLeads(lookup)) ids.add(l.id);
+      }
+      return { kind: 'ids', ids: [...ids].sort((a, b) => a - b) };
+    }
+  }
+}
+
+export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx) => {
+  const selector: LeadSelector | undefined =
+    params.leadSelector ??
+    (params.lastUpdatedAt ? { xsiType: 'LastUpdateAtSelector', oldestUpdatedAt: params.lastUpdatedAt } : undefined);
+  if (!selector) throw new MktowsFault(20109, 'leadSelector is required');
+  const batchSize = params.batchSize ?? DEFAULT_BATCH;
+  if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
+  const limit = Math.min(batchSize, MAX_BATCH);
+
+  const include = params.includeAttributes?.stringItem?.length ? new Set(params.includeAttributes.stringItem) : undefined;
+  if (include) {
+    const unknown = [...include].filter((n) => !ctx.schema.field(n));
+    if (unknown.length) throw new MktowsFault(20105, `includeAttributes names unknown fields: ${unknown.join(', ')}`);
+  }
+
+  const sel = selectorHash({ op: 'getMultipleLeads', selector, include: include && [...include].sort() });
+  let afterId = 0;
+  let offset = 0;
+  let fixedTo: number | undefined;
+  if (params.streamPosition) {
+    const state = ctx.streams.decode(params.streamPosition, sel);
+    afterId = state.after;
+    offset = state.os;
+    fixedTo = typeof state.to === 'number' ? state.to : undefined;
+  }
+  const filter = await resolveFilter(selector, ctx, fixedTo);
+  const page = await ctx.store.pageLeads(filter, afterId, limit);
+  if (params.streamPosition && page.leads.length === 0) {
+    throw new MktowsFault(20123, 'Stream position is at the end of the stream: no more leads');
+  }
+  const last = page.leads.length ? page.leads[page.leads.length - 1].id : afterId;
+  const newStreamPosition =
+    page.remaining > 0
+      ? ctx.streams.encode({
+          sel,
+          after: last,
+          os: offset + page.leads.length,
+          // An open-ended range is fixed at its first page, so later pages see the same bound.
+          ...(filter.kind === 'updated' ? { to: filter.to } : {}),
+        })
+      : '';
+  return {
+    returnCount: page.leads.length,
+    remainingCount: page.remaining,
+    newStreamPosition,
+    leadRecordList: page.leads.length ? { leadRecord: page.leads.map((l) => toLeadRecord(l, ctx.schema, include)) } : null,
+  };
+};

@@ -1,0 +1,37 @@
+import { MktowsFault, type SyncStatus } from '@mktows/protocol';
+import { FieldValueError } from '../domain/lead-schema.js';
+import { syncRecord, validateRecord } from '../domain/lead-sync.js';
+import type { Handler } from './context.js';
+
+export const MAX_SYNC_RECORDS = 1000;
+
+/**
+ * One status per record, in input order. Records that fail on their data are FAILED and the
+ * rest are written; request errors (no key, unknown fields, too many records) fault the whole call
+ * before anything is written, and an unexpected failure rolls everything back.
+ */
+export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ctx) => {
+  const records = params.leadRecordList.leadRecord ?? [];
+  if (records.length === 0) throw new MktowsFault(20104, 'syncMultipleLeads: leadRecordList holds no leadRecord');
+  if (records.length > MAX_SYNC_RECORDS) {
+    throw new MktowsFault(20110, `syncMultipleLeads: ${records.length} leadRecords exceed the limit of ${MAX_SYNC_RECORDS} per call`);
+  }
+  const inputs = records.map((r, i) => validateRecord(r, ctx.schema, `syncMultipleLeads leadRecord ${i + 1}`));
+  const now = ctx.now();
+  const dedup = params.dedupEnabled ?? true;
+  const statuses = await ctx.store.transaction(async (tx) => {
+    const out: SyncStatus[] = [];
+    for (const input of inputs) {
+      try {
+        const { status, lead } = await syncRecord(tx, ctx.schema, input, { now, dedup });
+        out.push({ leadId: lead.id, status, error: null });
+      } catch (e) {
+        if (e instanceof FieldValueError || (e instanceof MktowsFault && e.code === 20103)) {
+          out.push({ leadId: input.record.Id ?? 0, status: 'FAILED', error: e instanceof MktowsFault ? e.detail : e.message });
+        } else throw e;
+      }
+    }
+    return out;
+  });
+  return { syncStatusList: { syncStatus: statuses } };
+};

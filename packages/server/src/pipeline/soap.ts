@@ -1,0 +1,109 @@
+/**
+ * The request path, a fixed chain (architecture.md):
+ * journal → parse envelope → resolve operation → authenticate → admit (quota, rate, concurrency)
+ * → fault rules → decode params → handler → encode result → release → journal.
+ * Every stage either passes the call on or ends it with one MktowsFault; `respond` below is the
+ * one place that turns a fault into XML.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  MktowsFault,
+  type OperationDef,
+  type Version,
+  decodeComplex,
+  encodeSuccess,
+  faultXml,
+  parseRequest,
+} from '@mktows/protocol';
+import type { OpContext, OperationName } from '../operations/context.js';
+import { HANDLERS } from '../operations/index.js';
+import type { Runtime } from '../runtime.js';
+import { authenticate } from './authenticate.js';
+import { admit } from './admit.js';
+import { isBackendFailure } from './backend-failure.js';
+
+export interface SoapResponse {
+  status: number;
+  body: string;
+}
+
+export interface SoapCall {
+  bytes: Buffer;
+  version: Version;
+  /** Set when the client disconnects, so the concurrency lease is released at once. */
+  onAbort(listener: () => void): void;
+}
+
+export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapResponse> {
+  const started = performance.now();
+  let op: OperationDef | undefined;
+  let userId: string | null = null;
+  let response: SoapResponse;
+  let faultCode: number | null = null;
+  let release: (() => Promise<void>) | undefined;
+  try {
+    const parsed = parseRequest(call.bytes);
+    op = parsed.operation;
+    const user = authenticate(rt, parsed.header);
+    userId = user.userId;
+    const lease = await admit(rt, user);
+    release = () => lease.release();
+    call.onAbort(() => void lease.release());
+
+    const rule = rt.faultRules.match(op.name, user.userId);
+    if (rule?.delayMs) await sleep(rule.delayMs);
+    if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
+
+    const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
+    const handler = HANDLERS[op.name as OperationName];
+    if (!handler) throw new MktowsFault(20019, `Operation ${op.name} is not implemented by this server yet`);
+    const ctx: OpContext = {
+      store: rt.store,
+      schema: rt.leadSchema,
+      streams: rt.streams,
+      now: () => rt.clock.now(),
+      version: call.version,
+      userId: user.userId,
+    };
+    // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
+    const result = await (handler as any)(params, ctx);
+    response = { status: 200, body: encodeSuccess(op, result, call.version) };
+  } catch (e) {
+    const fault = toFault(e);
+    faultCode = fault.code;
+    response = { status: 500, body: faultXml(fault.code, fault.detail) };
+    if (fault.code === 10001 || fault.code === 20011) {
+      // The contract asks for the full request and response of every unexpected failure.
+      rt.log.error('unexpected failure', {
+        code: fault.code,
+        operation: op?.name ?? null,
+        userId,
+        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        request: rt.mask(call.bytes.toString('utf8')),
+        response: response.body,
+      });
+    }
+  } finally {
+    if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  rt.metrics.recordCall(op?.name ?? 'unknown', faultCode, seconds);
+  rt.journal.add({
+    time: new Date(rt.clock.now()).toISOString(),
+    userId,
+    operation: op?.name ?? null,
+    durationMs: Math.round(seconds * 1e6) / 1e3,
+    status: response.status,
+    faultCode,
+    request: call.bytes.toString('utf8'),
+    response: response.body,
+  });
+  return response;
+}
+
+/** Maps anything thrown to the fault the client sees: backend failures 10001, bugs 20011. */
+function toFault(e: unknown): MktowsFault {
+  if (e instanceof MktowsFault) return e;
+  if (isBackendFailure(e)) return new MktowsFault(10001, 'The storage or limits backend failed; retry later');
+  return new MktowsFault(20011, 'The operation failed unexpectedly; retry later');
+}

@@ -1,0 +1,135 @@
+/**
+ * Seed documents (contract.md): lead fields, owners, leads, lists and programs, merged into what
+ * the store holds, in one transaction. A bad document is refused whole with a clear message.
+ */
+import type { LeadRecord } from '@mktows/protocol';
+import { LEAD_FIELD_TYPES, type LeadFieldDef, type LeadFieldType } from '../domain/lead-fields.js';
+import { LeadSchema } from '../domain/lead-schema.js';
+import { syncRecord, validateRecord } from '../domain/lead-sync.js';
+import type { Store } from '../store/store.js';
+
+export class SeedError extends Error {}
+
+export interface SeedDocument {
+  leadFields?: { name: string; dataType: string; displayName?: string; length?: number }[];
+  owners?: { email: string; sfdcId?: string; firstName?: string; lastName?: string }[];
+  leads?: Record<string, unknown>[];
+  lists?: { name: string; members?: (string | number)[] }[];
+  programs?: { name: string; lists?: string[]; [k: string]: unknown }[];
+  [section: string]: unknown;
+}
+
+export interface SeedSummary {
+  leadFields: number;
+  owners: number;
+  leads: { created: number; updated: number };
+  lists: number;
+  listMembers: number;
+  /** Sections this version stores nowhere yet (programs' campaigns, opportunities, custom objects). */
+  ignored: string[];
+}
+
+const KNOWN = new Set(['leadFields', 'owners', 'leads', 'lists', 'programs']);
+const LATER = new Set(['customObjectTypes', 'opportunities', 'activities', 'customObjects']);
+
+function arr<T>(doc: SeedDocument, key: string): T[] {
+  const v = doc[key];
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new SeedError(`seed: "${key}" must be an array`);
+  return v as T[];
+}
+
+function str(v: unknown, where: string): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new SeedError(`seed: ${where} must be a non-empty string`);
+  return v;
+}
+
+/** Validates a document and applies it; nothing is written when any part is bad. */
+export async function applySeed(store: Store, doc: unknown, now: number): Promise<SeedSummary> {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new SeedError('seed: the document must be a JSON object');
+  const d = doc as SeedDocument;
+  for (const k of Object.keys(d)) {
+    if (!KNOWN.has(k) && !LATER.has(k)) throw new SeedError(`seed: unknown section "${k}"`);
+  }
+  const ignored = Object.keys(d).filter((k) => LATER.has(k));
+
+  const fields: LeadFieldDef[] = arr<NonNullable<SeedDocument['leadFields']>[number]>(d, 'leadFields').map((f, i) => {
+    const name = str(f?.name, `leadFields[${i}].name`);
+    if (!LEAD_FIELD_TYPES.includes(f.dataType as LeadFieldType)) {
+      throw new SeedError(`seed: leadFields[${i}].dataType "${f.dataType}" must be one of ${LEAD_FIELD_TYPES.join(', ')}`);
+    }
+    return {
+      name,
+      displayName: f.displayName ?? name,
+      dataType: f.dataType as LeadFieldType,
+      ...(f.length !== undefined ? { length: f.length } : {}),
+      readOnly: false,
+      custom: true,
+    };
+  });
+  const existing = await store.listCustomLeadFields();
+  const schema = new LeadSchema([...existing, ...fields]);
+  const customFields = fields.filter((f) => schema.field(f.name)?.custom);
+
+  const owners = arr<NonNullable<SeedDocument['owners']>[number]>(d, 'owners').map((o, i) => ({
+    email: str(o?.email, `owners[${i}].email`),
+    sfdcId: o.sfdcId ?? null,
+    firstName: o.firstName ?? null,
+    lastName: o.lastName ?? null,
+  }));
+
+  const leads = arr<Record<string, unknown>>(d, 'leads').map((l, i) => {
+    if (!l || typeof l !== 'object') throw new SeedError(`seed: leads[${i}] must be an object`);
+    const record: LeadRecord = { leadAttributeList: { attribute: [] } };
+    for (const [k, v] of Object.entries(l)) {
+      if (v === null || v === undefined) continue;
+      const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+      if (text === undefined) throw new SeedError(`seed: leads[${i}].${k} must be a string, number or boolean`);
+      if (k === 'Email') record.Email = text;
+      else if (k === 'ForeignSysPersonId') record.ForeignSysPersonId = text;
+      else if (k === 'ForeignSysType') record.ForeignSysType = text as LeadRecord['ForeignSysType'];
+      else if (k === 'Id') throw new SeedError(`seed: leads[${i}].Id cannot be set; ids are assigned in order`);
+      else record.leadAttributeList?.attribute?.push({ attrName: k, attrValue: text });
+    }
+    try {
+      return validateRecord(record, schema, `seed leads[${i}]`);
+    } catch (e) {
+      throw new SeedError(`seed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+
+  const lists: { name: string; program: string | null; members: (string | number)[] }[] = [];
+  for (const [i, l] of arr<NonNullable<SeedDocument['lists']>[number]>(d, 'lists').entries()) {
+    lists.push({ name: str(l?.name, `lists[${i}].name`), program: null, members: l.members ?? [] });
+  }
+  for (const [i, p] of arr<NonNullable<SeedDocument['programs']>[number]>(d, 'programs').entries()) {
+    const program = str(p?.name, `programs[${i}].name`);
+    for (const ln of p.lists ?? []) lists.push({ name: `${program}.${str(ln, `programs[${i}].lists[]`)}`, program, members: [] });
+  }
+
+  const summary: SeedSummary = { leadFields: customFields.length, owners: owners.length, leads: { created: 0, updated: 0 }, lists: lists.length, listMembers: 0, ignored };
+  await store.transaction(async (tx) => {
+    await tx.upsertCustomLeadFields(customFields);
+    for (const o of owners) await tx.upsertOwner(o);
+    for (const [i, input] of leads.entries()) {
+      try {
+        const r = await syncRecord(tx, schema, input, { now, dedup: true });
+        summary.leads[r.status === 'CREATED' ? 'created' : 'updated']++;
+      } catch (e) {
+        throw new SeedError(`seed: leads[${i}]: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    for (const l of lists) {
+      const list = await tx.upsertList(l.name, l.program);
+      const ids: number[] = [];
+      for (const m of l.members) {
+        const found = typeof m === 'number' ? await tx.findLeads({ by: 'IDNUM', value: m }) : await tx.findLeads({ by: 'EMAIL', value: String(m) });
+        if (!found.length) throw new SeedError(`seed: list "${l.name}" member ${JSON.stringify(m)} matches no lead`);
+        ids.push(found[0].id);
+      }
+      await tx.addListMembers(list.id, ids, now);
+      summary.listMembers += ids.length;
+    }
+  });
+  return summary;
+}

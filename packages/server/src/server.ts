@@ -1,0 +1,94 @@
+/** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
+import type { AddressInfo } from 'node:net';
+import { Clock } from './clock.js';
+import { type ServerConfig, DEFAULT_CONFIG, DEMO_USER } from './config.js';
+import { FaultRules } from './fault-rules.js';
+import { createHttpServer } from './http/server.js';
+import { Journal, maskSecrets } from './journal.js';
+import type { Limits } from './limits/limits.js';
+import { MemoryLimits } from './limits/memory.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import { type Runtime, loadStoredState } from './runtime.js';
+import { resolveSeed } from './seed/load.js';
+import { type SeedSummary, applySeed } from './seed/seed.js';
+import { openStore } from './store/open.js';
+import { UserRegistry } from './users.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly runtime: Runtime;
+  /** What the seed wrote at start, if the store was new. */
+  readonly seeded: SeedSummary | undefined;
+  /** Stops accepting, lets in-flight calls finish, closes the backends. */
+  close(): Promise<void>;
+}
+
+function openLimits(config: ServerConfig): Limits {
+  if (config.limits === 'memory') return new MemoryLimits({ quotaTimeZone: config.quotaTimeZone });
+  if (config.limits.startsWith('redis://')) throw new Error('the Redis limits backend is not available yet; use --limits memory');
+  throw new Error(`--limits must be memory or redis://…; got "${config.limits}"`);
+}
+
+export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
+  if (config.users.length === 0) config.users = [DEMO_USER];
+  const log = createLogger(config.logLevel);
+  const limits = openLimits(config);
+  const store = await openStore(config.store);
+  const clock = new Clock();
+  const base = {
+    config,
+    store,
+    limits,
+    clock,
+    users: new UserRegistry(config.users),
+    journal: new Journal(config.journalSize),
+    faultRules: new FaultRules(),
+    metrics: new Metrics(),
+    log,
+    mask: maskSecrets,
+  };
+  let seeded: SeedSummary | undefined;
+  try {
+    if ((await store.countLeads()) === 0) {
+      const doc = await resolveSeed(config.seed);
+      if (doc) seeded = await applySeed(store, doc, clock.now());
+    }
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const rt: Runtime = { ...base, ...(await loadStoredState(base)) };
+  const http = createHttpServer(rt);
+  await new Promise<void>((resolve, reject) => {
+    http.server.once('error', reject);
+    http.server.listen(config.port, config.host, () => {
+      http.server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    runtime: rt,
+    seeded,
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
+        http.server.closeIdleConnections();
+        // In-flight calls finish; their keep-alive sockets close once idle.
+        const timer = setInterval(() => http.server.closeIdleConnections(), 50);
+        await closed;
+        clearInterval(timer);
+        await limits.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

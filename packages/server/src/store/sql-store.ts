@@ -1,0 +1,374 @@
+/**
+ * The Store over a SQL database through Kysely. The queries are written once here; a backend only
+ * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
+import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
+import { type SqlFlavour, migrations } from './migrations.js';
+import type { Database, LeadTable } from './schema.js';
+import { TABLES } from './schema.js';
+import type {
+  Activity,
+  Lead,
+  LeadFilter,
+  LeadLookup,
+  LeadPage,
+  LeadReader,
+  NewActivity,
+  NewLead,
+  Owner,
+  StaticList,
+  Store,
+  StoreTx,
+} from './store.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+function toLead(r: Selectable<LeadTable>): Lead {
+  return {
+    id: Number(r.id),
+    email: r.email,
+    foreignSysPersonId: r.foreign_sys_person_id,
+    foreignSysType: r.foreign_sys_type,
+    ownerId: r.owner_id === null ? null : Number(r.owner_id),
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+function leadColumns(l: NewLead) {
+  const a = l.attributes;
+  return {
+    email: l.email,
+    email_lc: l.email === null ? null : l.email.toLowerCase(),
+    foreign_sys_person_id: l.foreignSysPersonId,
+    foreign_sys_type: l.foreignSysType,
+    owner_id: l.ownerId,
+    sfdc_lead_id: a.SFDCLeadId || null,
+    sfdc_contact_id: a.SFDCContactId || null,
+    sfdc_account_id: a.SFDCAccountId || null,
+    attributes: JSON.stringify(a),
+    created_at: l.createdAt,
+    updated_at: l.updatedAt,
+  };
+}
+
+/** Read queries, shared by the store and its transactions. */
+class Reader implements LeadReader {
+  constructor(protected readonly db: Db) {}
+
+  async findLeads(lookup: LeadLookup): Promise<Lead[]> {
+    let q = this.db.selectFrom('leads').selectAll('leads');
+    switch (lookup.by) {
+      case 'IDNUM':
+        q = q.where('leads.id', '=', lookup.value);
+        break;
+      case 'EMAIL':
+        q = q.where('leads.email_lc', '=', lookup.value.toLowerCase());
+        break;
+      case 'FSPID':
+        q = q.where('leads.foreign_sys_person_id', '=', lookup.value);
+        break;
+      case 'COOKIE':
+        q = q.innerJoin('lead_cookies', 'lead_cookies.lead_id', 'leads.id').where('lead_cookies.cookie', '=', lookup.value);
+        break;
+      case 'SFDCLEADID':
+        q = q.where('leads.sfdc_lead_id', '=', lookup.value);
+        break;
+      case 'SFDCCONTACTID':
+        q = q.where('leads.sfdc_contact_id', '=', lookup.value);
+        break;
+      case 'SFDCACCOUNTID':
+        q = q.where('leads.sfdc_account_id', '=', lookup.value);
+        break;
+      case 'OWNER':
+        q = q.where('leads.owner_id', '=', lookup.ownerId);
+        break;
+    }
+    const rows = await q.orderBy('leads.id', 'desc').execute();
+    return rows.map(toLead);
+  }
+
+  async getLeads(ids: readonly number[]): Promise<Lead[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('leads').selectAll().where('id', 'in', [...ids]).execute();
+    const byId = new Map(rows.map((r) => [Number(r.id), toLead(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async findOwner(by: 'email' | 'sfdcId', value: string): Promise<Owner | undefined> {
+    const q = this.db.selectFrom('owners').selectAll();
+    const r = await (by === 'email' ? q.where('email_lc', '=', value.toLowerCase()) : q.where('sfdc_id', '=', value))
+      .executeTakeFirst();
+    return r && { id: Number(r.id), email: r.email, sfdcId: r.sfdc_id, firstName: r.first_name, lastName: r.last_name };
+  }
+
+  async getOwner(id: number): Promise<Owner | undefined> {
+    const r = await this.db.selectFrom('owners').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && { id: Number(r.id), email: r.email, sfdcId: r.sfdc_id, firstName: r.first_name, lastName: r.last_name };
+  }
+
+  findList(by: 'name', value: string): Promise<StaticList | undefined>;
+  findList(by: 'id', value: number): Promise<StaticList | undefined>;
+  async findList(by: 'name' | 'id', value: string | number): Promise<StaticList | undefined> {
+    const q = this.db.selectFrom('lists').selectAll();
+    const r = await (by === 'name' ? q.where('name', '=', String(value)) : q.where('id', '=', Number(value)))
+      .executeTakeFirst();
+    return r && { id: Number(r.id), name: r.name, programName: r.program_name };
+  }
+
+  async isListMember(listId: number, leadId: number): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('list_members')
+      .select('lead_id')
+      .where('list_id', '=', listId)
+      .where('lead_id', '=', leadId)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+}
+
+class TxImpl extends Reader implements StoreTx {
+  async insertLead(lead: NewLead): Promise<Lead> {
+    const r = await this.db.insertInto('leads').values(leadColumns(lead)).returning('id').executeTakeFirstOrThrow();
+    return { ...lead, id: Number(r.id) };
+  }
+
+  async updateLead(lead: Lead): Promise<void> {
+    await this.db.updateTable('leads').set(leadColumns(lead)).where('id', '=', lead.id).execute();
+  }
+
+  async deleteLeads(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.deleteFrom('leads').where('id', 'in', [...ids]).execute();
+  }
+
+  async setCookie(cookie: string, leadId: number): Promise<void> {
+    await this.db
+      .insertInto('lead_cookies')
+      .values({ cookie, lead_id: leadId })
+      .onConflict((oc) => oc.column('cookie').doUpdateSet({ lead_id: leadId }))
+      .execute();
+  }
+
+  async moveLeadData(fromIds: readonly number[], toId: number): Promise<void> {
+    if (fromIds.length === 0) return;
+    const from = [...fromIds];
+    // Memberships the winner already has would collide: drop those, move the rest.
+    const winnerLists = this.db.selectFrom('list_members').select('list_id').where('lead_id', '=', toId);
+    await this.db.deleteFrom('list_members').where('lead_id', 'in', from).where('list_id', 'in', winnerLists).execute();
+    const moving = await this.db
+      .selectFrom('list_members')
+      .select(['list_id', 'lead_id', 'added_at'])
+      .where('lead_id', 'in', from)
+      .orderBy('added_at')
+      .execute();
+    await this.db.deleteFrom('list_members').where('lead_id', 'in', from).execute();
+    const seen = new Set<number>();
+    for (const m of moving) {
+      if (seen.has(Number(m.list_id))) continue;
+      seen.add(Number(m.list_id));
+      await this.db.insertInto('list_members').values({ list_id: m.list_id, lead_id: toId, added_at: m.added_at }).execute();
+    }
+    await this.db.updateTable('activities').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
+    await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
+  }
+
+  async appendActivities(activities: readonly NewActivity[]): Promise<void> {
+    // Chunked so that a large batch stays under the database's bound-parameter limit.
+    for (let i = 0; i < activities.length; i += 100) {
+      const rows = activities.slice(i, i + 100).map((a) => ({
+        guid: randomUUID(),
+        lead_id: a.leadId,
+        type_id: a.typeId,
+        type_name: a.typeName,
+        occurred_at: a.occurredAt,
+        asset_name: a.assetName,
+        campaign: a.campaign,
+        attributes: JSON.stringify(a.attributes),
+      }));
+      await this.db.insertInto('activities').values(rows).execute();
+    }
+  }
+
+  async upsertOwner(owner: Omit<Owner, 'id'>): Promise<Owner> {
+    const values = {
+      email: owner.email,
+      email_lc: owner.email.toLowerCase(),
+      sfdc_id: owner.sfdcId,
+      first_name: owner.firstName,
+      last_name: owner.lastName,
+    };
+    const r = await this.db
+      .insertInto('owners')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('email_lc').doUpdateSet({ sfdc_id: values.sfdc_id, first_name: values.first_name, last_name: values.last_name }),
+      )
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...owner, id: Number(r.id) };
+  }
+
+  async upsertList(name: string, programName: string | null): Promise<StaticList> {
+    const existing = await this.findList('name', name);
+    if (existing) return existing;
+    const r = await this.db.insertInto('lists').values({ name, program_name: programName }).returning('id').executeTakeFirstOrThrow();
+    return { id: Number(r.id), name, programName };
+  }
+
+  async addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void> {
+    for (let i = 0; i < leadIds.length; i += 200) {
+      const rows = leadIds.slice(i, i + 200).map((lead_id) => ({ list_id: listId, lead_id, added_at: at }));
+      await this.db
+        .insertInto('list_members')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['list_id', 'lead_id']).doNothing())
+        .execute();
+    }
+  }
+
+  async upsertCustomLeadFields(fields: readonly LeadFieldDef[]): Promise<void> {
+    for (const f of fields) {
+      const values = {
+        name: f.name,
+        display_name: f.displayName,
+        data_type: f.dataType,
+        length: f.length ?? null,
+        read_only: f.readOnly ? 1 : 0,
+      };
+      await this.db
+        .insertInto('lead_fields')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('name').doUpdateSet({
+            display_name: values.display_name,
+            data_type: values.data_type,
+            length: values.length,
+            read_only: values.read_only,
+          }),
+        )
+        .execute();
+    }
+  }
+}
+
+export class SqlStore extends Reader implements Store {
+  constructor(
+    readonly kind: 'sqlite' | 'postgres',
+    private readonly kysely: Kysely<Database>,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {
+    super(kysely);
+  }
+
+  async migrate(): Promise<void> {
+    const all = migrations(this.kind as SqlFlavour);
+    const migrator = new Migrator({
+      db: this.kysely,
+      provider: { getMigrations: async () => all },
+      migrationTableName: 'mktows_migrations',
+      migrationLockTableName: 'mktows_migrations_lock',
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  }
+
+  async ping(): Promise<void> {
+    await this.kysely.selectFrom('meta').select('key').limit(1).execute();
+  }
+
+  async reset(): Promise<void> {
+    await this.kysely.transaction().execute(async (trx) => {
+      for (const t of TABLES) await trx.deleteFrom(t).execute();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+    await this.onClose();
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx)));
+  }
+
+  async listCustomLeadFields(): Promise<LeadFieldDef[]> {
+    const rows = await this.kysely.selectFrom('lead_fields').selectAll().orderBy('name').execute();
+    return rows.map((r) => ({
+      name: r.name,
+      displayName: r.display_name,
+      dataType: r.data_type as LeadFieldType,
+      ...(r.length === null ? {} : { length: r.length }),
+      readOnly: r.read_only === 1,
+      custom: true,
+    }));
+  }
+
+  async pageLeads(filter: LeadFilter, afterId: number, limit: number): Promise<LeadPage> {
+    const base = () => {
+      let q = this.kysely.selectFrom('leads').where('leads.id', '>', afterId);
+      if (filter.kind === 'updated') {
+        q = q.where('leads.updated_at', '>=', filter.from).where('leads.updated_at', '<=', filter.to);
+      } else if (filter.kind === 'list') {
+        q = q.where('leads.id', 'in', (eb) =>
+          eb.selectFrom('list_members').select('list_members.lead_id').where('list_members.list_id', '=', filter.listId),
+        );
+      } else {
+        q = q.where('leads.id', 'in', filter.ids.length ? filter.ids : [-1]);
+      }
+      return q;
+    };
+    const rows = await base().selectAll('leads').orderBy('leads.id').limit(limit).execute();
+    const leads = rows.map(toLead);
+    const last = leads.length ? leads[leads.length - 1].id : afterId;
+    const rest = await base()
+      .where('leads.id', '>', last)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { leads, remaining: Number(rest.n) };
+  }
+
+  async countLeads(): Promise<number> {
+    const r = await this.kysely
+      .selectFrom('leads')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async listActivities(leadId: number): Promise<Activity[]> {
+    const rows = await this.kysely
+      .selectFrom('activities')
+      .selectAll()
+      .where('lead_id', '=', leadId)
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      guid: r.guid,
+      leadId: Number(r.lead_id),
+      typeId: r.type_id,
+      typeName: r.type_name,
+      occurredAt: Number(r.occurred_at),
+      assetName: r.asset_name,
+      campaign: r.campaign,
+      attributes: JSON.parse(r.attributes) as [string, string][],
+    }));
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const r = await this.kysely.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return r?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.kysely
+      .insertInto('meta')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
+}

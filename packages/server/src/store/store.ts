@@ -1,0 +1,124 @@
+/**
+ * The storage interface, at the level of the domain (find leads by key, page leads, append
+ * activities), never of SQL: a later backend serves the same interface from Marketo's REST API.
+ * Every multi-row write goes through `transaction`, so a failing call leaves nothing half-written.
+ */
+import type { LeadFieldDef } from '../domain/lead-fields.js';
+
+export interface Lead {
+  id: number;
+  email: string | null;
+  foreignSysPersonId: string | null;
+  foreignSysType: string | null;
+  ownerId: number | null;
+  /** Canonical text values by SOAP field name (not Id or Email). */
+  attributes: Record<string, string>;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewLead = Omit<Lead, 'id'>;
+
+export interface Owner {
+  id: number;
+  email: string;
+  sfdcId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+export interface StaticList {
+  id: number;
+  name: string;
+  programName: string | null;
+}
+
+export interface NewActivity {
+  leadId: number;
+  /** Marketo activity type id (1 Visit Webpage, 12 New Lead, 13 Change Data Value, ...). */
+  typeId: number;
+  /** Display name, e.g. "Change Data Value". */
+  typeName: string;
+  occurredAt: number;
+  assetName: string | null;
+  campaign: string | null;
+  /** Ordered name/value pairs. */
+  attributes: [string, string][];
+}
+
+export interface Activity extends NewActivity {
+  id: number;
+  guid: string;
+}
+
+/** How a LeadKey finds leads. Owner keys resolve the owner first (20108), then use `OWNER`. */
+export type LeadLookup =
+  | { by: 'IDNUM'; value: number }
+  | { by: 'EMAIL' | 'COOKIE' | 'SFDCLEADID' | 'SFDCCONTACTID' | 'SFDCACCOUNTID' | 'FSPID'; value: string }
+  | { by: 'OWNER'; ownerId: number };
+
+export type LeadFilter =
+  | { kind: 'updated'; from: number; to: number }
+  | { kind: 'list'; listId: number }
+  | { kind: 'ids'; ids: number[] };
+
+export interface LeadPage {
+  leads: Lead[];
+  /** Leads matching the filter after the last one returned. */
+  remaining: number;
+}
+
+export interface LeadReader {
+  /** Leads matching a key, newest (highest id) first. */
+  findLeads(lookup: LeadLookup): Promise<Lead[]>;
+  getLeads(ids: readonly number[]): Promise<Lead[]>;
+  findOwner(by: 'email' | 'sfdcId', value: string): Promise<Owner | undefined>;
+  getOwner(id: number): Promise<Owner | undefined>;
+  findList(by: 'name', value: string): Promise<StaticList | undefined>;
+  findList(by: 'id', value: number): Promise<StaticList | undefined>;
+  isListMember(listId: number, leadId: number): Promise<boolean>;
+}
+
+export interface StoreTx extends LeadReader {
+  insertLead(lead: NewLead): Promise<Lead>;
+  /** Replaces every column of the lead. */
+  updateLead(lead: Lead): Promise<void>;
+  deleteLeads(ids: readonly number[]): Promise<void>;
+  /** Associates a Munchkin cookie with a lead (moving it if another lead had it). */
+  setCookie(cookie: string, leadId: number): Promise<void>;
+  /** Moves list memberships, activities and cookies of `fromIds` to `toId` (mergeLeads). */
+  moveLeadData(fromIds: readonly number[], toId: number): Promise<void>;
+  appendActivities(activities: readonly NewActivity[]): Promise<void>;
+  upsertOwner(owner: Omit<Owner, 'id'>): Promise<Owner>;
+  upsertList(name: string, programName: string | null): Promise<StaticList>;
+  addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void>;
+  upsertCustomLeadFields(fields: readonly LeadFieldDef[]): Promise<void>;
+}
+
+export interface Store extends LeadReader {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  /** Cheap round trip proving the backend answers (health, 10001 checks). */
+  ping(): Promise<void>;
+  /** Empties every table; keeps the schema and the stream secret. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  listCustomLeadFields(): Promise<LeadFieldDef[]>;
+  pageLeads(filter: LeadFilter, afterId: number, limit: number): Promise<LeadPage>;
+  countLeads(): Promise<number>;
+  /** Activities of one lead, newest first. */
+  listActivities(leadId: number): Promise<Activity[]>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+/** Raised by a backend that cannot reach or use its database; the pipeline answers 10001. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
