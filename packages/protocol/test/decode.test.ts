@@ -99,9 +99,12 @@ describe('decodeComplex: structure', () => {
   });
 
   test('string values are kept verbatim, whitespace and decoded entities included', () => {
-    assert.deepEqual(decode('getLead', '<leadKey><keyType> EMAIL </keyType><keyValue> a&amp;b&lt; </keyValue></leadKey>'), {
-      leadKey: { keyType: 'EMAIL', keyValue: ' a&b< ' },
-    });
+    assert.deepEqual(
+      decode('getLead', '<leadKey><keyType> EMAIL </keyType><keyValue> a&amp;b&lt; </keyValue></leadKey>'),
+      {
+        leadKey: { keyType: 'EMAIL', keyValue: ' a&b< ' },
+      },
+    );
   });
 
   test('an empty required string is the empty string, not absent', () => {
@@ -151,10 +154,13 @@ describe('decodeComplex: nil and empty optionals', () => {
   });
 
   test('an empty optional array wrapper is an empty array, not absent', () => {
-    assert.deepEqual(decode('getLeadChanges', '<startPosition><offset>o</offset></startPosition><activityNameFilter/>'), {
-      startPosition: { offset: 'o' },
-      activityNameFilter: { stringItem: [] },
-    });
+    assert.deepEqual(
+      decode('getLeadChanges', '<startPosition><offset>o</offset></startPosition><activityNameFilter/>'),
+      {
+        startPosition: { offset: 'o' },
+        activityNameFilter: { stringItem: [] },
+      },
+    );
   });
 
   test('a nil or empty required element is missing', () => {
@@ -187,7 +193,11 @@ describe('decodeComplex: missing required values', () => {
   });
 
   test('a missing leadRecord in ParamsSyncLead is 20104', () => {
-    assertFault(() => decode('syncLead', '<returnLead>true</returnLead>'), 20104, 'paramsSyncLead.leadRecord is required');
+    assertFault(
+      () => decode('syncLead', '<returnLead>true</returnLead>'),
+      20104,
+      'paramsSyncLead.leadRecord is required',
+    );
   });
 
   test('a missing leadRecordList in ParamsSyncMultipleLeads is 20104', () => {
@@ -302,7 +312,12 @@ describe('decodeComplex: lexical values', () => {
   });
 
   test('an impossible date, a space for T and an offset without colon are not xs:dateTime', () => {
-    for (const text of ['2026-02-30T00:00:00Z', '2026-11-01 06:00:00Z', '2026-11-01T06:00:00+0000', '2026-13-01T00:00:00Z']) {
+    for (const text of [
+      '2026-02-30T00:00:00Z',
+      '2026-11-01 06:00:00Z',
+      '2026-11-01T06:00:00+0000',
+      '2026-13-01T00:00:00Z',
+    ]) {
       assertFault(
         () => lastUpdatedAt(text),
         20114,
@@ -523,10 +538,9 @@ describe('decodeComplex: the polymorphic leadSelector', () => {
       ),
       expected,
     );
-    assert.deepEqual(
-      decode('getMultipleLeads', '<leadSelector><staticListId>42</staticListId></leadSelector>'),
-      { leadSelector: { xsiType: 'StaticListSelector', staticListId: 42 } },
-    );
+    assert.deepEqual(decode('getMultipleLeads', '<leadSelector><staticListId>42</staticListId></leadSelector>'), {
+      leadSelector: { xsiType: 'StaticListSelector', staticListId: 42 },
+    });
     assert.deepEqual(
       decode(
         'getMultipleLeads',

@@ -24,7 +24,8 @@ function envelope(body: string, header = ''): string {
   );
 }
 
-const GET_LEAD = '<ns1:paramsGetLead><leadKey><keyType>EMAIL</keyType><keyValue>a@b.example</keyValue></leadKey></ns1:paramsGetLead>';
+const GET_LEAD =
+  '<ns1:paramsGetLead><leadKey><keyType>EMAIL</keyType><keyValue>a@b.example</keyValue></leadKey></ns1:paramsGetLead>';
 
 describe('parseRequest: faults', () => {
   test('a body that is not XML is refused with 20012', () => {
@@ -90,7 +91,10 @@ describe('parseRequest: faults', () => {
 
   test('an Envelope with two Bodies is refused with 20012', () => {
     refused(
-      envelope(GET_LEAD).replace('</SOAP-ENV:Envelope>', `<SOAP-ENV:Body>${GET_LEAD}</SOAP-ENV:Body></SOAP-ENV:Envelope>`),
+      envelope(GET_LEAD).replace(
+        '</SOAP-ENV:Envelope>',
+        `<SOAP-ENV:Body>${GET_LEAD}</SOAP-ENV:Body></SOAP-ENV:Envelope>`,
+      ),
       20012,
       'The Envelope has more than one Body',
     );
@@ -180,7 +184,7 @@ describe('parseRequest: envelope styles (compat.md §2)', () => {
         '</ns0:paramsGetLead></soap-env:Body></soap-env:Envelope>',
     },
     {
-      name: "suds: SOAP-ENV:Envelope holding an ns1:Body, where ns1 is the envelope namespace",
+      name: 'suds: SOAP-ENV:Envelope holding an ns1:Body, where ns1 is the envelope namespace',
       op: 'getLead',
       xml:
         `<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="${ENV}" ` +
@@ -336,7 +340,10 @@ describe('findHeader and childText', () => {
 
   test('findHeader is undefined without a Header, and for an unqualified or foreign header element', () => {
     assert.equal(findHeader(undefined, 'AuthenticationHeader'), undefined);
-    assert.equal(findHeader(header('<AuthenticationHeader/><o:AuthenticationHeader/>'), 'AuthenticationHeader'), undefined);
+    assert.equal(
+      findHeader(header('<AuthenticationHeader/><o:AuthenticationHeader/>'), 'AuthenticationHeader'),
+      undefined,
+    );
   });
 
   test('childText reads unqualified children in any order', () => {

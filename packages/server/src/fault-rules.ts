@@ -29,7 +29,9 @@ export class FaultRules {
 
   add(input: FaultRuleInput, knownOperations: ReadonlySet<string>): FaultRule {
     if (typeof input.operation !== 'string' || (input.operation !== '*' && !knownOperations.has(input.operation))) {
-      throw new FaultRuleError(`operation must be "*" or one of the 23 operation names; got ${JSON.stringify(input.operation)}`);
+      throw new FaultRuleError(
+        `operation must be "*" or one of the 23 operation names; got ${JSON.stringify(input.operation)}`,
+      );
     }
     if (input.code !== undefined && !(Number.isInteger(input.code) && isFaultCode(input.code))) {
       throw new FaultRuleError(`code ${JSON.stringify(input.code)} is not in the error catalogue`);
@@ -37,16 +39,23 @@ export class FaultRules {
     if (input.count !== undefined && !(Number.isInteger(input.count) && input.count > 0)) {
       throw new FaultRuleError('count must be a positive integer');
     }
-    if (input.probability !== undefined && !(typeof input.probability === 'number' && input.probability >= 0 && input.probability <= 1)) {
+    if (
+      input.probability !== undefined &&
+      !(typeof input.probability === 'number' && input.probability >= 0 && input.probability <= 1)
+    ) {
       throw new FaultRuleError('probability must be a number from 0 to 1');
     }
-    if (input.delayMs !== undefined && !(Number.isInteger(input.delayMs) && input.delayMs >= 0 && input.delayMs <= 600_000)) {
+    if (
+      input.delayMs !== undefined &&
+      !(Number.isInteger(input.delayMs) && input.delayMs >= 0 && input.delayMs <= 600_000)
+    ) {
       throw new FaultRuleError('delayMs must be an integer from 0 to 600000');
     }
     if (input.code === undefined && input.delayMs === undefined) {
       throw new FaultRuleError('a fault rule needs a code, a delayMs, or both');
     }
-    if (input.userId !== undefined && typeof input.userId !== 'string') throw new FaultRuleError('userId must be a string');
+    if (input.userId !== undefined && typeof input.userId !== 'string')
+      throw new FaultRuleError('userId must be a string');
     const rule: FaultRule = {
       id: this.nextId++,
       operation: input.operation,

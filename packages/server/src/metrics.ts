@@ -30,7 +30,8 @@ export class Metrics {
     }
     lines.push('# HELP mktows_call_duration_seconds Time from request to response.');
     lines.push('# TYPE mktows_call_duration_seconds histogram');
-    BUCKETS.forEach((b, i) => lines.push(`mktows_call_duration_seconds_bucket{le="${b}"} ${this.buckets[i]}`));
+    for (const [i, b] of BUCKETS.entries())
+      lines.push(`mktows_call_duration_seconds_bucket{le="${b}"} ${this.buckets[i]}`);
     lines.push(`mktows_call_duration_seconds_bucket{le="+Inf"} ${this.count}`);
     lines.push(`mktows_call_duration_seconds_sum ${this.sum}`);
     lines.push(`mktows_call_duration_seconds_count ${this.count}`);

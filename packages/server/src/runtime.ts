@@ -28,7 +28,9 @@ export interface Runtime {
 }
 
 /** Loads what depends on stored data: custom lead fields and the stream-position secret. */
-export async function loadStoredState(rt: Pick<Runtime, 'store'> & Partial<Runtime>): Promise<{ leadSchema: LeadSchema; streams: StreamCodec }> {
+export async function loadStoredState(
+  rt: Pick<Runtime, 'store'> & Partial<Runtime>,
+): Promise<{ leadSchema: LeadSchema; streams: StreamCodec }> {
   const leadSchema = new LeadSchema(await rt.store.listCustomLeadFields());
   let secret = await rt.store.getMeta('stream_secret');
   if (!secret) {

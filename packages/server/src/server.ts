@@ -1,7 +1,7 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
 import { Clock } from './clock.js';
-import { type ServerConfig, DEFAULT_CONFIG, DEMO_USER } from './config.js';
+import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
 import { FaultRules } from './fault-rules.js';
 import { createHttpServer } from './http/server.js';
 import { Journal, maskSecrets } from './journal.js';
@@ -9,9 +9,9 @@ import type { Limits } from './limits/limits.js';
 import { MemoryLimits } from './limits/memory.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { type Runtime, loadStoredState } from './runtime.js';
+import { loadStoredState, type Runtime } from './runtime.js';
 import { resolveSeed } from './seed/load.js';
-import { type SeedSummary, applySeed } from './seed/seed.js';
+import { applySeed, type SeedSummary } from './seed/seed.js';
 import { openStore } from './store/open.js';
 import { UserRegistry } from './users.js';
 
@@ -27,7 +27,8 @@ export interface RunningServer {
 
 function openLimits(config: ServerConfig): Limits {
   if (config.limits === 'memory') return new MemoryLimits({ quotaTimeZone: config.quotaTimeZone });
-  if (config.limits.startsWith('redis://')) throw new Error('the Redis limits backend is not available yet; use --limits memory');
+  if (config.limits.startsWith('redis://'))
+    throw new Error('the Redis limits backend is not available yet; use --limits memory');
   throw new Error(`--limits must be memory or redis://…; got "${config.limits}"`);
 }
 

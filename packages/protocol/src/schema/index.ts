@@ -52,7 +52,7 @@ export function getType(name: string): TypeDef | undefined {
 }
 export function complexType(name: string): ComplexTypeDef {
   const t = TYPES.get(name);
-  if (!t || t.kind !== 'complex') throw new Error(`no complex type ${name}`);
+  if (t?.kind !== 'complex') throw new Error(`no complex type ${name}`);
   return t;
 }
 export function enumTypeDef(name: string): EnumTypeDef | undefined {

@@ -65,7 +65,9 @@ export type TypeDef = ComplexTypeDef | EnumTypeDef;
  * `@since` / `@..until` version bounds, e.g. `marketoGUID:string@3_1`, `skipActivityLog:boolean?~@..2_2`.
  */
 export function field(spec: string): FieldDef {
-  const m = /^([A-Za-z_][\w]*):([A-Za-z][A-Za-z0-9]*)([?*~]*)(?:@([0-9]+_[0-9]+)?(?:\.\.([0-9]+_[0-9]+))?)?$/.exec(spec);
+  const m = /^([A-Za-z_][\w]*):([A-Za-z][A-Za-z0-9]*)([?*~]*)(?:@([0-9]+_[0-9]+)?(?:\.\.([0-9]+_[0-9]+))?)?$/.exec(
+    spec,
+  );
   if (!m) throw new Error(`bad field spec: ${spec}`);
   const flags = m[3];
   const def: FieldDef = {

@@ -5,9 +5,9 @@
 import { OPERATION_BY_NAME } from '@mktows/protocol';
 import { FaultRuleError, type FaultRuleInput } from '../fault-rules.js';
 import { userLimits } from '../pipeline/admit.js';
-import { type Runtime, loadStoredState } from '../runtime.js';
+import { loadStoredState, type Runtime } from '../runtime.js';
 import { resolveSeed } from '../seed/load.js';
-import { SeedError, applySeed } from '../seed/seed.js';
+import { applySeed, SeedError } from '../seed/seed.js';
 import { VERSION } from '../version.js';
 
 export interface AdminRequest {
@@ -36,13 +36,15 @@ const OPERATIONS = new Set(OPERATION_BY_NAME.keys());
 
 function obj(body: unknown): Record<string, unknown> {
   if (body === undefined) return {};
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AdminError(400, 'the body must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new AdminError(400, 'the body must be a JSON object');
   return body as Record<string, unknown>;
 }
 
 function optInt(v: unknown, name: string, min = 0): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new AdminError(400, `${name} must be an integer ≥ ${min}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new AdminError(400, `${name} must be an integer ≥ ${min}`);
   return v;
 }
 
@@ -92,7 +94,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       const code = req.query.get('code');
       const n = limit === null ? undefined : Number(limit);
       const c = code === null ? undefined : Number(code);
-      if (n !== undefined && !(Number.isInteger(n) && n > 0)) throw new AdminError(400, 'limit must be a positive integer');
+      if (n !== undefined && !(Number.isInteger(n) && n > 0))
+        throw new AdminError(400, 'limit must be a positive integer');
       if (c !== undefined && !Number.isInteger(c)) throw new AdminError(400, 'code must be an integer');
       const entries = rt.journal.query({
         limit: n,
@@ -104,13 +107,16 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
     }
     case 'POST /_mktows/users': {
       const b = obj(req.body);
-      if (typeof b.userId !== 'string' || b.userId.trim() === '') throw new AdminError(400, 'userId must be a non-empty string');
+      if (typeof b.userId !== 'string' || b.userId.trim() === '')
+        throw new AdminError(400, 'userId must be a non-empty string');
       const existing = rt.users.get(b.userId);
-      if (b.encryptionKey === undefined && !existing) throw new AdminError(400, 'encryptionKey is required for a new user');
+      if (b.encryptionKey === undefined && !existing)
+        throw new AdminError(400, 'encryptionKey is required for a new user');
       if (b.encryptionKey !== undefined && (typeof b.encryptionKey !== 'string' || b.encryptionKey.length < 10)) {
         throw new AdminError(400, 'encryptionKey must be a string of at least 10 characters');
       }
-      if (b.blocked !== undefined && typeof b.blocked !== 'boolean') throw new AdminError(400, 'blocked must be a boolean');
+      if (b.blocked !== undefined && typeof b.blocked !== 'boolean')
+        throw new AdminError(400, 'blocked must be a boolean');
       const user = rt.users.upsert({
         userId: b.userId,
         encryptionKey: (b.encryptionKey as string | undefined) ?? (existing?.encryptionKey as string),
@@ -147,10 +153,16 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
         throw new AdminError(400, 'offsetSeconds must be a number');
       }
       rt.clock.offsetMs = Math.round(b.offsetSeconds * 1000);
-      return { status: 200, body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() } };
+      return {
+        status: 200,
+        body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
+      };
     }
     case 'GET /_mktows/clock':
-      return { status: 200, body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() } };
+      return {
+        status: 200,
+        body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
+      };
     default:
       throw new AdminError(404, `no admin route ${key}`);
   }

@@ -21,8 +21,21 @@ export type LeadFieldType =
   | 'textarea';
 
 export const LEAD_FIELD_TYPES: readonly LeadFieldType[] = [
-  'string', 'text', 'email', 'phone', 'url', 'reference', 'integer', 'float', 'currency', 'boolean', 'date',
-  'datetime', 'score', 'percent', 'textarea',
+  'string',
+  'text',
+  'email',
+  'phone',
+  'url',
+  'reference',
+  'integer',
+  'float',
+  'currency',
+  'boolean',
+  'date',
+  'datetime',
+  'score',
+  'percent',
+  'textarea',
 ];
 
 export interface LeadFieldDef {

@@ -3,7 +3,14 @@ import { type LeadKeyRef, MktowsFault } from '@mktows/protocol';
 import type { Lead, LeadLookup, LeadReader } from '../store/store.js';
 
 const LEAD_KEY_REFS: ReadonlySet<string> = new Set([
-  'IDNUM', 'COOKIE', 'EMAIL', 'LEADOWNEREMAIL', 'SFDCACCOUNTID', 'SFDCCONTACTID', 'SFDCLEADID', 'SFDCLEADOWNERID',
+  'IDNUM',
+  'COOKIE',
+  'EMAIL',
+  'LEADOWNEREMAIL',
+  'SFDCACCOUNTID',
+  'SFDCCONTACTID',
+  'SFDCLEADID',
+  'SFDCLEADOWNERID',
   'SFDCOPPTYID',
 ]);
 

@@ -39,7 +39,8 @@ export function canonicalValue(f: LeadFieldDef, raw: string): string {
       if (v === '') return '';
       const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
       const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-      if (!m || !d || d.getUTCDate() !== Number(m[3])) throw new FieldValueError(`value "${raw}" of ${f.name} is not a date (YYYY-MM-DD)`);
+      if (!m || !d || d.getUTCDate() !== Number(m[3]))
+        throw new FieldValueError(`value "${raw}" of ${f.name} is not a date (YYYY-MM-DD)`);
       return `${m[1]}-${m[2]}-${m[3]}`;
     }
     case 'datetime': {

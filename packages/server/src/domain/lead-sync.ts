@@ -5,7 +5,7 @@
 import { type LeadRecord, MktowsFault } from '@mktows/protocol';
 import type { Lead, NewActivity, StoreTx } from '../store/store.js';
 import { ACTIVITY, API_SOURCE } from './activity-types.js';
-import { FieldValueError, type LeadSchema, canonicalValue } from './lead-schema.js';
+import { canonicalValue, FieldValueError, type LeadSchema } from './lead-schema.js';
 
 /** A record already checked for keys and field names (see validateRecord). */
 export interface SyncInput {
@@ -69,7 +69,14 @@ async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Prom
   return undefined;
 }
 
-function changeActivity(leadId: number, schema: LeadSchema, field: string, oldV: string, newV: string, now: number): NewActivity {
+function changeActivity(
+  leadId: number,
+  schema: LeadSchema,
+  field: string,
+  oldV: string,
+  newV: string,
+  now: number,
+): NewActivity {
   return {
     leadId,
     typeId: ACTIVITY.ChangeDataValue.id,
@@ -91,7 +98,12 @@ function changeActivity(leadId: number, schema: LeadSchema, field: string, oldV:
  * Applies one record. Throws FieldValueError (→ 20106 or a FAILED status) for values that do not
  * convert, and MktowsFault 20103 for an Id that matches no lead.
  */
-export async function syncRecord(tx: StoreTx, schema: LeadSchema, input: SyncInput, opts: SyncOptions): Promise<SyncOutcome> {
+export async function syncRecord(
+  tx: StoreTx,
+  schema: LeadSchema,
+  input: SyncInput,
+  opts: SyncOptions,
+): Promise<SyncOutcome> {
   const r = input.record;
   if (r.ForeignSysPersonId && !r.ForeignSysType) {
     throw new FieldValueError(`ForeignSysType is required with ForeignSysPersonId ${r.ForeignSysPersonId}`);
@@ -176,7 +188,11 @@ export async function syncRecord(tx: StoreTx, schema: LeadSchema, input: SyncInp
     lead.foreignSysType = r.ForeignSysType ?? null;
   }
   if (ownerId !== undefined) lead.ownerId = ownerId;
-  if (activities.length || lead.foreignSysPersonId !== existing.foreignSysPersonId || lead.ownerId !== existing.ownerId) {
+  if (
+    activities.length ||
+    lead.foreignSysPersonId !== existing.foreignSysPersonId ||
+    lead.ownerId !== existing.ownerId
+  ) {
     lead.updatedAt = now;
     await tx.updateLead(lead);
     await tx.appendActivities(activities);

@@ -31,7 +31,10 @@ export function selectorHash(value: unknown): string {
     }
     return v;
   };
-  return createHash('sha256').update(JSON.stringify(canon(value))).digest('base64url').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(canon(value)))
+    .digest('base64url')
+    .slice(0, 16);
 }
 
 export class StreamCodec {

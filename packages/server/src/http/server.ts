@@ -1,5 +1,5 @@
 /** HTTP routing: SOAP endpoint and WSDL, admin API, metrics. */
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { faultXml, generateWsdl, isVersion } from '@mktows/protocol';
 import { handleAdmin } from '../admin/routes.js';
 import { handleSoap } from '../pipeline/soap.js';
@@ -9,7 +9,13 @@ import { BodyTooLargeError, readBody } from './body.js';
 const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
 const XML = 'text/xml; charset=utf-8';
 
-function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  extra: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
   res.end(body);
 }
@@ -61,7 +67,12 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
       if (url.searchParams.has('WSDL') || url.searchParams.has('wsdl')) {
         send(res, 200, XML, generateWsdl(version, `${baseUrl(req)}/soap/mktows/${version}`));
       } else {
-        send(res, 200, 'text/plain; charset=utf-8', `mktows SOAP endpoint for API ${version}. POST SOAP 1.1 requests here; the WSDL is at ?WSDL.\n`);
+        send(
+          res,
+          200,
+          'text/plain; charset=utf-8',
+          `mktows SOAP endpoint for API ${version}. POST SOAP 1.1 requests here; the WSDL is at ?WSDL.\n`,
+        );
       }
       return;
     }
@@ -76,7 +87,9 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
       if (e instanceof BodyTooLargeError) {
         rt.metrics.recordCall('unknown', 20012, 0);
         // Closing the connection stops the client from sending the rest of the oversized body.
-        send(res, 500, XML, faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`), { Connection: 'close' });
+        send(res, 500, XML, faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`), {
+          Connection: 'close',
+        });
         req.resume();
         return;
       }
@@ -97,12 +110,15 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
   if (path.startsWith('/_mktows/')) {
     if (!authorizedAdmin(rt, req)) {
       sendJson(res, rt.config.adminToken ? 401 : 403, {
-        error: rt.config.adminToken ? 'admin API: send Authorization: Bearer <admin token>' : 'admin API answers loopback clients only (set --admin-token to allow others)',
+        error: rt.config.adminToken
+          ? 'admin API: send Authorization: Bearer <admin token>'
+          : 'admin API answers loopback clients only (set --admin-token to allow others)',
       });
       return;
     }
     let body: unknown;
-    const raw = req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, rt.config.maxBodyBytes);
+    const raw =
+      req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, rt.config.maxBodyBytes);
     if (raw.length) {
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -116,7 +132,12 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
     return;
   }
   if (path === '/' && req.method === 'GET') {
-    send(res, 200, 'text/plain; charset=utf-8', `mktows: Marketo SOAP API\nSOAP endpoint: ${baseUrl(req)}/soap/mktows/3_1\nWSDL: ${baseUrl(req)}/soap/mktows/3_1?WSDL\nAdmin API: ${baseUrl(req)}/_mktows/health\n`);
+    send(
+      res,
+      200,
+      'text/plain; charset=utf-8',
+      `mktows: Marketo SOAP API\nSOAP endpoint: ${baseUrl(req)}/soap/mktows/3_1\nWSDL: ${baseUrl(req)}/soap/mktows/3_1?WSDL\nAdmin API: ${baseUrl(req)}/_mktows/health\n`,
+    );
     return;
   }
   sendJson(res, 404, { error: `nothing at ${req.method} ${path}` });

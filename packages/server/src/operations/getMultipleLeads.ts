@@ -16,11 +16,17 @@ export function checkRange(oldest: Date, latest: Date | undefined, now: number):
   const from = oldest.getTime();
   const to = latest ? latest.getTime() : now;
   if (to < from) {
-    throw new MktowsFault(20110, `latestUpdatedAt ${latest?.toISOString()} is before oldestUpdatedAt ${oldest.toISOString()}`);
+    throw new MktowsFault(
+      20110,
+      `latestUpdatedAt ${latest?.toISOString()} is before oldestUpdatedAt ${oldest.toISOString()}`,
+    );
   }
   if (to - from > MAX_RANGE_DAYS * DAY_MS) {
     const days = ((to - from) / DAY_MS).toFixed(1);
-    throw new MktowsFault(20022, `Time range of ${days} days between oldestUpdatedAt and latestUpdatedAt exceeds the limit of ${MAX_RANGE_DAYS} days`);
+    throw new MktowsFault(
+      20022,
+      `Time range of ${days} days between oldestUpdatedAt and latestUpdatedAt exceeds the limit of ${MAX_RANGE_DAYS} days`,
+    );
   }
   return { from, to };
 }
@@ -69,7 +75,9 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
   if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
   const limit = Math.min(batchSize, MAX_BATCH);
 
-  const include = params.includeAttributes?.stringItem?.length ? new Set(params.includeAttributes.stringItem) : undefined;
+  const include = params.includeAttributes?.stringItem?.length
+    ? new Set(params.includeAttributes.stringItem)
+    : undefined;
   if (include) {
     const unknown = [...include].filter((n) => !ctx.schema.field(n));
     if (unknown.length) throw new MktowsFault(20105, `includeAttributes names unknown fields: ${unknown.join(', ')}`);
@@ -105,6 +113,8 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
     returnCount: page.leads.length,
     remainingCount: page.remaining,
     newStreamPosition,
-    leadRecordList: page.leads.length ? { leadRecord: page.leads.map((l) => toLeadRecord(l, ctx.schema, include)) } : null,
+    leadRecordList: page.leads.length
+      ? { leadRecord: page.leads.map((l) => toLeadRecord(l, ctx.schema, include)) }
+      : null,
   };
 };

@@ -83,7 +83,12 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
     });
     await tx.appendActivities(activities);
     return {
-      mergeStatus: { winningLeadId: winner.id, losingLeadIdList: { integerItem: loserIds }, status: 'MERGED', error: null },
+      mergeStatus: {
+        winningLeadId: winner.id,
+        losingLeadIdList: { integerItem: loserIds },
+        status: 'MERGED',
+        error: null,
+      },
     };
   });
 };

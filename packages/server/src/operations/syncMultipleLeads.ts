@@ -14,7 +14,10 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
   const records = params.leadRecordList.leadRecord ?? [];
   if (records.length === 0) throw new MktowsFault(20104, 'syncMultipleLeads: leadRecordList holds no leadRecord');
   if (records.length > MAX_SYNC_RECORDS) {
-    throw new MktowsFault(20110, `syncMultipleLeads: ${records.length} leadRecords exceed the limit of ${MAX_SYNC_RECORDS} per call`);
+    throw new MktowsFault(
+      20110,
+      `syncMultipleLeads: ${records.length} leadRecords exceed the limit of ${MAX_SYNC_RECORDS} per call`,
+    );
   }
   const inputs = records.map((r, i) => validateRecord(r, ctx.schema, `syncMultipleLeads leadRecord ${i + 1}`));
   const now = ctx.now();
@@ -27,7 +30,11 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
         out.push({ leadId: lead.id, status, error: null });
       } catch (e) {
         if (e instanceof FieldValueError || (e instanceof MktowsFault && e.code === 20103)) {
-          out.push({ leadId: input.record.Id ?? 0, status: 'FAILED', error: e instanceof MktowsFault ? e.detail : e.message });
+          out.push({
+            leadId: input.record.Id ?? 0,
+            status: 'FAILED',
+            error: e instanceof MktowsFault ? e.detail : e.message,
+          });
         } else throw e;
       }
     }

@@ -3,7 +3,14 @@
  * known (20014), signature over the exact received strings (20014), timestamp age and skew
  * (20016), user not blocked (20013).
  */
-import { MktowsFault, type XmlElement, childText, findHeader, parseLenientDateTime, verifySignature } from '@mktows/protocol';
+import {
+  childText,
+  findHeader,
+  MktowsFault,
+  parseLenientDateTime,
+  verifySignature,
+  type XmlElement,
+} from '@mktows/protocol';
 import type { UserConfig } from '../config.js';
 import type { Runtime } from '../runtime.js';
 
@@ -18,7 +25,8 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
     ['requestSignature', signature],
     ['requestTimestamp', timestamp],
   ] as const) {
-    if (v === undefined || v.trim() === '') throw new MktowsFault(20014, `Authentication failed: ${name} is missing or empty`);
+    if (v === undefined || v.trim() === '')
+      throw new MktowsFault(20014, `Authentication failed: ${name} is missing or empty`);
   }
   const user = rt.users.get((userId as string).trim());
   if (!user) throw new MktowsFault(20014, `Authentication failed: unknown mktowsUserId "${(userId as string).trim()}"`);
@@ -32,10 +40,16 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
   const window = rt.config.signatureWindowMs;
   const age = now - at.getTime();
   if (age > window) {
-    throw new MktowsFault(20016, `Request expired: requestTimestamp ${timestamp} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`);
+    throw new MktowsFault(
+      20016,
+      `Request expired: requestTimestamp ${timestamp} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
+    );
   }
   if (-age > window) {
-    throw new MktowsFault(20016, `Request expired: requestTimestamp ${timestamp} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`);
+    throw new MktowsFault(
+      20016,
+      `Request expired: requestTimestamp ${timestamp} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
+    );
   }
   if (user.blocked) throw new MktowsFault(20013, `Access denied: user ${user.userId} is blocked from API access`);
   return user;

@@ -14,7 +14,10 @@ export function isBackendFailure(e: unknown): boolean {
   // better-sqlite3 raises SqliteError with SQLITE_* codes; pg and ioredis raise errors with
   // connection codes. Any of those means the backend, not the handler, failed.
   const code = (e as { code?: unknown }).code;
-  if (e.name === 'SqliteError' || (typeof code === 'string' && /^(SQLITE_|ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P|08)/.test(code))) {
+  if (
+    e.name === 'SqliteError' ||
+    (typeof code === 'string' && /^(SQLITE_|ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P|08)/.test(code))
+  ) {
     return true;
   }
   return e.message.includes('connection is not open') || e.message.includes('database connection is not open');

@@ -7,19 +7,19 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  MktowsFault,
-  type OperationDef,
-  type Version,
   decodeComplex,
   encodeSuccess,
   faultXml,
+  MktowsFault,
+  type OperationDef,
   parseRequest,
+  type Version,
 } from '@mktows/protocol';
 import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
-import { authenticate } from './authenticate.js';
 import { admit } from './admit.js';
+import { authenticate } from './authenticate.js';
 import { isBackendFailure } from './backend-failure.js';
 
 export interface SoapResponse {

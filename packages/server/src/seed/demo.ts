@@ -1,13 +1,67 @@
 /**
  * The demo seed (contract.md): 2 owners, 500 leads (Ada Lovelace first), the static list
- * "Demo List" with the first 100, and "Demo Program" with its list "Imports". Deterministic, so
- * that examples and tests can name leads; update times spread over the last 30 days.
+ * "Demo List" with the first 100, "Demo Program" with its list "Imports", the trigger campaign
+ * Welcome (MKTOWS and SALES) and the batch campaign Nightly, channels and tags, 3 opportunities
+ * and the custom object type RoadShow. Deterministic, so that examples and tests can name leads.
  */
 import type { SeedDocument } from './seed.js';
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Margaret', 'Dennis', 'Frances', 'Ken', 'Radia', 'John', 'Hedy', 'Tim', 'Katherine', 'Linus', 'Sophie', 'Niklaus', 'Karen', 'Leslie'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Hamilton', 'Ritchie', 'Allen', 'Thompson', 'Perlman', 'McCarthy', 'Lamarr', 'Berners-Lee', 'Johnson', 'Torvalds', 'Wilson', 'Wirth', 'Jones', 'Lamport'];
-const COMPANY = ['Analytical Engines', 'Compiler Works', 'Enigma Labs', 'Shortest Path Inc', 'Substitution Systems', 'TeX Press', 'Apollo Guidance', 'Unix Tools', 'Fortran Partners', 'Protocol House'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Edsger',
+  'Barbara',
+  'Donald',
+  'Margaret',
+  'Dennis',
+  'Frances',
+  'Ken',
+  'Radia',
+  'John',
+  'Hedy',
+  'Tim',
+  'Katherine',
+  'Linus',
+  'Sophie',
+  'Niklaus',
+  'Karen',
+  'Leslie',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Hamilton',
+  'Ritchie',
+  'Allen',
+  'Thompson',
+  'Perlman',
+  'McCarthy',
+  'Lamarr',
+  'Berners-Lee',
+  'Johnson',
+  'Torvalds',
+  'Wilson',
+  'Wirth',
+  'Jones',
+  'Lamport',
+];
+const COMPANY = [
+  'Analytical Engines',
+  'Compiler Works',
+  'Enigma Labs',
+  'Shortest Path Inc',
+  'Substitution Systems',
+  'TeX Press',
+  'Apollo Guidance',
+  'Unix Tools',
+  'Fortran Partners',
+  'Protocol House',
+];
 const INDUSTRY = ['Software', 'Education', 'Manufacturing', 'Finance', 'Healthcare'];
 const SOURCE = ['Website', 'Webinar', 'Trade Show', 'Partner', 'Paid Search'];
 const STATUS = ['New', 'Contacted', 'Qualified', 'Nurture'];
@@ -62,6 +116,56 @@ export function demoSeed(): SeedDocument {
     ],
     leads,
     lists: [{ name: DEMO_LIST, members: leads.slice(0, DEMO_LIST_SIZE).map((l) => l.Email as string) }],
-    programs: [{ name: 'Demo Program', lists: ['Imports'] }],
+    programs: [
+      {
+        name: 'Demo Program',
+        channel: 'Webinar',
+        tags: [{ type: 'Region', value: 'EMEA' }],
+        lists: ['Imports'],
+        campaigns: [
+          {
+            name: 'Welcome',
+            kind: 'trigger',
+            sources: ['MKTOWS', 'SALES'],
+            description: 'Welcome e-mail for new leads',
+          },
+          { name: 'Nightly', kind: 'batch', description: 'Nightly score refresh' },
+        ],
+      },
+      {
+        name: 'Spring Roadshow',
+        channel: 'Tradeshow',
+        tags: [{ type: 'Region', value: 'North America' }],
+        campaigns: [{ name: 'Follow Up', kind: 'trigger', sources: ['MKTOWS'] }],
+      },
+    ],
+    opportunities: [
+      {
+        name: 'Analytical Engines - Expansion',
+        externalKey: 'OPP-1',
+        Amount: 120000,
+        Stage: 'Prospecting',
+        IsClosed: false,
+      },
+      { name: 'Compiler Works - Renewal', externalKey: 'OPP-2', Amount: 45000, Stage: 'Negotiation', IsClosed: false },
+      {
+        name: 'Enigma Labs - New Business',
+        externalKey: 'OPP-3',
+        Amount: 80000,
+        Stage: 'Closed Won',
+        IsClosed: true,
+        IsWon: true,
+      },
+    ],
+    customObjectTypes: [
+      {
+        name: 'RoadShow',
+        keys: ['MKTOID', 'rid'],
+        fields: [
+          { name: 'city', dataType: 'string' },
+          { name: 'zip', dataType: 'string' },
+        ],
+      },
+    ],
   };
 }

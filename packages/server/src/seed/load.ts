@@ -1,7 +1,7 @@
 /** Resolving `--seed` / `{ "seed": … }`: `demo`, `none`, a path, or an inline document. */
 import { readFile } from 'node:fs/promises';
 import { demoSeed } from './demo.js';
-import { SeedError, type SeedDocument } from './seed.js';
+import { type SeedDocument, SeedError } from './seed.js';
 
 export async function resolveSeed(seed: unknown): Promise<SeedDocument | undefined> {
   if (seed === undefined || seed === null || seed === 'none') return undefined;

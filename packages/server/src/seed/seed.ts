@@ -15,7 +15,16 @@ export interface SeedDocument {
   owners?: { email: string; sfdcId?: string; firstName?: string; lastName?: string }[];
   leads?: Record<string, unknown>[];
   lists?: { name: string; members?: (string | number)[] }[];
-  programs?: { name: string; lists?: string[]; [k: string]: unknown }[];
+  programs?: {
+    name: string;
+    channel?: string;
+    workspace?: string;
+    tags?: { type: string; value: string }[];
+    lists?: string[];
+    campaigns?: { name: string; kind?: 'trigger' | 'batch'; sources?: string[]; description?: string }[];
+  }[];
+  opportunities?: { name: string; externalKey?: string; [field: string]: unknown }[];
+  customObjectTypes?: { name: string; keys: string[]; fields?: { name: string; dataType: string }[] }[];
   [section: string]: unknown;
 }
 
@@ -25,12 +34,14 @@ export interface SeedSummary {
   leads: { created: number; updated: number };
   lists: number;
   listMembers: number;
-  /** Sections this version stores nowhere yet (programs' campaigns, opportunities, custom objects). */
-  ignored: string[];
+  programs: number;
+  campaigns: number;
+  opportunities: number;
+  customObjectTypes: number;
 }
 
-const KNOWN = new Set(['leadFields', 'owners', 'leads', 'lists', 'programs']);
-const LATER = new Set(['customObjectTypes', 'opportunities', 'activities', 'customObjects']);
+const KNOWN = new Set(['leadFields', 'owners', 'leads', 'lists', 'programs', 'opportunities', 'customObjectTypes']);
+const SOURCES = new Set(['MKTOWS', 'SALES']);
 
 function arr<T>(doc: SeedDocument, key: string): T[] {
   const v = doc[key];
@@ -46,17 +57,19 @@ function str(v: unknown, where: string): string {
 
 /** Validates a document and applies it; nothing is written when any part is bad. */
 export async function applySeed(store: Store, doc: unknown, now: number): Promise<SeedSummary> {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new SeedError('seed: the document must be a JSON object');
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new SeedError('seed: the document must be a JSON object');
   const d = doc as SeedDocument;
   for (const k of Object.keys(d)) {
-    if (!KNOWN.has(k) && !LATER.has(k)) throw new SeedError(`seed: unknown section "${k}"`);
+    if (!KNOWN.has(k)) throw new SeedError(`seed: unknown section "${k}"; expected one of ${[...KNOWN].join(', ')}`);
   }
-  const ignored = Object.keys(d).filter((k) => LATER.has(k));
 
   const fields: LeadFieldDef[] = arr<NonNullable<SeedDocument['leadFields']>[number]>(d, 'leadFields').map((f, i) => {
     const name = str(f?.name, `leadFields[${i}].name`);
     if (!LEAD_FIELD_TYPES.includes(f.dataType as LeadFieldType)) {
-      throw new SeedError(`seed: leadFields[${i}].dataType "${f.dataType}" must be one of ${LEAD_FIELD_TYPES.join(', ')}`);
+      throw new SeedError(
+        `seed: leadFields[${i}].dataType "${f.dataType}" must be one of ${LEAD_FIELD_TYPES.join(', ')}`,
+      );
     }
     return {
       name,
@@ -102,12 +115,70 @@ export async function applySeed(store: Store, doc: unknown, now: number): Promis
   for (const [i, l] of arr<NonNullable<SeedDocument['lists']>[number]>(d, 'lists').entries()) {
     lists.push({ name: str(l?.name, `lists[${i}].name`), program: null, members: l.members ?? [] });
   }
-  for (const [i, p] of arr<NonNullable<SeedDocument['programs']>[number]>(d, 'programs').entries()) {
-    const program = str(p?.name, `programs[${i}].name`);
-    for (const ln of p.lists ?? []) lists.push({ name: `${program}.${str(ln, `programs[${i}].lists[]`)}`, program, members: [] });
-  }
+  const programs = arr<NonNullable<SeedDocument['programs']>[number]>(d, 'programs').map((p, i) => {
+    const name = str(p?.name, `programs[${i}].name`);
+    for (const ln of p.lists ?? [])
+      lists.push({ name: `${name}.${str(ln, `programs[${i}].lists[]`)}`, program: name, members: [] });
+    const tags = (p.tags ?? []).map((t, j) => ({
+      type: str(t?.type, `programs[${i}].tags[${j}].type`),
+      value: str(t?.value, `programs[${i}].tags[${j}].value`),
+    }));
+    const campaigns = (p.campaigns ?? []).map((c, j) => {
+      const where = `programs[${i}].campaigns[${j}]`;
+      const kind = c?.kind ?? 'trigger';
+      if (kind !== 'trigger' && kind !== 'batch')
+        throw new SeedError(`seed: ${where}.kind must be "trigger" or "batch"`);
+      const sources = c.sources ?? (kind === 'trigger' ? ['MKTOWS'] : []);
+      for (const src of sources) {
+        if (!SOURCES.has(src)) throw new SeedError(`seed: ${where}.sources: "${src}" must be MKTOWS or SALES`);
+      }
+      return { name: str(c?.name, `${where}.name`), kind, sources, description: c.description ?? '' } as const;
+    });
+    return { name, channel: p.channel ?? null, workspace: p.workspace ?? 'Default', tags, campaigns };
+  });
+  const opportunities = arr<NonNullable<SeedDocument['opportunities']>[number]>(d, 'opportunities').map((o, i) => {
+    const { name, externalKey, ...fields } = o ?? {};
+    const attributes: Record<string, string> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new SeedError(`seed: opportunities[${i}].${k} must be a string, number or boolean`);
+      }
+      attributes[k] = String(v);
+    }
+    return {
+      name: str(name, `opportunities[${i}].name`),
+      externalKey: externalKey === undefined ? null : str(externalKey, `opportunities[${i}].externalKey`),
+      attributes,
+    };
+  });
+  const objectTypes = arr<NonNullable<SeedDocument['customObjectTypes']>[number]>(d, 'customObjectTypes').map(
+    (t, i) => {
+      const name = str(t?.name, `customObjectTypes[${i}].name`);
+      if (!Array.isArray(t.keys) || t.keys.length === 0)
+        throw new SeedError(`seed: customObjectTypes[${i}].keys must name at least one key field`);
+      const keys = t.keys.map((k, j) => str(k, `customObjectTypes[${i}].keys[${j}]`));
+      const fields = (t.fields ?? []).map((f, j) => ({
+        name: str(f?.name, `customObjectTypes[${i}].fields[${j}].name`),
+        dataType: str(f?.dataType, `customObjectTypes[${i}].fields[${j}].dataType`),
+      }));
+      // Marketo allows at most 50 fields on a custom object.
+      if (keys.length + fields.length > 50)
+        throw new SeedError(`seed: customObjectTypes[${i}] has more than 50 fields`);
+      return { name, keys, fields };
+    },
+  );
 
-  const summary: SeedSummary = { leadFields: customFields.length, owners: owners.length, leads: { created: 0, updated: 0 }, lists: lists.length, listMembers: 0, ignored };
+  const summary: SeedSummary = {
+    leadFields: customFields.length,
+    owners: owners.length,
+    leads: { created: 0, updated: 0 },
+    lists: lists.length,
+    listMembers: 0,
+    programs: programs.length,
+    campaigns: programs.reduce((n, p) => n + p.campaigns.length, 0),
+    opportunities: opportunities.length,
+    customObjectTypes: objectTypes.length,
+  };
   await store.transaction(async (tx) => {
     await tx.upsertCustomLeadFields(customFields);
     for (const o of owners) await tx.upsertOwner(o);
@@ -123,13 +194,22 @@ export async function applySeed(store: Store, doc: unknown, now: number): Promis
       const list = await tx.upsertList(l.name, l.program);
       const ids: number[] = [];
       for (const m of l.members) {
-        const found = typeof m === 'number' ? await tx.findLeads({ by: 'IDNUM', value: m }) : await tx.findLeads({ by: 'EMAIL', value: String(m) });
+        const found =
+          typeof m === 'number'
+            ? await tx.findLeads({ by: 'IDNUM', value: m })
+            : await tx.findLeads({ by: 'EMAIL', value: String(m) });
         if (!found.length) throw new SeedError(`seed: list "${l.name}" member ${JSON.stringify(m)} matches no lead`);
         ids.push(found[0].id);
       }
       await tx.addListMembers(list.id, ids, now);
       summary.listMembers += ids.length;
     }
+    for (const p of programs) {
+      const programId = await tx.upsertProgram(p, now);
+      for (const c of p.campaigns) await tx.upsertCampaign({ ...c, sources: [...c.sources], programId });
+    }
+    for (const o of opportunities) await tx.upsertOpportunity(o, now);
+    for (const t of objectTypes) await tx.upsertCustomObjectType(t);
   });
   return summary;
 }

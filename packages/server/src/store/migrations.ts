@@ -2,16 +2,15 @@
  * Versioned migrations, written once with Kysely's schema builder so that every SQL backend
  * shares them. Never edit a released migration: add the next one.
  */
-import type { Kysely, Migration } from 'kysely';
+import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
-  // biome-ignore lint/suspicious/noExplicitAny: migrations run against the schema as it was then.
-  const idColumn = (t: any) =>
+  const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
     flavour === 'sqlite'
-      ? t.addColumn('id', 'integer', (c: any) => c.primaryKey().autoIncrement())
-      : t.addColumn('id', 'serial', (c: any) => c.primaryKey());
+      ? t.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      : t.addColumn('id', 'serial', (c) => c.primaryKey());
   const ms = flavour === 'sqlite' ? 'integer' : 'bigint';
   return {
     '0001_initial': {
@@ -31,24 +30,24 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .addColumn('read_only', 'integer', (c) => c.notNull().defaultTo(0))
           .execute();
         await idColumn(db.schema.createTable('owners'))
-          .addColumn('email', 'text', (c: any) => c.notNull())
-          .addColumn('email_lc', 'text', (c: any) => c.notNull().unique())
-          .addColumn('sfdc_id', 'text', (c: any) => c.unique())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('email_lc', 'text', (c) => c.notNull().unique())
+          .addColumn('sfdc_id', 'text', (c) => c.unique())
           .addColumn('first_name', 'text')
           .addColumn('last_name', 'text')
           .execute();
         await idColumn(db.schema.createTable('leads'))
           .addColumn('email', 'text')
           .addColumn('email_lc', 'text')
-          .addColumn('foreign_sys_person_id', 'text', (c: any) => c.unique())
+          .addColumn('foreign_sys_person_id', 'text', (c) => c.unique())
           .addColumn('foreign_sys_type', 'text')
           .addColumn('owner_id', 'integer')
           .addColumn('sfdc_lead_id', 'text')
           .addColumn('sfdc_contact_id', 'text')
           .addColumn('sfdc_account_id', 'text')
-          .addColumn('attributes', 'text', (c: any) => c.notNull())
-          .addColumn('created_at', ms, (c: any) => c.notNull())
-          .addColumn('updated_at', ms, (c: any) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
           .execute();
         for (const col of ['email_lc', 'owner_id', 'sfdc_lead_id', 'sfdc_contact_id', 'sfdc_account_id']) {
           await db.schema.createIndex(`leads_${col}`).on('leads').column(col).execute();
@@ -61,7 +60,7 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('lead_cookies_lead').on('lead_cookies').column('lead_id').execute();
         await idColumn(db.schema.createTable('lists'))
-          .addColumn('name', 'text', (c: any) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
           .addColumn('program_name', 'text')
           .execute();
         await db.schema
@@ -73,17 +72,50 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
         await db.schema.createIndex('list_members_lead').on('list_members').column('lead_id').execute();
         await idColumn(db.schema.createTable('activities'))
-          .addColumn('guid', 'text', (c: any) => c.notNull())
-          .addColumn('lead_id', 'integer', (c: any) => c.notNull())
-          .addColumn('type_id', 'integer', (c: any) => c.notNull())
-          .addColumn('type_name', 'text', (c: any) => c.notNull())
-          .addColumn('occurred_at', ms, (c: any) => c.notNull())
+          .addColumn('guid', 'text', (c) => c.notNull())
+          .addColumn('lead_id', 'integer', (c) => c.notNull())
+          .addColumn('type_id', 'integer', (c) => c.notNull())
+          .addColumn('type_name', 'text', (c) => c.notNull())
+          .addColumn('occurred_at', ms, (c) => c.notNull())
           .addColumn('asset_name', 'text')
           .addColumn('campaign', 'text')
-          .addColumn('attributes', 'text', (c: any) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
           .execute();
         await db.schema.createIndex('activities_lead').on('activities').columns(['lead_id', 'id']).execute();
         await db.schema.createIndex('activities_time').on('activities').columns(['occurred_at', 'id']).execute();
+      },
+    },
+    '0002_programs_campaigns_objects': {
+      // biome-ignore lint/suspicious/noExplicitAny: see above.
+      async up(db: Kysely<any>) {
+        await idColumn(db.schema.createTable('programs'))
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('channel', 'text')
+          .addColumn('workspace', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .execute();
+        await idColumn(db.schema.createTable('campaigns'))
+          .addColumn('program_id', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('sources', 'text', (c) => c.notNull())
+          .addColumn('description', 'text', (c) => c.notNull())
+          .addUniqueConstraint('campaigns_program_name', ['program_id', 'name'])
+          .execute();
+        await idColumn(db.schema.createTable('opportunities'))
+          .addColumn('external_key', 'text', (c) => c.unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('custom_object_types')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('keys', 'text', (c) => c.notNull())
+          .addColumn('fields', 'text', (c) => c.notNull())
+          .execute();
       },
     },
   };

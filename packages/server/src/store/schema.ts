@@ -62,6 +62,42 @@ export interface ActivityTable {
   attributes: string;
 }
 
+export interface ProgramTable {
+  id: Generated<number>;
+  name: string;
+  channel: string | null;
+  workspace: string;
+  /** JSON array of { type, value }. */
+  tags: string;
+  created_at: number;
+}
+export interface CampaignTable {
+  id: Generated<number>;
+  program_id: number;
+  name: string;
+  /** 'trigger' or 'batch'. */
+  kind: string;
+  /** JSON array of request sources (MKTOWS, SALES). */
+  sources: string;
+  description: string;
+}
+export interface OpportunityTable {
+  id: Generated<number>;
+  external_key: string | null;
+  name: string;
+  /** JSON object of field values. */
+  attributes: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface CustomObjectTypeTable {
+  name: string;
+  /** JSON array of key field names. */
+  keys: string;
+  /** JSON array of { name, dataType }. */
+  fields: string;
+}
+
 export interface Database {
   meta: MetaTable;
   lead_fields: LeadFieldTable;
@@ -71,10 +107,18 @@ export interface Database {
   lists: ListTable;
   list_members: ListMemberTable;
   activities: ActivityTable;
+  programs: ProgramTable;
+  campaigns: CampaignTable;
+  opportunities: OpportunityTable;
+  custom_object_types: CustomObjectTypeTable;
 }
 
 /** Every table, children first, for reset. */
 export const TABLES: readonly (keyof Database)[] = [
+  'campaigns',
+  'programs',
+  'opportunities',
+  'custom_object_types',
   'activities',
   'list_members',
   'lists',

@@ -5,11 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
 import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
-import { type SqlFlavour, migrations } from './migrations.js';
+import { migrations, type SqlFlavour } from './migrations.js';
 import type { Database, LeadTable } from './schema.js';
 import { TABLES } from './schema.js';
 import type {
   Activity,
+  CampaignInput,
+  CustomObjectTypeInput,
   Lead,
   LeadFilter,
   LeadLookup,
@@ -17,7 +19,9 @@ import type {
   LeadReader,
   NewActivity,
   NewLead,
+  OpportunityInput,
   Owner,
+  ProgramInput,
   StaticList,
   Store,
   StoreTx,
@@ -72,7 +76,9 @@ class Reader implements LeadReader {
         q = q.where('leads.foreign_sys_person_id', '=', lookup.value);
         break;
       case 'COOKIE':
-        q = q.innerJoin('lead_cookies', 'lead_cookies.lead_id', 'leads.id').where('lead_cookies.cookie', '=', lookup.value);
+        q = q
+          .innerJoin('lead_cookies', 'lead_cookies.lead_id', 'leads.id')
+          .where('lead_cookies.cookie', '=', lookup.value);
         break;
       case 'SFDCLEADID':
         q = q.where('leads.sfdc_lead_id', '=', lookup.value);
@@ -93,15 +99,21 @@ class Reader implements LeadReader {
 
   async getLeads(ids: readonly number[]): Promise<Lead[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('leads').selectAll().where('id', 'in', [...ids]).execute();
+    const rows = await this.db
+      .selectFrom('leads')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
     const byId = new Map(rows.map((r) => [Number(r.id), toLead(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   async findOwner(by: 'email' | 'sfdcId', value: string): Promise<Owner | undefined> {
     const q = this.db.selectFrom('owners').selectAll();
-    const r = await (by === 'email' ? q.where('email_lc', '=', value.toLowerCase()) : q.where('sfdc_id', '=', value))
-      .executeTakeFirst();
+    const r = await (by === 'email'
+      ? q.where('email_lc', '=', value.toLowerCase())
+      : q.where('sfdc_id', '=', value)
+    ).executeTakeFirst();
     return r && { id: Number(r.id), email: r.email, sfdcId: r.sfdc_id, firstName: r.first_name, lastName: r.last_name };
   }
 
@@ -114,8 +126,10 @@ class Reader implements LeadReader {
   findList(by: 'id', value: number): Promise<StaticList | undefined>;
   async findList(by: 'name' | 'id', value: string | number): Promise<StaticList | undefined> {
     const q = this.db.selectFrom('lists').selectAll();
-    const r = await (by === 'name' ? q.where('name', '=', String(value)) : q.where('id', '=', Number(value)))
-      .executeTakeFirst();
+    const r = await (by === 'name'
+      ? q.where('name', '=', String(value))
+      : q.where('id', '=', Number(value))
+    ).executeTakeFirst();
     return r && { id: Number(r.id), name: r.name, programName: r.program_name };
   }
 
@@ -142,7 +156,10 @@ class TxImpl extends Reader implements StoreTx {
 
   async deleteLeads(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.deleteFrom('leads').where('id', 'in', [...ids]).execute();
+    await this.db
+      .deleteFrom('leads')
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   async setCookie(cookie: string, leadId: number): Promise<void> {
@@ -170,7 +187,10 @@ class TxImpl extends Reader implements StoreTx {
     for (const m of moving) {
       if (seen.has(Number(m.list_id))) continue;
       seen.add(Number(m.list_id));
-      await this.db.insertInto('list_members').values({ list_id: m.list_id, lead_id: toId, added_at: m.added_at }).execute();
+      await this.db
+        .insertInto('list_members')
+        .values({ list_id: m.list_id, lead_id: toId, added_at: m.added_at })
+        .execute();
     }
     await this.db.updateTable('activities').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
     await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
@@ -205,7 +225,9 @@ class TxImpl extends Reader implements StoreTx {
       .insertInto('owners')
       .values(values)
       .onConflict((oc) =>
-        oc.column('email_lc').doUpdateSet({ sfdc_id: values.sfdc_id, first_name: values.first_name, last_name: values.last_name }),
+        oc
+          .column('email_lc')
+          .doUpdateSet({ sfdc_id: values.sfdc_id, first_name: values.first_name, last_name: values.last_name }),
       )
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -215,7 +237,11 @@ class TxImpl extends Reader implements StoreTx {
   async upsertList(name: string, programName: string | null): Promise<StaticList> {
     const existing = await this.findList('name', name);
     if (existing) return existing;
-    const r = await this.db.insertInto('lists').values({ name, program_name: programName }).returning('id').executeTakeFirstOrThrow();
+    const r = await this.db
+      .insertInto('lists')
+      .values({ name, program_name: programName })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return { id: Number(r.id), name, programName };
   }
 
@@ -252,6 +278,58 @@ class TxImpl extends Reader implements StoreTx {
         )
         .execute();
     }
+  }
+
+  async upsertProgram(p: ProgramInput, at: number): Promise<number> {
+    const values = { channel: p.channel, workspace: p.workspace, tags: JSON.stringify(p.tags) };
+    const r = await this.db
+      .insertInto('programs')
+      .values({ name: p.name, created_at: at, ...values })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async upsertCampaign(c: CampaignInput): Promise<number> {
+    const values = { kind: c.kind, sources: JSON.stringify(c.sources), description: c.description };
+    const r = await this.db
+      .insertInto('campaigns')
+      .values({ program_id: c.programId, name: c.name, ...values })
+      .onConflict((oc) => oc.columns(['program_id', 'name']).doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async upsertOpportunity(o: OpportunityInput, at: number): Promise<number> {
+    const values = { name: o.name, attributes: JSON.stringify(o.attributes), updated_at: at };
+    if (o.externalKey !== null) {
+      const existing = await this.db
+        .selectFrom('opportunities')
+        .select('id')
+        .where('external_key', '=', o.externalKey)
+        .executeTakeFirst();
+      if (existing) {
+        await this.db.updateTable('opportunities').set(values).where('id', '=', existing.id).execute();
+        return Number(existing.id);
+      }
+    }
+    const r = await this.db
+      .insertInto('opportunities')
+      .values({ external_key: o.externalKey, created_at: at, ...values })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  async upsertCustomObjectType(t: CustomObjectTypeInput): Promise<void> {
+    const values = { keys: JSON.stringify(t.keys), fields: JSON.stringify(t.fields) };
+    await this.db
+      .insertInto('custom_object_types')
+      .values({ name: t.name, ...values })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .execute();
   }
 }
 
@@ -314,7 +392,10 @@ export class SqlStore extends Reader implements Store {
         q = q.where('leads.updated_at', '>=', filter.from).where('leads.updated_at', '<=', filter.to);
       } else if (filter.kind === 'list') {
         q = q.where('leads.id', 'in', (eb) =>
-          eb.selectFrom('list_members').select('list_members.lead_id').where('list_members.list_id', '=', filter.listId),
+          eb
+            .selectFrom('list_members')
+            .select('list_members.lead_id')
+            .where('list_members.list_id', '=', filter.listId),
         );
       } else {
         q = q.where('leads.id', 'in', filter.ids.length ? filter.ids : [-1]);

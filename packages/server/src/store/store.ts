@@ -52,6 +52,34 @@ export interface Activity extends NewActivity {
   guid: string;
 }
 
+export interface ProgramInput {
+  name: string;
+  channel: string | null;
+  workspace: string;
+  tags: { type: string; value: string }[];
+}
+
+export interface CampaignInput {
+  programId: number;
+  name: string;
+  kind: 'trigger' | 'batch';
+  /** Sources that may request it (requestCampaign / getCampaignsForSource): MKTOWS, SALES. */
+  sources: string[];
+  description: string;
+}
+
+export interface OpportunityInput {
+  externalKey: string | null;
+  name: string;
+  attributes: Record<string, string>;
+}
+
+export interface CustomObjectTypeInput {
+  name: string;
+  keys: string[];
+  fields: { name: string; dataType: string }[];
+}
+
 /** How a LeadKey finds leads. Owner keys resolve the owner first (20108), then use `OWNER`. */
 export type LeadLookup =
   | { by: 'IDNUM'; value: number }
@@ -94,6 +122,11 @@ export interface StoreTx extends LeadReader {
   upsertList(name: string, programName: string | null): Promise<StaticList>;
   addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void>;
   upsertCustomLeadFields(fields: readonly LeadFieldDef[]): Promise<void>;
+  /** Programs, campaigns, opportunities and custom-object types: stored now, served by later operations. */
+  upsertProgram(program: ProgramInput, at: number): Promise<number>;
+  upsertCampaign(campaign: CampaignInput): Promise<number>;
+  upsertOpportunity(opportunity: OpportunityInput, at: number): Promise<number>;
+  upsertCustomObjectType(type: CustomObjectTypeInput): Promise<void>;
 }
 
 export interface Store extends LeadReader {

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openSqliteStore } from '../src/store/sqlite.js';
+import { storeContract } from './store/contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mktows-store-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+storeContract('sqlite::memory:', () => openSqliteStore(':memory:'));
+storeContract('sqlite file', () => openSqliteStore(join(dir, 'contract.db')));
+
+test('migrations are idempotent and data survives reopening a file store', async () => {
+  const path = join(dir, 'reopen.db');
+  const s1 = await openSqliteStore(path);
+  await s1.transaction((tx) =>
+    tx.insertLead({
+      email: 'k@x.example',
+      foreignSysPersonId: null,
+      foreignSysType: null,
+      ownerId: null,
+      attributes: {},
+      createdAt: 1,
+      updatedAt: 1,
+    }),
+  );
+  await s1.close();
+  const s2 = await openSqliteStore(path);
+  assert.equal(await s2.countLeads(), 1);
+  await s2.close();
+});
