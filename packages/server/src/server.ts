@@ -58,18 +58,26 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       if (doc) seeded = await applySeed(store, doc, clock.now());
     }
   } catch (e) {
+    await limits.close();
     await store.close();
     throw e;
   }
   const rt: Runtime = { ...base, ...(await loadStoredState(base)) };
   const http = createHttpServer(rt);
-  await new Promise<void>((resolve, reject) => {
-    http.server.once('error', reject);
-    http.server.listen(config.port, config.host, () => {
-      http.server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.server.once('error', reject);
+      http.server.listen(config.port, config.host, () => {
+        http.server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (e) {
+    // Nothing may stay open after a failed start (port in use, bad host).
+    await limits.close();
+    await store.close();
+    throw e;
+  }
   const port = (http.server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;

@@ -74,6 +74,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       return { status: 200, body: { status: 'ok', version: VERSION, store: rt.store.kind, limits: rt.limits.kind } };
     case 'POST /_mktows/reset': {
       const b = obj(req.body);
+      // A seed that cannot be resolved is refused before anything is emptied.
+      const doc = await resolveSeed(b.seed);
       await rt.store.reset();
       await rt.limits.reset();
       rt.faultRules.clear();
@@ -82,7 +84,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       rt.clock.offsetMs = 0;
       rt.users.reset();
       Object.assign(rt, await loadStoredState(rt));
-      const seeded = b.seed === undefined ? null : await seedInto(rt, b.seed);
+      const seeded = doc === undefined ? null : await seedInto(rt, doc);
       return { status: 200, body: { reset: true, seed: seeded } };
     }
     case 'POST /_mktows/seed': {

@@ -184,6 +184,10 @@ export async function syncRecord(
   }
   // Id selected the lead: a ForeignSysPersonId given with it is updated.
   if (r.ForeignSysPersonId && r.ForeignSysPersonId !== lead.foreignSysPersonId) {
+    const [holder] = await tx.findLeads({ by: 'FSPID', value: r.ForeignSysPersonId });
+    if (holder && holder.id !== lead.id) {
+      throw new FieldValueError(`ForeignSysPersonId ${r.ForeignSysPersonId} already belongs to lead ${holder.id}`);
+    }
     lead.foreignSysPersonId = r.ForeignSysPersonId;
     lead.foreignSysType = r.ForeignSysType ?? null;
   }

@@ -55,8 +55,11 @@ export class StreamCodec {
     const dot = p.lastIndexOf('.');
     const payload = dot > 0 ? p.slice(0, dot) : '';
     const mac = dot > 0 ? p.slice(dot + 1) : '';
-    const expected = this.mac(payload);
-    if (!payload || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+    const expected = Buffer.from(this.mac(payload));
+    // Compare byte lengths, not string lengths: a non-ASCII mac of the right length would make
+    // timingSafeEqual throw (→ 20011) instead of being refused as a bad position.
+    const got = Buffer.from(mac);
+    if (!payload || got.length !== expected.length || !timingSafeEqual(got, expected)) {
       throw new MktowsFault(20122, `Stream position "${truncate(p)}" is not valid`);
     }
     let state: PositionState;

@@ -3,7 +3,7 @@
  * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kysely, Migrator, type Selectable, type Transaction } from 'kysely';
+import { type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
 import { migrations, type SqlFlavour } from './migrations.js';
 import type { Database, LeadTable } from './schema.js';
@@ -361,6 +361,8 @@ export class SqlStore extends Reader implements Store {
   async reset(): Promise<void> {
     await this.kysely.transaction().execute(async (trx) => {
       for (const t of TABLES) await trx.deleteFrom(t).execute();
+      // Ids start again at 1, so that a reset store seeded with the demo matches a new one.
+      if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(trx);
     });
   }
 

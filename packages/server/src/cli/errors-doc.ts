@@ -1,0 +1,120 @@
+/**
+ * docs/errors.md, rendered from the error catalogue (FAULTS of @mktows/protocol) so that the page
+ * cannot drift from the server: `npm run gen:errors-doc` writes it, a test compares it.
+ */
+import type { FaultDef, RetryAdvice } from '@mktows/protocol';
+
+/** The order in which the pipeline checks a call; the first that applies wins. */
+export const CHECK_ORDER: readonly number[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
+
+/** What each retry advice token means, for the docs and `mktows errors`. */
+export const RETRY_MEANING: Readonly<Record<RetryAdvice, string>> = {
+  backoff: 'retry with exponential backoff and jitter',
+  resign: 'sign again with a fresh timestamp, retry at once',
+  'wait-window': 'wait until the oldest call in the rate window has left it',
+  'wait-slot': 'retry when one of your calls in flight finishes',
+  'until-reset': 'stop until the daily quota resets',
+  'restart-stream': 'start paging again from the beginning',
+  'end-stream': 'stop paging',
+  none: 'do not retry',
+};
+
+/** A table cell: one line, pipes escaped. */
+function cell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+function byCode(faults: readonly FaultDef[], code: number): FaultDef {
+  const f = faults.find((x) => x.code === code);
+  if (!f) throw new Error(`the check order names ${code}, which is not in the catalogue`);
+  return f;
+}
+
+export function renderErrorsDoc(faults: readonly FaultDef[]): string {
+  const serverCodes = faults.filter((f) => f.side === 'Server').map((f) => f.code);
+  const order = CHECK_ORDER.map((c) => byCode(faults, c));
+  const sideText =
+    serverCodes.length === 0
+      ? '`SOAP-ENV:Client` for every code'
+      : `\`SOAP-ENV:Server\` only for ${serverCodes.join(' and ')}, \`SOAP-ENV:Client\` for every other code`;
+  const lines: string[] = [
+    '# Errors',
+    '',
+    '<!-- Generated from the error catalogue (packages/protocol/src/faults.ts) by `npm run gen:errors-doc`; do not edit by hand. -->',
+    '',
+    'Every failed call ends with the same fault shape: HTTP 500, `Content-Type: text/xml; charset=utf-8`,',
+    'a SOAP 1.1 envelope with no Header and a `SOAP-ENV:Fault` in the Body. Its `faultcode` is',
+    `${sideText}. The \`faultstring\` is \`<code> - <message>\`, with the Message column below.`,
+    'The `detail` holds `serviceException` (namespace `http://www.marketo.com/mktows/`) with `name`',
+    '(`mktServiceException`), `message` (the specific reason, naming the offending value and ending in',
+    '` (<code>)`; it never echoes an encryption key or signature) and `code`.',
+    '',
+    '```xml',
+    '<SOAP-ENV:Fault>',
+    '  <faultcode>SOAP-ENV:Client</faultcode>',
+    '  <faultstring>20103 - Lead Not Found</faultstring>',
+    '  <detail>',
+    '    <ns1:serviceException xmlns:ns1="http://www.marketo.com/mktows/">',
+    '      <name>mktServiceException</name>',
+    '      <message>No lead found with EMAIL = a@b.example (20103)</message>',
+    '      <code>20103</code>',
+    '    </ns1:serviceException>',
+    '  </detail>',
+    '</SOAP-ENV:Fault>',
+    '```',
+    '',
+    '## Check order',
+    '',
+    'When several faults apply, the first in this order wins:',
+    '',
+    `${order.map((f) => `${f.code} (${f.message})`).join(' → ')} → the operation's own checks.`,
+    '',
+    `Calls rejected with ${CHECK_ORDER[0]}–${CHECK_ORDER[CHECK_ORDER.length - 1]} do not count against the daily quota or the`,
+    'rate window; every admitted call counts once, whatever its outcome.',
+    '',
+    '## Codes',
+    '',
+    '| Code | faultcode | Message | Raised when | Client advice | Retry |',
+    '|---|---|---|---|---|---|',
+    ...faults.map(
+      (f) =>
+        `| ${f.code} | SOAP-ENV:${f.side} | ${cell(f.message)} | ${cell(f.trigger)} | ${cell(f.advice)} | \`${f.retry}\` |`,
+    ),
+    '',
+    '## Retry advice',
+    '',
+    "The Retry column is the token the client SDK's retry policy switches on:",
+    '',
+    '| Retry | Meaning |',
+    '|---|---|',
+    ...[...new Set(faults.map((f) => f.retry))].map((r) => `| \`${r}\` | ${cell(RETRY_MEANING[r])} |`),
+    '',
+    "The same catalogue drives the server's faults, the client's error classes and `mktows errors`",
+    '(`mktows errors --json` prints it as JSON).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** One row of the code table of an errors page: every column by its header. */
+export type DocRow = Record<string, string>;
+
+/** Splits a Markdown table row into cells, honouring `\|`. */
+function splitRow(line: string): string[] {
+  const inner = line.trim().replace(/^\|/, '').replace(/\|$/, '');
+  return inner.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** The rows of the first Markdown table whose header has a `Code` column (used by tests). */
+export function parseCodeTable(markdown: string): DocRow[] {
+  const lines = markdown.split(/\r?\n/);
+  const start = lines.findIndex((l) => l.trim().startsWith('|') && splitRow(l).includes('Code'));
+  if (start < 0) return [];
+  const header = splitRow(lines[start]);
+  const rows: DocRow[] = [];
+  for (let i = start + 2; i < lines.length && lines[i].trim().startsWith('|'); i++) {
+    const cells = splitRow(lines[i]);
+    rows.push(Object.fromEntries(header.map((h, j) => [h, cells[j] ?? ''])));
+  }
+  return rows;
+}
