@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatW3C } from '@mktows/protocol';
 import { VERSION } from '../src/version.js';
-import { KEY, type TestServer, USER, getLeadBody, startTestServer } from './support/harness.js';
+import { getLeadBody, KEY, startTestServer, type TestServer, USER } from './support/harness.js';
 import { attrMap, faultCode, getLeadByKey, ok, syncLeadBody } from './support/leads.js';
 
 const OTHER = 'other_user';
@@ -97,7 +97,10 @@ describe('admin API: health, reset and seed', () => {
     const cases: [unknown, RegExp][] = [
       [{ leads: [{ Email: 'bad.1@example.com' }, { Email: 'bad.2@example.com', LeadScore: 'lots' }] }, /leads\[1\]/],
       [{ leads: [{ Email: 'bad.3@example.com', Pants: 'on' }] }, /Pants/],
-      [{ leads: [{ Email: 'bad.4@example.com' }], lists: [{ name: 'Bad List', members: ['nobody@x.example'] }] }, /nobody@x\.example/],
+      [
+        { leads: [{ Email: 'bad.4@example.com' }], lists: [{ name: 'Bad List', members: ['nobody@x.example'] }] },
+        /nobody@x\.example/,
+      ],
       [{ leads: [{ Email: 'bad.5@example.com' }], spaceships: [] }, /spaceships/],
       [{ leads: [{ FirstName: 'No key' }] }, /leads\[0\]/],
       [{ leadFields: [{ name: 'Weird', dataType: 'hologram' }] }, /hologram/],
@@ -108,7 +111,11 @@ describe('admin API: health, reset and seed', () => {
     }
     assertError(await s.admin('POST', '/_mktows/seed', ['not', 'an', 'object']), 400, /./);
     assertError(await s.admin('POST', '/_mktows/seed'), 400, /seed/);
-    const raw = await fetch(`${s.url}/_mktows/seed`, { method: 'POST', body: '{"leads": [', headers: { 'Content-Type': 'application/json' } });
+    const raw = await fetch(`${s.url}/_mktows/seed`, {
+      method: 'POST',
+      body: '{"leads": [',
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(raw.status, 400);
     assert.match((await raw.json()).error, /JSON/);
     assert.equal(await s.runtime.store.countLeads(), before);
@@ -122,7 +129,7 @@ describe('admin API: health, reset and seed', () => {
   test('POST /_mktows/reset empties data, counters, fault rules, journal, clock and admin-added users', async () => {
     // Build up state of every kind.
     assert.equal((await addUser(s, { userId: OTHER, encryptionKey: OTHER_KEY })).status, 200);
-    assert.equal((await addUser(s, { userId: USER, quotaPerDay: 5 })).status, 200);
+    assert.equal((await addUser(s, { userId: USER, quotaPerDay: 1000 })).status, 200);
     ok(await s.soap(syncLeadBody({ Email: 'before.reset@example.com' })));
     ok(await s.soap(getLeadBody('IDNUM', '1'), { userId: OTHER, key: OTHER_KEY }));
     assert.equal((await s.admin('POST', '/_mktows/faults', { operation: 'getTags', code: 20011 })).status, 200);
@@ -140,7 +147,7 @@ describe('admin API: health, reset and seed', () => {
     assert.deepEqual((await s.admin('GET', '/_mktows/faults')).body, { rules: [] });
     assert.equal((await s.admin('GET', '/_mktows/clock')).body.offsetSeconds, 0);
     assert.equal(s.runtime.clock.offsetMs, 0);
-    assert.doesNotMatch((await (await fetch(`${s.url}/metrics`)).text()), /mktows_calls_total\{/);
+    assert.doesNotMatch(await (await fetch(`${s.url}/metrics`)).text(), /mktows_calls_total\{/);
     const lim = await limits(s);
     assert.deepEqual([lim.quotaUsed, lim.windowCalls, lim.inFlight, lim.quotaPerDay], [0, 0, 0, 10_000]);
     // The admin-added user is gone; the configured user stays, with its configured limits.
@@ -224,12 +231,12 @@ describe('admin API: journal', () => {
     }
     assert.ok(entries[0].id > entries[1].id && entries[1].id > entries[2].id && entries[2].id > entries[3].id);
     const [auth, missing, found, synced] = entries;
-    assert.deepEqual(
-      [synced.userId, synced.status, synced.faultCode, synced.response],
-      [USER, 200, null, r1.text],
-    );
+    assert.deepEqual([synced.userId, synced.status, synced.faultCode, synced.response], [USER, 200, null, r1.text]);
     assert.deepEqual([found.status, found.response], [200, r2.text]);
-    assert.deepEqual([missing.userId, missing.status, missing.faultCode, missing.response], [USER, 500, 20103, r3.text]);
+    assert.deepEqual(
+      [missing.userId, missing.status, missing.faultCode, missing.response],
+      [USER, 500, 20103, r3.text],
+    );
     assert.deepEqual([auth.status, auth.faultCode], [500, 20014]);
     assert.match(synced.request, /<ns1:paramsSyncLead><leadRecord><Email>journal@example.com<\/Email>/);
 

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { demoSeed } from '../src/seed/demo.js';
-import { type TestServer, getLeadBody, startTestServer } from './support/harness.js';
+import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
-  type ParsedLead,
   attrMap,
   faultCode,
   getLeadByKey,
   leadsOf,
   ok,
+  type ParsedLead,
   parseStatuses,
   seed,
   syncLeadBody,

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatW3C } from '@mktows/protocol';
 import { DEMO_LEAD_COUNT, DEMO_LIST, DEMO_LIST_SIZE, demoSeed } from '../src/seed/demo.js';
-import { type TestServer, startTestServer } from './support/harness.js';
+import { startTestServer, type TestServer } from './support/harness.js';
 import {
-  type MultipleInput,
-  type MultiplePage,
   attrMap,
   faultCode,
   getMultipleBody,
   isNil,
   keySelector,
   listSelector,
+  type MultipleInput,
+  type MultiplePage,
   ok,
   parseMultiple,
   seed,
@@ -59,7 +59,12 @@ describe('getMultipleLeads on the demo store', () => {
   after(() => s.close());
 
   test('LeadKeySelector returns the leads of the keys, by id, in one page', async () => {
-    const emails = [demoLeads[9].Email, demoLeads[2].Email, 'nobody@example.com', String(demoLeads[4].Email).toUpperCase()];
+    const emails = [
+      demoLeads[9].Email,
+      demoLeads[2].Email,
+      'nobody@example.com',
+      String(demoLeads[4].Email).toUpperCase(),
+    ];
     const pg = await page(s, { selector: keySelector('EMAIL', emails as string[]) });
     assert.deepEqual(
       pg.leads.map((l) => l.Id),
@@ -135,8 +140,14 @@ describe('getMultipleLeads on the demo store', () => {
 
   test('StaticListSelector: an empty program list returns nothing; unknown lists are 20111; neither name nor id is 20109', async () => {
     const empty = await page(s, { selector: listSelector({ name: 'Demo Program.Imports' }) });
-    assert.deepEqual([empty.returnCount, empty.remainingCount, empty.newStreamPosition, empty.leads.length], [0, 0, '', 0]);
-    assert.match(faultCode(await s.soap(getMultipleBody({ selector: listSelector({ name: 'No Such List' }) })), 20111), /No Such List/);
+    assert.deepEqual(
+      [empty.returnCount, empty.remainingCount, empty.newStreamPosition, empty.leads.length],
+      [0, 0, '', 0],
+    );
+    assert.match(
+      faultCode(await s.soap(getMultipleBody({ selector: listSelector({ name: 'No Such List' }) })), 20111),
+      /No Such List/,
+    );
     faultCode(await s.soap(getMultipleBody({ selector: listSelector({ id: 987_654 }) })), 20111);
     faultCode(await s.soap(getMultipleBody({ selector: listSelector({}) })), 20109);
   });
@@ -202,7 +213,10 @@ describe('getMultipleLeads on the demo store', () => {
     const noValue = await page(s, { selector: keySelector('IDNUM', [1]), include: ['State', 'FirstName'] });
     assert.deepEqual(attrMap(noValue.leads[0]), { FirstName: 'Ada' });
     assert.match(
-      faultCode(await s.soap(getMultipleBody({ selector: keySelector('IDNUM', [1]), include: ['FirstName', 'Pants'] })), 20105),
+      faultCode(
+        await s.soap(getMultipleBody({ selector: keySelector('IDNUM', [1]), include: ['FirstName', 'Pants'] })),
+        20105,
+      ),
       /Pants/,
     );
   });
@@ -231,25 +245,39 @@ describe('getMultipleLeads on the demo store', () => {
     const byKey = await page(s, { selector: keySelector('IDNUM', range(1, 50)), batchSize: 10 });
     for (const pos of [byTime.newStreamPosition, byKey.newStreamPosition]) {
       faultCode(
-        await s.soap(getMultipleBody({ selector: listSelector({ name: DEMO_LIST }), batchSize: 10, streamPosition: pos })),
+        await s.soap(
+          getMultipleBody({ selector: listSelector({ name: DEMO_LIST }), batchSize: 10, streamPosition: pos }),
+        ),
         20122,
       );
     }
     faultCode(
       await s.soap(
-        getMultipleBody({ selector: updatedSelector(iso(t0)), batchSize: 10, streamPosition: byList.newStreamPosition }),
+        getMultipleBody({
+          selector: updatedSelector(iso(t0)),
+          batchSize: 10,
+          streamPosition: byList.newStreamPosition,
+        }),
       ),
       20122,
     );
     faultCode(
       await s.soap(
-        getMultipleBody({ selector: updatedSelector(iso(t0 - 1000)), batchSize: 10, streamPosition: byTime.newStreamPosition }),
+        getMultipleBody({
+          selector: updatedSelector(iso(t0 - 1000)),
+          batchSize: 10,
+          streamPosition: byTime.newStreamPosition,
+        }),
       ),
       20122,
     );
     faultCode(
       await s.soap(
-        getMultipleBody({ selector: keySelector('IDNUM', range(1, 51)), batchSize: 10, streamPosition: byKey.newStreamPosition }),
+        getMultipleBody({
+          selector: keySelector('IDNUM', range(1, 51)),
+          batchSize: 10,
+          streamPosition: byKey.newStreamPosition,
+        }),
       ),
       20122,
     );
@@ -322,7 +350,10 @@ describe('getMultipleLeads: LastUpdateAtSelector ranges', () => {
     const now = s.runtime.clock.now();
     const day = 24 * HOUR;
     faultCode(await s.soap(getMultipleBody({ selector: updatedSelector(iso(now - 31 * day)) })), 20022);
-    faultCode(await s.soap(getMultipleBody({ selector: updatedSelector(iso(now - 40 * day), iso(now - 9 * day)) })), 20022);
+    faultCode(
+      await s.soap(getMultipleBody({ selector: updatedSelector(iso(now - 40 * day), iso(now - 9 * day)) })),
+      20022,
+    );
     ok(await s.soap(getMultipleBody({ selector: updatedSelector(iso(now - 40 * day), iso(now - 10 * day)) })));
   });
 
@@ -336,7 +367,11 @@ describe('getMultipleLeads: LastUpdateAtSelector ranges', () => {
     assert.deepEqual([first.leads[0].Id, first.remainingCount], [10, 1]);
     await new Promise((r) => setTimeout(r, 5));
     ok(await s.soap(syncLeadBody({ Id: 30, attrs: { City: 'Rome' } })));
-    const second = await page(s, { selector: updatedSelector(iso(start)), batchSize: 1, streamPosition: first.newStreamPosition });
+    const second = await page(s, {
+      selector: updatedSelector(iso(start)),
+      batchSize: 1,
+      streamPosition: first.newStreamPosition,
+    });
     assert.deepEqual([second.leads[0].Id, second.remainingCount, second.newStreamPosition], [20, 0, '']);
   });
 });
@@ -353,7 +388,11 @@ describe('getMultipleLeads: batchSize is capped at 1000', () => {
     const from = iso(Date.now() - HOUR);
     const first = await page(s, { selector: updatedSelector(from), batchSize: 5000 });
     assert.deepEqual([first.returnCount, first.leads.length, first.remainingCount], [1000, 1000, 100]);
-    const second = await page(s, { selector: updatedSelector(from), batchSize: 5000, streamPosition: first.newStreamPosition });
+    const second = await page(s, {
+      selector: updatedSelector(from),
+      batchSize: 5000,
+      streamPosition: first.newStreamPosition,
+    });
     assert.deepEqual([second.returnCount, second.remainingCount, second.newStreamPosition], [100, 0, '']);
     assert.deepEqual(
       [...first.leads, ...second.leads].map((l) => l.Id),

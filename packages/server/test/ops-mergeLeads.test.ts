@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_LIST, DEMO_LIST_SIZE, demoSeed } from '../src/seed/demo.js';
-import { type TestServer, getLeadBody, startTestServer } from './support/harness.js';
+import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
   child,
@@ -19,7 +19,9 @@ import {
 const demoLeads = demoSeed().leads as Record<string, string | number>[];
 
 async function listIds(s: TestServer): Promise<number[]> {
-  const pg = parseMultiple(await s.soap(getMultipleBody({ selector: listSelector({ name: DEMO_LIST }), batchSize: 1000 })));
+  const pg = parseMultiple(
+    await s.soap(getMultipleBody({ selector: listSelector({ name: DEMO_LIST }), batchSize: 1000 })),
+  );
   return pg.leads.map((l) => l.Id);
 }
 
@@ -124,7 +126,9 @@ describe('mergeLeads', () => {
     const acts = await s.runtime.store.listActivities(winnerId);
     const ids = new Set(acts.map((a) => a.id));
     for (const id of loserActivities) assert.ok(ids.has(id), `activity ${id} moved to the winner`);
-    const newLeads = acts.filter((a) => a.typeName === 'New Lead').map((a) => Object.fromEntries(a.attributes)['Lead ID']);
+    const newLeads = acts
+      .filter((a) => a.typeName === 'New Lead')
+      .map((a) => Object.fromEntries(a.attributes)['Lead ID']);
     assert.deepEqual(newLeads.sort(), [String(winnerId), '5', String(loser2)].sort());
     const merge = acts.filter((a) => a.typeName === 'Merge Leads');
     assert.equal(merge.length, 1);

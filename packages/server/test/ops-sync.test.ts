@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { demoSeed } from '../src/seed/demo.js';
 import type { Activity, StoreTx } from '../src/store/store.js';
-import { type TestServer, getLeadBody, startTestServer } from './support/harness.js';
+import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
-  type ParsedLead,
-  type RecordInput,
   attrMap,
   child,
   faultCode,
@@ -13,8 +11,10 @@ import {
   isNil,
   leadsOf,
   ok,
+  type ParsedLead,
   parseLead,
   parseStatuses,
+  type RecordInput,
   syncLeadBody,
   syncMultipleBody,
 } from './support/leads.js';
@@ -79,7 +79,12 @@ describe('syncLead: matching rules (spec §4.3)', () => {
 
   test('Id wins: Id and ForeignSysPersonId given, Id selects and the ForeignSysPersonId is updated', async () => {
     // Lead 3 has no ForeignSysPersonId in the demo seed; lead 11 has CRM-11.
-    const r = await sync(s, { Id: 3, ForeignSysPersonId: 'ERP-3', ForeignSysType: 'NETSUITE', attrs: { Title: 'CTO' } });
+    const r = await sync(s, {
+      Id: 3,
+      ForeignSysPersonId: 'ERP-3',
+      ForeignSysType: 'NETSUITE',
+      attrs: { Title: 'CTO' },
+    });
     assert.deepEqual([r.status, r.leadId], ['UPDATED', 3]);
     const l3 = await one(s, 3);
     assert.deepEqual([l3.ForeignSysPersonId, l3.ForeignSysType, attrMap(l3).Title], ['ERP-3', 'NETSUITE', 'CTO']);
@@ -134,7 +139,10 @@ describe('syncLead: matching rules (spec §4.3)', () => {
 
   test('ForeignSysPersonId without ForeignSysType is 20106', async () => {
     const before = await s.runtime.store.countLeads();
-    const m = faultCode(await s.soap(syncLeadBody({ ForeignSysPersonId: 'CRM-NOTYPE', attrs: { FirstName: 'x' } })), 20106);
+    const m = faultCode(
+      await s.soap(syncLeadBody({ ForeignSysPersonId: 'CRM-NOTYPE', attrs: { FirstName: 'x' } })),
+      20106,
+    );
     assert.match(m, /ForeignSysType/);
     assert.equal(await s.runtime.store.countLeads(), before);
   });
@@ -198,7 +206,10 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     );
     assert.match(unknown, /pants/);
     assert.match(unknown, /socks/);
-    const bad = faultCode(await s.soap(syncLeadBody({ Email: 'bad@example.com', attrs: { LeadScore: 'lots' } })), 20106);
+    const bad = faultCode(
+      await s.soap(syncLeadBody({ Email: 'bad@example.com', attrs: { LeadScore: 'lots' } })),
+      20106,
+    );
     assert.match(bad, /LeadScore/);
     assert.equal(await s.runtime.store.countLeads(), before);
     faultCode(await s.soap(getLeadBody('EMAIL', 'bad@example.com')), 20103);
@@ -231,7 +242,11 @@ describe('syncLead: activities of every write', () => {
     );
     assert.deepEqual(
       {
-        first: [byField['First Name']?.type, byField['First Name']?.['Old Value'], byField['First Name']?.['New Value']],
+        first: [
+          byField['First Name']?.type,
+          byField['First Name']?.['Old Value'],
+          byField['First Name']?.['New Value'],
+        ],
         title: [byField['Job Title']?.type, byField['Job Title']?.['Old Value'], byField['Job Title']?.['New Value']],
       },
       { first: ['Change Data Value', 'Ann', 'Anna'], title: ['Change Data Value', '', 'Chair'] },
@@ -309,12 +324,16 @@ describe('syncMultipleLeads', () => {
 
   test('dedupEnabled true (and by default) updates the lead with that e-mail; false always creates', async () => {
     const before = await s.runtime.store.countLeads();
-    const dedup = parseStatuses(await s.soap(syncMultipleBody([{ Email: 'ADA@demo.example', attrs: { City: 'Turin' } }], true)));
+    const dedup = parseStatuses(
+      await s.soap(syncMultipleBody([{ Email: 'ADA@demo.example', attrs: { City: 'Turin' } }], true)),
+    );
     assert.deepEqual(
       dedup.map((x) => [x.status, x.leadId]),
       [['UPDATED', 1]],
     );
-    const dflt = parseStatuses(await s.soap(syncMultipleBody([{ Email: 'ada@demo.example', attrs: { City: 'Paris' } }])));
+    const dflt = parseStatuses(
+      await s.soap(syncMultipleBody([{ Email: 'ada@demo.example', attrs: { City: 'Paris' } }])),
+    );
     assert.deepEqual(
       dflt.map((x) => [x.status, x.leadId]),
       [['UPDATED', 1]],
@@ -344,7 +363,9 @@ describe('syncMultipleLeads', () => {
     assert.equal(attrMap(await one(s, 1)).FirstName, 'Ada');
     // dedupEnabled=false still honours unique keys.
     const byFsp = parseStatuses(
-      await s.soap(syncMultipleBody([{ ForeignSysPersonId: 'CRM-1', ForeignSysType: 'CUSTOM', attrs: { City: 'Rome' } }], false)),
+      await s.soap(
+        syncMultipleBody([{ ForeignSysPersonId: 'CRM-1', ForeignSysType: 'CUSTOM', attrs: { City: 'Rome' } }], false),
+      ),
     );
     assert.deepEqual(
       byFsp.map((x) => [x.status, x.leadId]),

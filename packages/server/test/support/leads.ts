@@ -3,8 +3,8 @@
  * syncStatus elements read back into plain values (nil kept apart from empty).
  */
 import assert from 'node:assert/strict';
-import { type XmlElement, XSI_NS, attr, escapeText } from '@mktows/protocol';
-import { type SoapResult, type TestServer, find, findAll } from './harness.js';
+import { attr, escapeText, type XmlElement, XSI_NS } from '@mktows/protocol';
+import { find, findAll, type SoapResult, type TestServer } from './harness.js';
 
 export interface RecordInput {
   Id?: number;
@@ -77,12 +77,18 @@ export const listSelector = (by: { name?: string; id?: number }) =>
 export const updatedSelector = (oldest: string, latest?: string) =>
   `<leadSelector xsi:type="ns1:LastUpdateAtSelector">${latest ? `<latestUpdatedAt>${latest}</latestUpdatedAt>` : ''}<oldestUpdatedAt>${oldest}</oldestUpdatedAt></leadSelector>`;
 
-export function mergeBody(winner: [string, string | number], losers: [string, string | number][], mergeInSales?: boolean): string {
+export function mergeBody(
+  winner: [string, string | number],
+  losers: [string, string | number][],
+  mergeInSales?: boolean,
+): string {
   const attr = ([k, v]: [string, string | number]) =>
     `<attribute><attrName>${k}</attrName><attrValue>${esc(v)}</attrValue></attribute>`;
   return `<ns1:paramsMergeLeads><winningLeadKeyList>${attr(winner)}</winningLeadKeyList><losingLeadKeyLists>${losers
     .map((l) => `<keyList>${attr(l)}</keyList>`)
-    .join('')}</losingLeadKeyLists>${mergeInSales === undefined ? '' : `<mergeInSales>${mergeInSales}</mergeInSales>`}</ns1:paramsMergeLeads>`;
+    .join(
+      '',
+    )}</losingLeadKeyLists>${mergeInSales === undefined ? '' : `<mergeInSales>${mergeInSales}</mergeInSales>`}</ns1:paramsMergeLeads>`;
 }
 
 export function isNil(el: XmlElement | undefined): boolean {
