@@ -175,6 +175,14 @@ describe('admin API: health, reset and seed', () => {
     assertError(await s.admin('POST', '/_mktows/reset', { seed: '/nonexistent/seed.json' }), 400, /seed/);
     assertError(await s.admin('POST', '/_mktows/reset', { seed: 42 }), 400, /seed/);
     assertError(await s.admin('POST', '/_mktows/reset', []), 400, /object/);
+    // A document that parses but fails while loading (a bad value in its 2nd lead) changes nothing either.
+    assertError(
+      await s.admin('POST', '/_mktows/reset', {
+        seed: { leads: [{ Email: 'a@x.example' }, { Email: 'b@x.example', LeadScore: 'high' }] },
+      }),
+      400,
+      /^seed: leads\[1\]: value "high" of LeadScore is not an integer$/,
+    );
     assert.equal(await s.runtime.store.countLeads(), before);
   });
 });

@@ -172,11 +172,17 @@ describe('getMultipleLeads on the demo store', () => {
   test('the deprecated lastUpdatedAt selects like a LastUpdateAtSelector without latestUpdatedAt', async () => {
     const pg = await page(s, { lastUpdatedAt: iso(t0), batchSize: 1000 });
     assert.deepEqual([pg.returnCount, pg.remainingCount], [DEMO_LEAD_COUNT, 0]);
-    // With no latestUpdatedAt the range ends now: an oldestUpdatedAt in the future is a bad range.
+    // With no latestUpdatedAt the range ends now: an oldestUpdatedAt in the future selects nothing
+    // (a client clock running ahead is no error).
     const future = iso(Date.now() + HOUR);
-    const detail = faultCode(await s.soap(getMultipleBody({ lastUpdatedAt: future })), 20110);
-    assert.match(detail, /is before oldestUpdatedAt/);
-    assert.doesNotMatch(detail, /undefined/, 'the detail names real values');
+    const empty = await page(s, { lastUpdatedAt: future, batchSize: 10 });
+    assert.deepEqual([empty.returnCount, empty.remainingCount], [0, 0]);
+    // An explicit latestUpdatedAt before oldestUpdatedAt is a bad range.
+    const detail = faultCode(
+      await s.soap(getMultipleBody({ selector: updatedSelector(future, iso(Date.now())), batchSize: 10 })),
+      20110,
+    );
+    assert.match(detail, /^latestUpdatedAt \S+ is before oldestUpdatedAt \S+ \(20110\)$/);
   });
 
   test('no selector at all is 20109', async () => {

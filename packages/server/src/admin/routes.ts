@@ -74,17 +74,18 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       return { status: 200, body: { status: 'ok', version: VERSION, store: rt.store.kind, limits: rt.limits.kind } };
     case 'POST /_mktows/reset': {
       const b = obj(req.body);
-      // A seed that cannot be resolved is refused before anything is emptied.
+      // A seed that cannot be resolved or applied is refused before anything changes.
       const doc = await resolveSeed(b.seed);
-      await rt.store.reset();
+      // The seed is written at the reset clock (offset 0).
+      const seeded = doc ? await applySeed(rt.store, doc, Date.now(), { replaceAll: true }) : null;
+      if (!doc) await rt.store.reset();
+      rt.clock.offsetMs = 0;
       await rt.limits.reset();
       rt.faultRules.clear();
       rt.journal.clear();
       rt.metrics.reset();
-      rt.clock.offsetMs = 0;
       rt.users.reset();
       Object.assign(rt, await loadStoredState(rt));
-      const seeded = doc === undefined ? null : await seedInto(rt, doc);
       return { status: 200, body: { reset: true, seed: seeded } };
     }
     case 'POST /_mktows/seed': {

@@ -18,6 +18,11 @@ export interface SyncOptions {
   now: number;
   /** false: always create when no unique key (Id, ForeignSysPersonId) is given. */
   dedup: boolean;
+  /**
+   * syncMultipleLeads: an Email element next to Id or ForeignSysPersonId is only a key, and the
+   * e-mail changes only when Email is also in the attribute list (spec §4.4). syncLead updates it.
+   */
+  emailKeyOnly?: boolean;
   /** Munchkin cookie to associate (syncLead's marketoCookie); also a matching key. */
   cookie?: string;
 }
@@ -111,7 +116,8 @@ export async function syncRecord(
   // Convert every value before touching anything.
   const changes = new Map<string, string>();
   let ownerId: number | null | undefined;
-  let email = r.Email ?? undefined;
+  const emailIsKey = opts.emailKeyOnly === true && (r.Id != null || !!r.ForeignSysPersonId);
+  let email = emailIsKey ? undefined : (r.Email ?? undefined);
   for (const [name, raw] of input.values) {
     const f = schema.field(name);
     if (!f) continue;
@@ -143,7 +149,8 @@ export async function syncRecord(
     const attributes: Record<string, string> = {};
     for (const [k, v] of changes) if (v !== '') attributes[k] = v;
     const lead = await tx.insertLead({
-      email: email ?? null,
+      // A key-only Email still names the new lead's e-mail.
+      email: email ?? (r.Email || null),
       foreignSysPersonId: r.ForeignSysPersonId || null,
       foreignSysType: r.ForeignSysPersonId ? (r.ForeignSysType ?? null) : null,
       ownerId: ownerId ?? null,

@@ -85,11 +85,20 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
       bytes = await readBody(req, rt.config.maxBodyBytes);
     } catch (e) {
       if (e instanceof BodyTooLargeError) {
+        const body = faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`);
         rt.metrics.recordCall('unknown', 20012, 0);
-        // Closing the connection stops the client from sending the rest of the oversized body.
-        send(res, 500, XML, faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`), {
-          Connection: 'close',
+        rt.journal.add({
+          time: new Date(rt.clock.now()).toISOString(),
+          userId: null,
+          operation: null,
+          durationMs: 0,
+          status: 500,
+          faultCode: 20012,
+          request: `[request body over the limit of ${rt.config.maxBodyBytes} bytes; not kept]`,
+          response: body,
         });
+        // Closing the connection stops the client from sending the rest of the oversized body.
+        send(res, 500, XML, body, { Connection: 'close' });
         req.resume();
         return;
       }

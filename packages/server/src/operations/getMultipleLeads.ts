@@ -16,8 +16,12 @@ export function checkRange(oldest: Date, latest: Date | undefined, now: number):
   const from = oldest.getTime();
   const to = latest ? latest.getTime() : now;
   if (to < from) {
-    const end = latest ? `latestUpdatedAt ${latest.toISOString()}` : `the current time ${new Date(to).toISOString()}`;
-    throw new MktowsFault(20110, `${end} is before oldestUpdatedAt ${oldest.toISOString()}`);
+    // An open-ended range that starts after now is empty, not an error (client clocks run ahead).
+    if (!latest) return { from, to: from - 1 };
+    throw new MktowsFault(
+      20110,
+      `latestUpdatedAt ${latest.toISOString()} is before oldestUpdatedAt ${oldest.toISOString()}`,
+    );
   }
   if (to - from > MAX_RANGE_DAYS * DAY_MS) {
     const days = ((to - from) / DAY_MS).toFixed(1);

@@ -26,7 +26,7 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
     const out: SyncStatus[] = [];
     for (const input of inputs) {
       try {
-        const { status, lead } = await syncRecord(tx, ctx.schema, input, { now, dedup });
+        const { status, lead } = await syncRecord(tx, ctx.schema, input, { now, dedup, emailKeyOnly: true });
         out.push({ leadId: lead.id, status, error: null });
       } catch (e) {
         if (e instanceof FieldValueError || (e instanceof MktowsFault && e.code === 20103)) {

@@ -14,6 +14,10 @@ export function isBackendFailure(e: unknown): boolean {
   // better-sqlite3 raises SqliteError with SQLITE_* codes; pg and ioredis raise errors with
   // connection codes. Any of those means the backend, not the handler, failed.
   const code = (e as { code?: unknown }).code;
+  // A constraint violation is our own logic's fault (a bug, 20011), not the backend's.
+  if (typeof code === 'string' && (code.startsWith('SQLITE_CONSTRAINT') || code === '23505' || code === '23503')) {
+    return false;
+  }
   if (
     e.name === 'SqliteError' ||
     (typeof code === 'string' && /^(SQLITE_|ECONNREFUSED|ECONNRESET|ETIMEDOUT|57P|08)/.test(code))

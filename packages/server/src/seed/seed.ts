@@ -56,7 +56,12 @@ function str(v: unknown, where: string): string {
 }
 
 /** Validates a document and applies it; nothing is written when any part is bad. */
-export async function applySeed(store: Store, doc: unknown, now: number): Promise<SeedSummary> {
+export async function applySeed(
+  store: Store,
+  doc: unknown,
+  now: number,
+  opts: { replaceAll?: boolean } = {},
+): Promise<SeedSummary> {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc))
     throw new SeedError('seed: the document must be a JSON object');
   const d = doc as SeedDocument;
@@ -80,7 +85,7 @@ export async function applySeed(store: Store, doc: unknown, now: number): Promis
       custom: true,
     };
   });
-  const existing = await store.listCustomLeadFields();
+  const existing = opts.replaceAll ? [] : await store.listCustomLeadFields();
   const schema = new LeadSchema([...existing, ...fields]);
   const customFields = fields.filter((f) => schema.field(f.name)?.custom);
 
@@ -180,6 +185,8 @@ export async function applySeed(store: Store, doc: unknown, now: number): Promis
     customObjectTypes: objectTypes.length,
   };
   await store.transaction(async (tx) => {
+    // A reset with a seed empties and refills in one transaction: a bad seed changes nothing.
+    if (opts.replaceAll) await tx.clearAll();
     await tx.upsertCustomLeadFields(customFields);
     for (const o of owners) await tx.upsertOwner(o);
     for (const [i, input] of leads.entries()) {

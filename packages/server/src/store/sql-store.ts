@@ -145,6 +145,13 @@ class Reader implements LeadReader {
 }
 
 class TxImpl extends Reader implements StoreTx {
+  constructor(
+    db: Db,
+    private readonly kind: 'sqlite' | 'postgres',
+  ) {
+    super(db);
+  }
+
   async insertLead(lead: NewLead): Promise<Lead> {
     const r = await this.db.insertInto('leads').values(leadColumns(lead)).returning('id').executeTakeFirstOrThrow();
     return { ...lead, id: Number(r.id) };
@@ -280,6 +287,12 @@ class TxImpl extends Reader implements StoreTx {
     }
   }
 
+  async clearAll(): Promise<void> {
+    for (const t of TABLES) await this.db.deleteFrom(t).execute();
+    // Ids start again at 1, so that a reset store seeded with the demo matches a new one.
+    if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(this.db);
+  }
+
   async upsertProgram(p: ProgramInput, at: number): Promise<number> {
     const values = { channel: p.channel, workspace: p.workspace, tags: JSON.stringify(p.tags) };
     const r = await this.db
@@ -359,11 +372,7 @@ export class SqlStore extends Reader implements Store {
   }
 
   async reset(): Promise<void> {
-    await this.kysely.transaction().execute(async (trx) => {
-      for (const t of TABLES) await trx.deleteFrom(t).execute();
-      // Ids start again at 1, so that a reset store seeded with the demo matches a new one.
-      if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(trx);
-    });
+    await this.transaction((tx) => tx.clearAll());
   }
 
   async close(): Promise<void> {
@@ -372,7 +381,7 @@ export class SqlStore extends Reader implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx)));
+    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx, this.kind)));
   }
 
   async listCustomLeadFields(): Promise<LeadFieldDef[]> {

@@ -127,6 +127,8 @@ export interface StoreTx extends LeadReader {
   upsertCampaign(campaign: CampaignInput): Promise<number>;
   upsertOpportunity(opportunity: OpportunityInput, at: number): Promise<number>;
   upsertCustomObjectType(type: CustomObjectTypeInput): Promise<void>;
+  /** Empties every table (as Store.reset), inside this transaction: a reset with a seed is atomic. */
+  clearAll(): Promise<void>;
 }
 
 export interface Store extends LeadReader {
