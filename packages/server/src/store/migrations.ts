@@ -2,7 +2,7 @@
  * Versioned migrations, written once with Kysely's schema builder so that every SQL backend
  * shares them. Never edit a released migration: add the next one.
  */
-import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
@@ -115,6 +115,69 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .addColumn('name', 'text', (c) => c.primaryKey())
           .addColumn('keys', 'text', (c) => c.notNull())
           .addColumn('fields', 'text', (c) => c.notNull())
+          .execute();
+      },
+    },
+    '0005_mobjects_custom_objects': {
+      // biome-ignore lint/suspicious/noExplicitAny: see above.
+      async up(db: Kysely<any>) {
+        // Programs as MObjects: type, folder, archive flag, CRM id, My Tokens, last change.
+        await db.schema
+          .alterTable('programs')
+          .addColumn('type', 'text', (c) => c.notNull().defaultTo('Marketing Program'))
+          .execute();
+        await db.schema.alterTable('programs').addColumn('tree_path', 'text').execute();
+        await db.schema
+          .alterTable('programs')
+          .addColumn('is_archived', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.schema.alterTable('programs').addColumn('crm_id', 'text').execute();
+        await db.schema
+          .alterTable('programs')
+          .addColumn('tokens', 'text', (c) => c.notNull().defaultTo('[]'))
+          .execute();
+        await db.schema
+          .alterTable('programs')
+          .addColumn('updated_at', ms, (c) => c.notNull().defaultTo(0))
+          .execute();
+        await db.updateTable('programs').set({ updated_at: sql`created_at` }).execute();
+        await idColumn(db.schema.createTable('program_costs'))
+          .addColumn('program_id', 'integer', (c) => c.notNull())
+          .addColumn('month', 'text', (c) => c.notNull())
+          .addColumn('amount', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .execute();
+        await db.schema.createIndex('program_costs_program').on('program_costs').column('program_id').execute();
+        // Opportunities: the external key's attrib name and the associated Company.
+        await db.schema.alterTable('opportunities').addColumn('external_key_name', 'text').execute();
+        await db.schema.alterTable('opportunities').addColumn('company_id', 'integer').execute();
+        await db.schema.alterTable('opportunities').addColumn('company_key', 'text').execute();
+        await idColumn(db.schema.createTable('opportunity_roles'))
+          .addColumn('external_key', 'text', (c) => c.unique())
+          .addColumn('external_key_name', 'text')
+          .addColumn('opportunity_id', 'integer', (c) => c.notNull())
+          .addColumn('lead_id', 'integer', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('is_primary', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('external_created_date', 'text')
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('opportunity_roles_opportunity')
+          .on('opportunity_roles')
+          .column('opportunity_id')
+          .execute();
+        await db.schema.createIndex('opportunity_roles_lead').on('opportunity_roles').column('lead_id').execute();
+        // Custom objects: the link field of a type, and the records.
+        await db.schema.alterTable('custom_object_types').addColumn('link_field', 'text').execute();
+        await idColumn(db.schema.createTable('custom_objects'))
+          .addColumn('type_name', 'text', (c) => c.notNull())
+          .addColumn('key_values', 'text', (c) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('created_at', ms, (c) => c.notNull())
+          .addColumn('updated_at', ms, (c) => c.notNull())
+          .addUniqueConstraint('custom_objects_type_keys', ['type_name', 'key_values'])
           .execute();
       },
     },

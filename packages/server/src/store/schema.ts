@@ -70,6 +70,16 @@ export interface ProgramTable {
   /** JSON array of { type, value }. */
   tags: string;
   created_at: number;
+  // 0005_mobjects_custom_objects
+  /** 'Marketing Program', 'Marketing Event', ... */
+  type: Generated<string>;
+  /** Folder path in Marketing Activities; null = /Marketing Activities/<workspace>/<name>. */
+  tree_path: string | null;
+  is_archived: Generated<number>;
+  crm_id: string | null;
+  /** JSON array of { name, value } (program My Tokens). */
+  tokens: Generated<string>;
+  updated_at: Generated<number>;
 }
 export interface CampaignTable {
   id: Generated<number>;
@@ -89,6 +99,12 @@ export interface OpportunityTable {
   attributes: string;
   created_at: number;
   updated_at: number;
+  // 0005_mobjects_custom_objects
+  /** The attrib name the external key was given with (echoed in responses). */
+  external_key_name: string | null;
+  /** Associated Company (by Marketo id and/or external key). */
+  company_id: number | null;
+  company_key: string | null;
 }
 export interface CustomObjectTypeTable {
   name: string;
@@ -96,6 +112,42 @@ export interface CustomObjectTypeTable {
   keys: string;
   /** JSON array of { name, dataType }. */
   fields: string;
+  // 0005_mobjects_custom_objects
+  /** Key field holding a lead id (MKTOID), or null. */
+  link_field: string | null;
+}
+/** 0005: period costs of programs (syncMObjects typeAttrib Cost). */
+export interface ProgramCostTable {
+  id: Generated<number>;
+  program_id: number;
+  /** YYYY-MM */
+  month: string;
+  amount: string;
+  note: string | null;
+}
+/** 0005: OpportunityPersonRole MObjects. */
+export interface OpportunityRoleTable {
+  id: Generated<number>;
+  external_key: string | null;
+  external_key_name: string | null;
+  opportunity_id: number;
+  lead_id: number;
+  role: string;
+  is_primary: number;
+  external_created_date: string | null;
+  created_at: number;
+  updated_at: number;
+}
+/** 0005: custom object records. */
+export interface CustomObjectTable {
+  id: Generated<number>;
+  type_name: string;
+  /** JSON array of the key values, in the type's key order (unique per type). */
+  key_values: string;
+  /** JSON object of field values. */
+  attributes: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface Database {
@@ -111,10 +163,16 @@ export interface Database {
   campaigns: CampaignTable;
   opportunities: OpportunityTable;
   custom_object_types: CustomObjectTypeTable;
+  program_costs: ProgramCostTable;
+  opportunity_roles: OpportunityRoleTable;
+  custom_objects: CustomObjectTable;
 }
 
 /** Every table, children first, for reset. */
 export const TABLES: readonly (keyof Database)[] = [
+  'program_costs',
+  'opportunity_roles',
+  'custom_objects',
   'campaigns',
   'programs',
   'opportunities',
