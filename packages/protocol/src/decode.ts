@@ -141,13 +141,26 @@ export function decodeComplex(el: XmlElement, typeName: string, path: string): D
     if (child && !isNil(child)) {
       const ft = getType(f.type);
       const complex = ft?.kind === 'complex';
-      if (isEmpty(child) && !(complex && f.type.startsWith('ArrayOf')) && !(f.type === 'string' && !f.optional)) {
+      // A required element whose type has only optional fields (getLeadChanges' startPosition) is
+      // complete when empty: `<startPosition/>` is a position with nothing set, not a missing one.
+      const emptyIsValue = ft?.kind === 'complex' && !f.optional && ft.fields.every((x) => x.optional);
+      if (
+        isEmpty(child) &&
+        !(complex && f.type.startsWith('ArrayOf')) &&
+        !(f.type === 'string' && !f.optional) &&
+        !emptyIsValue
+      ) {
         value = undefined; // an empty optional element counts as absent
       } else {
         value = decodeValue(child, f, fpath);
       }
     }
     if (value === undefined) {
+      // A required but nillable element sent as xsi:nil (importToList's campaignName) is a null value.
+      if (!f.optional && f.nillable && child && isNil(child)) {
+        out[f.name] = null;
+        continue;
+      }
       if (!f.optional) throw new MktowsFault(missingFault(t.name, f), `${fpath} is required`);
       continue;
     }

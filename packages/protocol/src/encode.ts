@@ -46,7 +46,15 @@ export function contentEncoder(typeName: string, version: Version): ContentEncod
   const t = complexType(typeName);
   if (t.abstract) {
     // Polymorphic value: the concrete type comes from `xsiType`.
-    enc = (v, st) => contentEncoder(v.xsiType, version)(v, st);
+    const byType = new Map<string, ContentEncoder>();
+    enc = (v, st) => {
+      let sub = byType.get(v.xsiType);
+      if (!sub) {
+        sub = contentEncoder(v.xsiType, version);
+        byType.set(v.xsiType, sub);
+      }
+      sub(v, st);
+    };
     cache.set(key, enc);
     return enc;
   }
@@ -67,13 +75,16 @@ function fieldEncoder(f: FieldDef, version: Version): ContentEncoder {
   const ft = getType(f.type);
   const isComplex = ft?.kind === 'complex';
   const isAbstract = isComplex && ft.abstract === true;
+  // Looked up on first use, not here: a type may contain itself.
+  let content: ContentEncoder | undefined;
   const one = (item: Value, st: EncodeState): void => {
     if (isComplex) {
       if (isAbstract) {
         st.usedXsi = true;
         st.out.push(`<${f.name} xsi:type="ns1:${item.xsiType}">`);
       } else st.out.push(open);
-      contentEncoder(f.type, version)(item, st);
+      content ??= contentEncoder(f.type, version);
+      content(item, st);
       st.out.push(close);
     } else {
       const text = simpleText(f.type, item);

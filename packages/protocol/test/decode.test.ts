@@ -174,6 +174,38 @@ describe('decodeComplex: nil and empty optionals', () => {
   });
 });
 
+describe('decodeComplex: required nillable elements', () => {
+  const ROWS =
+    '<programName>P</programName><importFileHeader>Email Address</importFileHeader>' +
+    '<importFileRows><stringItem>a@b.example</stringItem></importFileRows><importListMode>LISTONLY</importListMode>' +
+    '<listName>L</listName><clearList>false</clearList>';
+
+  test('xsi:nil on a required nillable element (importToList campaignName) decodes to null', () => {
+    assert.equal(decode('importToList', `${ROWS}<campaignName xsi:nil="true"/>`).campaignName, null);
+    assert.equal(decode('importToList', `${ROWS}<campaignName>Welcome</campaignName>`).campaignName, 'Welcome');
+  });
+
+  test('an absent required nillable element is still missing (20109)', () => {
+    assertFault(() => decode('importToList', ROWS), 20109, 'paramsImportToList.campaignName is required');
+  });
+});
+
+describe('decodeComplex: an empty required element whose fields are all optional', () => {
+  test("getLeadChanges' empty <startPosition/> is a position with nothing set", () => {
+    assert.deepEqual(decode('getLeadChanges', '<startPosition/>').startPosition, {});
+    assert.deepEqual(decode('getLeadChanges', '<startPosition></startPosition>').startPosition, {});
+  });
+
+  test('an absent or nil one is still missing (20109)', () => {
+    assertFault(() => decode('getLeadChanges', ''), 20109, 'paramsGetLeadChanges.startPosition is required');
+    assertFault(
+      () => decode('getLeadChanges', '<startPosition xsi:nil="true"/>'),
+      20109,
+      'paramsGetLeadChanges.startPosition is required',
+    );
+  });
+});
+
 describe('decodeComplex: missing required values', () => {
   test('a missing leadKey in ParamsGetLead is 20101', () => {
     assertFault(() => decode('getLead', ''), 20101, 'paramsGetLead.leadKey is required');

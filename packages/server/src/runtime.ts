@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.js';
 import { LeadSchema } from './domain/lead-schema.js';
 import { StreamCodec } from './domain/stream-position.js';
 import type { FaultRules } from './fault-rules.js';
+import type { ImportRunner } from './jobs/import-runner.js';
 import { type Journal, maskSecrets } from './journal.js';
 import type { Limits } from './limits/limits.js';
 import type { Logger } from './log.js';
@@ -22,6 +23,8 @@ export interface Runtime {
   readonly faultRules: FaultRules;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** Background importToList jobs (jobs/import-runner.ts). */
+  readonly imports: ImportRunner;
   leadSchema: LeadSchema;
   streams: StreamCodec;
   mask(xml: string): string;

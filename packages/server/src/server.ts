@@ -4,6 +4,7 @@ import { Clock } from './clock.js';
 import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
 import { FaultRules } from './fault-rules.js';
 import { createHttpServer } from './http/server.js';
+import { ImportRunner } from './jobs/import-runner.js';
 import { Journal, maskSecrets } from './journal.js';
 import type { Limits } from './limits/limits.js';
 import { MemoryLimits } from './limits/memory.js';
@@ -62,7 +63,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     await store.close();
     throw e;
   }
-  const rt: Runtime = { ...base, ...(await loadStoredState(base)) };
+  const rt: Runtime = {
+    ...base,
+    ...(await loadStoredState(base)),
+    imports: new ImportRunner({ store, schema: () => rt.leadSchema, now: () => clock.now(), log }),
+  };
   const http = createHttpServer(rt);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -79,6 +84,8 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     throw e;
   }
   const port = (http.server.address() as AddressInfo).port;
+  // Imports that were PROCESSING when the server last stopped resume now.
+  rt.imports.wake();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
   return {
@@ -94,6 +101,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         const timer = setInterval(() => http.server.closeIdleConnections(), 50);
         await closed;
         clearInterval(timer);
+        await rt.imports.stop();
         await limits.close();
         await store.close();
       })();

@@ -332,23 +332,64 @@ describe('captured third-party client requests, replayed byte for byte', { skip:
     });
   }
 
-  // TODO(The other 18 operations): listOperation and getLeadChanges arrive in a later phase. Until
-  // then the captured requests must get through parsing, authentication and decoding and stop at
-  // the missing handler: 20019, never 20012. Replace these with success checks when they land.
-  for (const op of ['listOperation', 'getLeadChanges']) {
-    for (const c of byOp(op)) {
-      test(`${c.name}: 20019, ${op} is not implemented yet`, async () => {
-        const r = await send(c);
-        assert.equal(r.status, 500, r.body);
-        const fault = bodyElement(r.body);
-        assert.equal(fault.ns, SOAP_ENV_NS);
-        assert.equal(fault.local, 'Fault');
-        assert.equal(text(fault, 'faultcode'), 'SOAP-ENV:Client');
-        assert.equal(text(fault, 'faultstring'), '20019 - Unsupported Operation');
-        assert.equal(text(fault, 'message'), `Operation ${op} is not implemented by this server yet (20019)`);
-        assert.equal(text(fault, 'code'), '20019');
-        assert.notEqual(text(fault, 'code'), '20012');
+  for (const c of byOp('listOperation')) {
+    test(`${c.name}: successListOperation, leads 1 and 2 are members of the Demo List`, async () => {
+      const r = await send(c);
+      const el = assertSuccess(r, 'successListOperation');
+      const result = find(el, 'result') as XmlElement;
+      assert.deepEqual(
+        result.children.map((e) => e.local),
+        ['success', 'statusList'],
+      );
+      assert.equal(text(result, 'success'), 'true');
+      // ISMEMBEROFLIST answers a status per lead, in request order.
+      assert.deepEqual(
+        findAll(result, 'leadStatus').map((st) => [text(st, 'keyType'), text(st, 'keyValue'), text(st, 'status')]),
+        [
+          ['IDNUM', '1', 'true'],
+          ['IDNUM', '2', 'true'],
+        ],
+      );
+    });
+  }
+
+  for (const c of byOp('getLeadChanges')) {
+    test(`${c.name}: successGetLeadChanges with every Change Data Value since oldestCreatedAt`, async () => {
+      const r = await send(c);
+      const el = assertSuccess(r, 'successGetLeadChanges');
+      const result = find(el, 'result') as XmlElement;
+      // The Change Data Value activities since 2026-11-01T00:00:00-06:00: the syncLead replays
+      // above renamed Ada back and forth.
+      const expected = await s.runtime.store.pageActivityChanges({
+        include: ['Change Data Value'],
+        from: Date.parse('2026-11-01T06:00:00Z'),
+        afterId: 0,
+        limit: 1000,
       });
-    }
+      assert.ok(expected.activities.length > 0, 'the syncLead replays wrote Change Data Value activities');
+      const records = findAll(result, 'leadChangeRecord');
+      assert.equal(Number(text(result, 'returnCount')), records.length);
+      assert.equal(text(result, 'remainingCount'), '0');
+      assert.deepEqual(
+        records.map((rec) => Number(text(rec, 'id'))),
+        expected.activities.map((a) => a.id),
+        'oldest first by id',
+      );
+      for (const rec of records) {
+        // A 2_6 path: an id, no marketoGUID.
+        assert.deepEqual(
+          rec.children.map((e) => e.local),
+          ['id', 'activityDateTime', 'activityType', 'mktgAssetName', 'activityAttributes', 'mktPersonId'],
+        );
+        assert.equal(text(rec, 'activityType'), 'Change Data Value');
+        assert.equal(text(rec, 'mktPersonId'), String(adaId));
+        assert.ok(['First Name', 'Last Name'].includes(text(rec, 'mktgAssetName') ?? ''));
+      }
+      const position = find(result, 'newStartPosition') as XmlElement;
+      const nil = (name: string) => find(position, name)?.attrs.find((a) => a.local === 'nil')?.value === 'true';
+      assert.ok(nil('latestCreatedAt') && nil('activityCreatedAt'));
+      assert.equal(text(position, 'oldestCreatedAt'), '2026-11-01T06:00:00+00:00');
+      assert.ok((text(position, 'offset') ?? '').length > 20, 'an offset to poll from');
+    });
   }
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openSqliteStore } from '../src/store/sqlite.js';
+import { activitiesContract } from './store/activities-contract.js';
 import { storeContract } from './store/contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mktows-store-'));
@@ -11,6 +12,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 storeContract('sqlite::memory:', () => openSqliteStore(':memory:'));
 storeContract('sqlite file', () => openSqliteStore(join(dir, 'contract.db')));
+activitiesContract('sqlite::memory:', () => openSqliteStore(':memory:'));
+activitiesContract('sqlite file', () => openSqliteStore(join(dir, 'activities.db')));
 
 test('migrations are idempotent and data survives reopening a file store', async () => {
   const path = join(dir, 'reopen.db');

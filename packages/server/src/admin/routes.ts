@@ -9,6 +9,7 @@ import { loadStoredState, type Runtime } from '../runtime.js';
 import { resolveSeed } from '../seed/load.js';
 import { applySeed, SeedError } from '../seed/seed.js';
 import { VERSION } from '../version.js';
+import { AdminQueryError, campaignRuns, importJobs } from './jobs.js';
 
 export interface AdminRequest {
   method: string;
@@ -62,6 +63,7 @@ export async function handleAdmin(rt: Runtime, req: AdminRequest): Promise<Admin
   } catch (e) {
     if (e instanceof AdminError) return { status: e.status, body: { error: e.message } };
     if (e instanceof SeedError || e instanceof FaultRuleError) return { status: 400, body: { error: e.message } };
+    if (e instanceof AdminQueryError) return { status: 400, body: { error: e.message } };
     throw e;
   }
 }
@@ -166,6 +168,10 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
         status: 200,
         body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
       };
+    case 'GET /_mktows/campaign-runs':
+      return { status: 200, body: await campaignRuns(rt, req.query) };
+    case 'GET /_mktows/imports':
+      return { status: 200, body: await importJobs(rt, req.query) };
     default:
       throw new AdminError(404, `no admin route ${key}`);
   }

@@ -2,6 +2,7 @@
  * The `mktows` command: `serve`, `errors`, `help`, `--version`. bin/mktows.js calls run(argv) and
  * exits with what it returns: 0 success, 1 runtime or startup failure (and no command), 2 usage error.
  */
+import { runCall } from '@mktows/client';
 import { FAULTS, type FaultDef } from '@mktows/protocol';
 import { DEMO_USER, type ServerConfig } from '../config.js';
 import { formatWindow } from '../limits/parse.js';
@@ -37,7 +38,7 @@ function defaultIo(): CliIo {
   };
 }
 
-const COMMANDS = ['serve', 'errors', 'help', 'version'];
+const COMMANDS = ['serve', 'errors', 'call', 'help', 'version'];
 
 export function mainHelp(): string {
   return [
@@ -48,6 +49,7 @@ export function mainHelp(): string {
     'Commands:',
     '  serve               start the server (`npm start` runs this)',
     '  errors [CODE...]    print the error catalogue as a table; --json prints it as JSON',
+    '  call <operation>    call an operation through @mktows/client (mktows call --help)',
     '  help [COMMAND]      print this text, or the help of a command',
     '',
     'Options:',
@@ -80,6 +82,7 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
     case '-h': {
       const topic = command === 'help' ? rest[0] : undefined;
       if (topic === 'serve') cli.out(serveHelp());
+      else if (topic === 'call') return runCall(['--help'], cli.env, cli);
       else if (topic === 'errors') cli.out(errorsHelp());
       else if (topic === undefined) cli.out(mainHelp());
       else return usage(cli, unknownCommand(topic));
@@ -94,6 +97,8 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
       return errorsCommand(rest, cli);
     case 'serve':
       return serveCommand(rest, cli);
+    case 'call':
+      return runCall(rest, cli.env, cli);
     default:
       return usage(cli, command.startsWith('-') ? unknownTopOption(command) : unknownCommand(command));
   }

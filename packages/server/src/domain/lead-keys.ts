@@ -44,8 +44,8 @@ export async function leadLookup(
       return { by: 'OWNER', ownerId: owner.id };
     }
     case 'SFDCOPPTYID':
-      // Leads reach opportunities through person roles, which arrive with the MObject operations.
-      return undefined;
+      // Leads reach an opportunity (named by its external key, the CRM id) through person roles.
+      return { by: 'OPPORTUNITY', value: v };
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { type LeadRecord, MktowsFault } from '@mktows/protocol';
 import type { Lead, NewActivity, StoreTx } from '../store/store.js';
-import { ACTIVITY, API_SOURCE } from './activity-types.js';
+import { dataValueActivities, newLeadActivity } from './activities.js';
 import { canonicalValue, FieldValueError, type LeadSchema } from './lead-schema.js';
 
 /** A record already checked for keys and field names (see validateRecord). */
@@ -74,29 +74,16 @@ async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Prom
   return undefined;
 }
 
-function changeActivity(
+function changeActivities(
   leadId: number,
   schema: LeadSchema,
   field: string,
   oldV: string,
   newV: string,
   now: number,
-): NewActivity {
-  return {
-    leadId,
-    typeId: ACTIVITY.ChangeDataValue.id,
-    typeName: ACTIVITY.ChangeDataValue.name,
-    occurredAt: now,
-    assetName: schema.field(field)?.displayName ?? field,
-    campaign: null,
-    attributes: [
-      ['Attribute Name', schema.field(field)?.displayName ?? field],
-      ['New Value', newV],
-      ['Old Value', oldV],
-      ['Reason', API_SOURCE],
-      ['Source', API_SOURCE],
-    ],
-  };
+): NewActivity[] {
+  const label = schema.field(field)?.displayName ?? field;
+  return dataValueActivities(leadId, field, label, oldV, newV, now);
 }
 
 /**
@@ -158,20 +145,7 @@ export async function syncRecord(
       createdAt: now,
       updatedAt: now,
     });
-    await tx.appendActivities([
-      {
-        leadId: lead.id,
-        typeId: ACTIVITY.NewLead.id,
-        typeName: ACTIVITY.NewLead.name,
-        occurredAt: now,
-        assetName: null,
-        campaign: null,
-        attributes: [
-          ['Source Type', API_SOURCE],
-          ['Lead ID', String(lead.id)],
-        ],
-      },
-    ]);
+    await tx.appendActivities([newLeadActivity(lead.id, now)]);
     if (opts.cookie) await tx.setCookie(opts.cookie, lead.id);
     return { status: 'CREATED', lead };
   }
@@ -183,10 +157,10 @@ export async function syncRecord(
     if (old === v) continue;
     if (v === '') delete lead.attributes[k];
     else lead.attributes[k] = v;
-    activities.push(changeActivity(lead.id, schema, k, old, v, now));
+    activities.push(...changeActivities(lead.id, schema, k, old, v, now));
   }
   if (email !== undefined && email !== (lead.email ?? '')) {
-    activities.push(changeActivity(lead.id, schema, 'Email', lead.email ?? '', email, now));
+    activities.push(...changeActivities(lead.id, schema, 'Email', lead.email ?? '', email, now));
     lead.email = email === '' ? null : email;
   }
   // Id selected the lead: a ForeignSysPersonId given with it is updated.

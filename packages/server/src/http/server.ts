@@ -109,7 +109,8 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
       if (!res.writableFinished) for (const l of listeners) l();
     });
     const r = await handleSoap(rt, { bytes, version, onAbort: (l) => listeners.push(l) });
-    if (!res.destroyed) send(res, r.status, XML, r.body);
+    // Date follows the server's (movable) clock, so a client can correct its skew from it.
+    if (!res.destroyed) send(res, r.status, XML, r.body, { Date: new Date(rt.clock.now()).toUTCString() });
     return;
   }
   if (path === '/metrics' && req.method === 'GET') {

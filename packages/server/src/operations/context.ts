@@ -14,6 +14,10 @@ export interface OpContext {
   readonly userId: string;
   /** MktowsContextHeader/targetWorkspace, when the caller sent one. */
   readonly targetWorkspace?: string;
+  /** IANA zone of the quota day (`--quota-timezone`); America/Chicago when absent. */
+  readonly quotaTimeZone?: string;
+  /** The importToList job runner, woken when a job is stored. */
+  readonly imports?: { wake(): void };
 }
 
 export type OperationName = keyof OperationTypes;

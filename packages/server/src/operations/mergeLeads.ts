@@ -1,5 +1,6 @@
 import { type ArrayOfAttribute, MktowsFault } from '@mktows/protocol';
-import { ACTIVITY, API_SOURCE } from '../domain/activity-types.js';
+import { activity, dataValueActivities } from '../domain/activities.js';
+import { ACTIVITY } from '../domain/activity-types.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import type { Lead, LeadReader, NewActivity } from '../store/store.js';
 import type { Handler } from './context.js';
@@ -40,21 +41,7 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
         if (v === '' || (merged.attributes[k] ?? '') !== '') continue;
         merged.attributes[k] = v;
         const label = ctx.schema.field(k)?.displayName ?? k;
-        activities.push({
-          leadId: winner.id,
-          typeId: ACTIVITY.ChangeDataValue.id,
-          typeName: ACTIVITY.ChangeDataValue.name,
-          occurredAt: now,
-          assetName: label,
-          campaign: null,
-          attributes: [
-            ['Attribute Name', label],
-            ['New Value', v],
-            ['Old Value', ''],
-            ['Reason', 'Merge Leads'],
-            ['Source', API_SOURCE],
-          ],
-        });
+        activities.push(...dataValueActivities(winner.id, k, label, '', v, now, 'Merge Leads'));
       }
       if (!merged.email && loser.email) merged.email = loser.email;
       if (!merged.foreignSysPersonId && loser.foreignSysPersonId) {
@@ -68,19 +55,13 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
     // Losers go first so that a foreign id they carried can move to the winner.
     await tx.deleteLeads(loserIds);
     await tx.updateLead(merged);
-    activities.push({
-      leadId: winner.id,
-      typeId: ACTIVITY.MergeLeads.id,
-      typeName: ACTIVITY.MergeLeads.name,
-      occurredAt: now,
-      assetName: null,
-      campaign: null,
-      attributes: [
+    activities.push(
+      activity(ACTIVITY.MergeLeads, winner.id, now, [
         ['Merge ids', loserIds.join(',')],
         ['Merged in Sales', params.mergeInSales ? 'true' : 'false'],
         ['Master Updated', activities.length ? 'true' : 'false'],
-      ],
-    });
+      ]),
+    );
     await tx.appendActivities(activities);
     return {
       mergeStatus: {

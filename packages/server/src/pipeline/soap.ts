@@ -64,6 +64,8 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
       now: () => rt.clock.now(),
       version: call.version,
       userId: user.userId,
+      quotaTimeZone: rt.config.quotaTimeZone,
+      imports: rt.imports,
     };
     // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
     const result = await (handler as any)(params, ctx);

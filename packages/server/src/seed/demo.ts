@@ -2,8 +2,10 @@
  * The demo seed (contract.md): 2 owners, 500 leads (Ada Lovelace first), the static list
  * "Demo List" with the first 100, "Demo Program" with its list "Imports", the trigger campaign
  * Welcome (MKTOWS and SALES) and the batch campaign Nightly, channels and tags, 3 opportunities
- * and the custom object type RoadShow. Deterministic, so that examples and tests can name leads.
+ * with 5 person roles, and the custom object type RoadShow (MKTOID, rid; city, state, zip).
+ * Deterministic, so that examples and tests can name leads.
  */
+import { demoActivities } from './demo-activities.js';
 import type { SeedDocument } from './seed.js';
 
 const FIRST = [
@@ -77,7 +79,8 @@ export const DEMO_LEAD_COUNT = 500;
 export const DEMO_LIST = 'Demo List';
 export const DEMO_LIST_SIZE = 100;
 
-export function demoSeed(): SeedDocument {
+/** `now`: the seeding time; the demo history lies in the 30 days before it. */
+export function demoSeed(now: number = Date.now()): SeedDocument {
   const leads: Record<string, unknown>[] = [];
   for (let i = 0; i < DEMO_LEAD_COUNT; i++) {
     const first = FIRST[i % FIRST.length];
@@ -115,12 +118,19 @@ export function demoSeed(): SeedDocument {
       { email: 'sales@demo.example', sfdcId: '005000000000002', firstName: 'Sam', lastName: 'Sales' },
     ],
     leads,
+    activities: demoActivities(
+      leads.map((l) => l.Email as string),
+      now,
+    ),
     lists: [{ name: DEMO_LIST, members: leads.slice(0, DEMO_LIST_SIZE).map((l) => l.Email as string) }],
     programs: [
       {
         name: 'Demo Program',
         channel: 'Webinar',
         tags: [{ type: 'Region', value: 'EMEA' }],
+        treePath: '/Marketing Activities/Default/Demo/Demo Program',
+        tokens: [{ name: 'My Token', value: 'Welcome aboard' }],
+        costs: [{ month: '2026-01', amount: 3000, note: 'Speaker' }],
         lists: ['Imports'],
         campaigns: [
           {
@@ -138,6 +148,10 @@ export function demoSeed(): SeedDocument {
         tags: [{ type: 'Region', value: 'North America' }],
         campaigns: [{ name: 'Follow Up', kind: 'trigger', sources: ['MKTOWS'] }],
       },
+    ],
+    tagTypes: [
+      { type: 'Region', values: ['EMEA', 'North America', 'APAC', 'LATAM'] },
+      { type: 'Product Line', values: ['Platform', 'Analytics', 'Services'] },
     ],
     opportunities: [
       {
@@ -157,12 +171,21 @@ export function demoSeed(): SeedDocument {
         IsWon: true,
       },
     ],
+    // Person roles link demo leads to the opportunities (ids 1..3 on a fresh store).
+    opportunityRoles: [
+      { opportunity: 'OPP-1', lead: leads[0].Email as string, role: 'Decision Maker', isPrimary: true },
+      { opportunity: 'OPP-1', lead: leads[10].Email as string, role: 'Influencer' },
+      { opportunity: 'OPP-2', lead: leads[1].Email as string, role: 'Economic Buyer', isPrimary: true },
+      { opportunity: 'OPP-3', lead: leads[2].Email as string, role: 'Technical Buyer', isPrimary: true },
+      { opportunity: 'OPP-3', lead: leads[0].Email as string, role: 'Champion' },
+    ],
     customObjectTypes: [
       {
         name: 'RoadShow',
         keys: ['MKTOID', 'rid'],
         fields: [
           { name: 'city', dataType: 'string' },
+          { name: 'state', dataType: 'string' },
           { name: 'zip', dataType: 'string' },
         ],
       },

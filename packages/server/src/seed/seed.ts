@@ -3,10 +3,14 @@
  * the store holds, in one transaction. A bad document is refused whole with a clear message.
  */
 import type { LeadRecord } from '@mktows/protocol';
+import { listActivity } from '../domain/activities.js';
 import { LEAD_FIELD_TYPES, type LeadFieldDef, type LeadFieldType } from '../domain/lead-fields.js';
 import { LeadSchema } from '../domain/lead-schema.js';
 import { syncRecord, validateRecord } from '../domain/lead-sync.js';
 import type { Store } from '../store/store.js';
+import { applyActivitySeed, parseActivitySeed } from './activities-seed.js';
+import { applyObjectSeed, type OpportunityRoleSeed, type ProgramSeedExtras, parseObjectSeed } from './mobjects-seed.js';
+import { applyTagTypeSeed, parseTagTypeSeed } from './tags-seed.js';
 
 export class SeedError extends Error {}
 
@@ -15,16 +19,25 @@ export interface SeedDocument {
   owners?: { email: string; sfdcId?: string; firstName?: string; lastName?: string }[];
   leads?: Record<string, unknown>[];
   lists?: { name: string; members?: (string | number)[] }[];
-  programs?: {
+  programs?: ({
     name: string;
     channel?: string;
     workspace?: string;
     tags?: { type: string; value: string }[];
     lists?: string[];
     campaigns?: { name: string; kind?: 'trigger' | 'batch'; sources?: string[]; description?: string }[];
-  }[];
+  } & ProgramSeedExtras)[];
   opportunities?: { name: string; externalKey?: string; [field: string]: unknown }[];
-  customObjectTypes?: { name: string; keys: string[]; fields?: { name: string; dataType: string }[] }[];
+  customObjectTypes?: {
+    name: string;
+    keys: string[];
+    fields?: { name: string; dataType: string }[];
+    /** The key holding a lead id; defaults to a key named MKTOID. */
+    linkField?: string | null;
+  }[];
+  opportunityRoles?: OpportunityRoleSeed[];
+  /** Tag types and their allowed values, for getTags (seed/tags-seed.ts). */
+  tagTypes?: { type: string; values?: string[] }[];
   [section: string]: unknown;
 }
 
@@ -38,9 +51,24 @@ export interface SeedSummary {
   campaigns: number;
   opportunities: number;
   customObjectTypes: number;
+  /** Historical activities of the `activities` section (not the ones the writes append). */
+  activities: number;
+  /** The `tagTypes` catalogue (seed/tags-seed.ts). */
+  tagTypes: number;
 }
 
-const KNOWN = new Set(['leadFields', 'owners', 'leads', 'lists', 'programs', 'opportunities', 'customObjectTypes']);
+const KNOWN = new Set([
+  'leadFields',
+  'owners',
+  'leads',
+  'lists',
+  'programs',
+  'opportunities',
+  'customObjectTypes',
+  'opportunityRoles',
+  'activities',
+  'tagTypes',
+]);
 const SOURCES = new Set(['MKTOWS', 'SALES']);
 
 function arr<T>(doc: SeedDocument, key: string): T[] {
@@ -173,6 +201,10 @@ export async function applySeed(
     },
   );
 
+  const objectSeed = parseObjectSeed(d);
+  const activitySeed = parseActivitySeed(d);
+  const tagTypes = parseTagTypeSeed(d);
+
   const summary: SeedSummary = {
     leadFields: customFields.length,
     owners: owners.length,
@@ -183,6 +215,8 @@ export async function applySeed(
     campaigns: programs.reduce((n, p) => n + p.campaigns.length, 0),
     opportunities: opportunities.length,
     customObjectTypes: objectTypes.length,
+    activities: 0,
+    tagTypes: tagTypes.length,
   };
   await store.transaction(async (tx) => {
     // A reset with a seed empties and refills in one transaction: a bad seed changes nothing.
@@ -208,7 +242,11 @@ export async function applySeed(
         if (!found.length) throw new SeedError(`seed: list "${l.name}" member ${JSON.stringify(m)} matches no lead`);
         ids.push(found[0].id);
       }
-      await tx.addListMembers(list.id, ids, now);
+      // New members are added as Marketo would log them: one Add to List each.
+      const already = await tx.listMembersAmong(list.id, ids);
+      const adding = [...new Set(ids)].filter((id) => !already.has(id));
+      await tx.addListMembers(list.id, adding, now);
+      await tx.appendActivities(adding.map((id) => listActivity('add', id, list, now)));
       summary.listMembers += ids.length;
     }
     for (const p of programs) {
@@ -217,6 +255,9 @@ export async function applySeed(
     }
     for (const o of opportunities) await tx.upsertOpportunity(o, now);
     for (const t of objectTypes) await tx.upsertCustomObjectType(t);
+    await applyObjectSeed(tx, objectSeed, now);
+    summary.activities = await applyActivitySeed(tx, activitySeed);
+    await applyTagTypeSeed(tx, tagTypes);
   });
   return summary;
 }

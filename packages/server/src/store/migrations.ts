@@ -3,6 +3,7 @@
  * shares them. Never edit a released migration: add the next one.
  */
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely';
+import { migration0004 } from './migration-0004.js';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
@@ -118,6 +119,7 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    ...migration0004(flavour),
     '0005_mobjects_custom_objects': {
       // biome-ignore lint/suspicious/noExplicitAny: see above.
       async up(db: Kysely<any>) {

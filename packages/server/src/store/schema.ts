@@ -1,5 +1,7 @@
 /** Table types for the typed query layer (Kysely), shared by every SQL backend. */
 import type { Generated } from 'kysely';
+import type { CampaignLeadTokenTable, CampaignRunTable, TagTypeTable } from './campaigns.js';
+import type { ImportJobTable, ImportRowTable } from './imports.js';
 
 export interface MetaTable {
   key: string;
@@ -166,10 +168,21 @@ export interface Database {
   program_costs: ProgramCostTable;
   opportunity_roles: OpportunityRoleTable;
   custom_objects: CustomObjectTable;
+  // 0004_campaigns_imports (tables described in campaigns.ts and imports.ts)
+  campaign_runs: CampaignRunTable;
+  campaign_lead_tokens: CampaignLeadTokenTable;
+  tag_types: TagTypeTable;
+  import_jobs: ImportJobTable;
+  import_rows: ImportRowTable;
 }
 
 /** Every table, children first, for reset. */
 export const TABLES: readonly (keyof Database)[] = [
+  'import_rows',
+  'import_jobs',
+  'campaign_runs',
+  'campaign_lead_tokens',
+  'tag_types',
   'program_costs',
   'opportunity_roles',
   'custom_objects',

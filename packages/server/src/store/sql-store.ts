@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
+import * as activityQueries from './activities.js';
+import { SqlCampaigns } from './campaigns.js';
+import { SqlCustomObjects } from './custom-objects.js';
+import { SqlImports } from './imports.js';
 import { migrations, type SqlFlavour } from './migrations.js';
+import { SqlMObjects } from './mobjects.js';
 import type { Database, LeadTable } from './schema.js';
 import { TABLES } from './schema.js';
 import type {
@@ -92,6 +97,15 @@ class Reader implements LeadReader {
       case 'OWNER':
         q = q.where('leads.owner_id', '=', lookup.ownerId);
         break;
+      case 'OPPORTUNITY':
+        q = q.where('leads.id', 'in', (eb) =>
+          eb
+            .selectFrom('opportunity_roles')
+            .innerJoin('opportunities', 'opportunities.id', 'opportunity_roles.opportunity_id')
+            .select('opportunity_roles.lead_id')
+            .where('opportunities.external_key', '=', lookup.value),
+        );
+        break;
     }
     const rows = await q.orderBy('leads.id', 'desc').execute();
     return rows.map(toLead);
@@ -145,11 +159,27 @@ class Reader implements LeadReader {
 }
 
 class TxImpl extends Reader implements StoreTx {
+  readonly mobjects = new SqlMObjects(this.db);
+  readonly customObjects = new SqlCustomObjects(this.db);
+  readonly campaigns = new SqlCampaigns(this.db);
+  readonly imports = new SqlImports(this.db);
+
   constructor(
     db: Db,
     private readonly kind: 'sqlite' | 'postgres',
   ) {
     super(db);
+  }
+
+  // Activities and list membership (store/activities.ts).
+  listMembersAmong(listId: number, leadIds: readonly number[]): Promise<Set<number>> {
+    return activityQueries.listMembersAmong(this.db, listId, leadIds);
+  }
+  removeListMembers(listId: number, leadIds: readonly number[]): Promise<void> {
+    return activityQueries.removeListMembers(this.db, listId, leadIds);
+  }
+  clearListMembers(listId: number): Promise<number[]> {
+    return activityQueries.clearListMembers(this.db, listId);
   }
 
   async insertLead(lead: NewLead): Promise<Lead> {
@@ -201,6 +231,8 @@ class TxImpl extends Reader implements StoreTx {
     }
     await this.db.updateTable('activities').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
     await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
+    // Opportunity person roles follow the lead (store/mobjects.ts).
+    await this.db.updateTable('opportunity_roles').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
   }
 
   async appendActivities(activities: readonly NewActivity[]): Promise<void> {
@@ -347,6 +379,11 @@ class TxImpl extends Reader implements StoreTx {
 }
 
 export class SqlStore extends Reader implements Store {
+  readonly mobjects = new SqlMObjects(this.db);
+  readonly customObjects = new SqlCustomObjects(this.db);
+  readonly campaigns = new SqlCampaigns(this.db);
+  readonly imports = new SqlImports(this.db);
+
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly kysely: Kysely<Database>,
@@ -429,6 +466,14 @@ export class SqlStore extends Reader implements Store {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  // Activities (store/activities.ts).
+  pageLeadActivities(query: activityQueries.LeadActivityQuery): Promise<activityQueries.ActivityPage> {
+    return activityQueries.pageLeadActivities(this.kysely, query);
+  }
+  pageActivityChanges(query: activityQueries.ChangeQuery): Promise<activityQueries.ActivityPage> {
+    return activityQueries.pageActivityChanges(this.kysely, query);
   }
 
   async listActivities(leadId: number): Promise<Activity[]> {

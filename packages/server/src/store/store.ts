@@ -4,6 +4,11 @@
  * Every multi-row write goes through `transaction`, so a failing call leaves nothing half-written.
  */
 import type { LeadFieldDef } from '../domain/lead-fields.js';
+import type { ActivityReader, ListMemberWriter } from './activities.js';
+import type { CampaignReads, CampaignWrites } from './campaigns.js';
+import type { CustomObjectReader, CustomObjectStore } from './custom-objects.js';
+import type { ImportReads, ImportWrites } from './imports.js';
+import type { MObjectReader, MObjectStore } from './mobjects.js';
 
 export interface Lead {
   id: number;
@@ -84,7 +89,9 @@ export interface CustomObjectTypeInput {
 export type LeadLookup =
   | { by: 'IDNUM'; value: number }
   | { by: 'EMAIL' | 'COOKIE' | 'SFDCLEADID' | 'SFDCCONTACTID' | 'SFDCACCOUNTID' | 'FSPID'; value: string }
-  | { by: 'OWNER'; ownerId: number };
+  | { by: 'OWNER'; ownerId: number }
+  /** SFDCOPPTYID: leads with a person role on the opportunity whose external key is `value`. */
+  | { by: 'OPPORTUNITY'; value: string };
 
 export type LeadFilter =
   | { kind: 'updated'; from: number; to: number }
@@ -108,7 +115,15 @@ export interface LeadReader {
   isListMember(listId: number, leadId: number): Promise<boolean>;
 }
 
-export interface StoreTx extends LeadReader {
+export interface StoreTx extends LeadReader, ListMemberWriter {
+  /** Programs, opportunities and person roles as MObjects (store/mobjects.ts). */
+  readonly mobjects: MObjectStore;
+  /** Custom object types and records (store/custom-objects.ts). */
+  readonly customObjects: CustomObjectStore;
+  /** Programs' campaigns and runs, tag types, per-lead tokens (store/campaigns.ts). */
+  readonly campaigns: CampaignWrites;
+  /** importToList jobs and their rows (store/imports.ts). */
+  readonly imports: ImportWrites;
   insertLead(lead: NewLead): Promise<Lead>;
   /** Replaces every column of the lead. */
   updateLead(lead: Lead): Promise<void>;
@@ -131,8 +146,12 @@ export interface StoreTx extends LeadReader {
   clearAll(): Promise<void>;
 }
 
-export interface Store extends LeadReader {
+export interface Store extends LeadReader, ActivityReader {
   readonly kind: 'sqlite' | 'postgres';
+  readonly mobjects: MObjectReader;
+  readonly customObjects: CustomObjectReader;
+  readonly campaigns: CampaignReads;
+  readonly imports: ImportReads;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap round trip proving the backend answers (health, 10001 checks). */

@@ -1,0 +1,52 @@
+export { BATCH_SIZES, type BatchOptions } from './batch.js';
+export { runCall } from './cli-call.js';
+export {
+  MktowsClient,
+  type MktowsClientOptions,
+  type RequestEvent,
+  type ResponseEvent,
+  type Usage,
+} from './client.js';
+export {
+  AuthError,
+  BatchError,
+  type FaultInfo,
+  InvalidRequestError,
+  isAuthError,
+  isInvalidRequest,
+  isLimitError,
+  isMktowsError,
+  isNetworkError,
+  isNotFound,
+  isQuotaExceeded,
+  isRetryable,
+  isServerError,
+  isStreamError,
+  isTimeoutError,
+  LimitError,
+  MktowsClientError,
+  MktowsError,
+  NetworkError,
+  NotFoundError,
+  QuotaExceededError,
+  ServerError,
+  StreamError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from './errors.js';
+export { DEFAULT_LIMITS, type LimitsConfig } from './limiter.js';
+export { DEFAULT_RETRY, type RetryBudgetOptions, type RetryOptions } from './retry.js';
+export { isStreamOperation } from './stream.js';
+export type {
+  CallOptions,
+  Input,
+  Logger,
+  OperationArgs,
+  OperationMethods,
+  OperationName,
+  ParamsInput,
+  ParamsOf,
+  ResultOf,
+  StreamOperation,
+  StreamRecords,
+} from './types.js';

@@ -1,0 +1,94 @@
+/**
+ * Between stored activities and the wire: activity filters of getLeadActivity/getLeadChanges
+ * (ActivityType tokens, display names) and the ActivityRecord / LeadChangeRecord shapes Marketo
+ * wrote. Versions are the encoder's business: `marketoGUID` only reaches 3_1 paths.
+ */
+import {
+  type ActivityRecord,
+  type ActivityTypeFilter,
+  type ArrayOfAttribute,
+  type LeadChangeRecord,
+  MktowsFault,
+} from '@mktows/protocol';
+import type { TypeFilter } from '../store/activities.js';
+import type { Activity } from '../store/store.js';
+import { activityByToken, canonicalActivityName } from './activity-types.js';
+
+/**
+ * The type filter of an ActivityTypeFilter: includeTypes or excludeTypes, never both (20107).
+ * Tokens outside the enum were refused by the decoder (20107).
+ */
+export function tokenFilter(filter: ActivityTypeFilter | null | undefined): TypeFilter {
+  const include = filter?.includeTypes?.activityType ?? [];
+  const exclude = filter?.excludeTypes?.activityType ?? [];
+  if (include.length && exclude.length) {
+    throw new MktowsFault(
+      20107,
+      'activityFilter has both includeTypes and excludeTypes; give one of them (include or exclude)',
+    );
+  }
+  const names = (tokens: readonly string[]) => [...new Set(tokens.map((t) => activityByToken(t)?.name ?? t))];
+  if (include.length) return { include: names(include) };
+  if (exclude.length) return { exclude: names(exclude) };
+  return {};
+}
+
+/** activityNameFilter: display names, matched case-insensitively; an unknown name is 20107. */
+export function nameFilter(names: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const n of names) {
+    const name = canonicalActivityName(n);
+    if (!name) throw new MktowsFault(20107, `activityNameFilter: "${n}" is not the name of an activity type`);
+    out.add(name);
+  }
+  return [...out];
+}
+
+/** Both filters of getLeadChanges together: every condition applies. */
+export function combineFilters(a: TypeFilter, b: TypeFilter): TypeFilter {
+  const out: TypeFilter = {};
+  if (a.include && b.include) out.include = a.include.filter((n) => b.include?.includes(n));
+  else if (a.include ?? b.include) out.include = a.include ?? b.include;
+  const exclude = [...(a.exclude ?? []), ...(b.exclude ?? [])];
+  if (exclude.length) out.exclude = [...new Set(exclude)];
+  return out;
+}
+
+function attributes(a: Activity): ArrayOfAttribute {
+  return { attribute: a.attributes.map(([attrName, attrValue]) => ({ attrName, attrType: null, attrValue })) };
+}
+
+/**
+ * getLeadActivity's record, as in Marketo's samples: `<mktgAssetName/>` and `<campaign/>` empty when
+ * there is none, personName, foreignSysId, orgName and foreignSysOrgId nil.
+ */
+export function toActivityRecord(a: Activity): ActivityRecord {
+  return {
+    id: a.id,
+    marketoGUID: a.guid,
+    activityDateTime: new Date(a.occurredAt),
+    activityType: a.typeName,
+    mktgAssetName: a.assetName ?? '',
+    activityAttributes: attributes(a),
+    campaign: a.campaign ?? '',
+    personName: null,
+    mktPersonId: String(a.leadId),
+    foreignSysId: null,
+    orgName: null,
+    foreignSysOrgId: null,
+  };
+}
+
+/** getLeadChanges' record, as in Marketo's sample: `campaign` left out when there is none. */
+export function toLeadChangeRecord(a: Activity): LeadChangeRecord {
+  return {
+    id: a.id,
+    marketoGUID: a.guid,
+    activityDateTime: new Date(a.occurredAt),
+    activityType: a.typeName,
+    mktgAssetName: a.assetName,
+    activityAttributes: attributes(a),
+    ...(a.campaign ? { campaign: a.campaign } : {}),
+    mktPersonId: String(a.leadId),
+  };
+}

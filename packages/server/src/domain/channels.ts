@@ -1,0 +1,64 @@
+/**
+ * Program channels and their progression statuses (getChannels). A Marketo instance defines its
+ * channels in Admin; this server serves the channels its programs use, each with a fixed status
+ * list. Blog, Tradeshow and Webinar are exactly as in Adobe's getChannels sample
+ * (shared/reference/recorded/adobe-docs/getChannels.response.xml); the others are ours, modelled
+ * on Marketo's default channels. A channel not in the catalogue gets DEFAULT_STATUSES.
+ */
+
+export interface ProgressionStatusDef {
+  readonly status: string;
+  readonly step: number;
+  readonly success: boolean;
+  /** Extra attributes some channels carry (Tradeshow's Check-in Status, Webinar Behavior). */
+  readonly extra?: readonly [string, string][];
+}
+
+const s = (status: string, step: number, success: boolean, extra?: [string, string][]): ProgressionStatusDef =>
+  extra ? { status, step, success, extra } : { status, step, success };
+
+export const CHANNEL_CATALOGUE: Readonly<Record<string, readonly ProgressionStatusDef[]>> = {
+  Blog: [s('Engaged', 20, true), s('Subscribed', 30, true), s('Visited', 10, false)],
+  Content: [s('Engaged', 20, true), s('Member', 10, false)],
+  'Email Blast': [s('Engaged', 20, true), s('Member', 10, false)],
+  Nurture: [s('Engaged', 20, true), s('Member', 10, false)],
+  'Online Advertising': [s('Clicked', 20, true), s('Member', 10, false)],
+  Operational: [s('Member', 10, false)],
+  Roadshow: [s('Attended', 40, true), s('Invited', 10, false), s('No Show', 30, false), s('Registered', 20, false)],
+  Tradeshow: [
+    s('Attended Show', 20, false, [['Check-in Status', 'Attended']]),
+    s('Engaged', 40, true, [['Check-in Status', 'None']]),
+    s('Invited', 10, false, [['Check-in Status', 'None']]),
+    s('Visited Booth', 30, true, [['Check-in Status', 'None']]),
+  ],
+  Webinar: [
+    s('Attended', 70, true, [['Webinar Behavior', 'Attended']]),
+    s('Attended On-demand', 75, true, [['Webinar Behavior', 'Attended On-demand']]),
+    s('Downloaded', 5, true),
+    s('Invited', 10, false),
+    s('No Show', 50, false, [['Webinar Behavior', 'No Show']]),
+    s('Pending Approval', 20, false),
+    s('Registered', 40, false, [['Webinar Behavior', 'Registered']]),
+    s('Rejected', 30, false),
+    s('Wait Listed', 30, false),
+  ],
+};
+
+/** Statuses of a channel that the catalogue does not name. */
+export const DEFAULT_STATUSES: readonly ProgressionStatusDef[] = [s('Engaged', 20, true), s('Member', 10, false)];
+
+const BY_LOWER = new Map(Object.entries(CHANNEL_CATALOGUE).map(([k, v]) => [k.toLowerCase(), v]));
+
+export function channelStatuses(channel: string): readonly ProgressionStatusDef[] {
+  return BY_LOWER.get(channel.toLowerCase()) ?? DEFAULT_STATUSES;
+}
+
+/** A status as getChannels' attribs, in the sample's order: Status, Step, extras, Success. */
+export function statusAttribs(st: ProgressionStatusDef): { name: string; value: string }[] {
+  return [
+    { name: 'Status', value: st.status },
+    { name: 'Step', value: String(st.step) },
+    ...(st.extra ?? []).map(([name, value]) => ({ name, value })),
+    { name: 'Success', value: st.success ? 'true' : 'false' },
+  ];
+}

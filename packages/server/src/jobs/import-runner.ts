@@ -1,0 +1,170 @@
+/**
+ * Runs importToList jobs in the background, one job at a time, oldest first. Each step applies a
+ * batch of rows (100 by default) in one transaction that also moves the job's row cursor, so a
+ * restart resumes at the first row not committed; between batches the runner yields to the event
+ * loop so that SOAP calls keep being answered. On server start every PROCESSING job resumes.
+ */
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
+import { MktowsFault } from '@mktows/protocol';
+import { listActivity } from '../domain/activities.js';
+import type { LeadSchema } from '../domain/lead-schema.js';
+import { importRow, planImport } from '../domain/list-import.js';
+import type { Logger } from '../log.js';
+import { type ImportJob, type ImportProblem, MAX_PROBLEMS } from '../store/imports.js';
+import type { Store } from '../store/store.js';
+
+export interface ImportRunnerDeps {
+  store: Store;
+  /** The lead schema in force (it changes when a seed adds fields). */
+  schema(): LeadSchema;
+  now(): number;
+  log: Logger;
+}
+
+export const DEFAULT_IMPORT_BATCH = 100;
+
+/**
+ * Events: `batch` (job after a committed batch), `done` (job after it ended COMPLETE or FAILED).
+ */
+export class ImportRunner extends EventEmitter {
+  /** Rows per transaction. */
+  batchSize = DEFAULT_IMPORT_BATCH;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private paused = false;
+  private stopped = false;
+
+  constructor(private readonly deps: ImportRunnerDeps) {
+    super();
+  }
+
+  /** Starts working through PROCESSING jobs (a new one was stored, or the server started). */
+  wake(): void {
+    if (this.stopped || this.paused) return;
+    this.again = true;
+    if (this.running) return;
+    this.running = this.loop()
+      .catch((e) => this.deps.log.error('import runner stopped', { error: errorText(e) }))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) this.wake();
+      });
+  }
+
+  /** Holds further batches (tests use it to observe a job half done); the current batch finishes. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.running;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.wake();
+  }
+
+  /** Waits for the current batch and stops; used before the store closes. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.running;
+  }
+
+  /** Resolves when no job is PROCESSING (or the runner is paused or stopped and idle). */
+  async whenIdle(timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      if (!this.running && (this.paused || this.stopped || !(await this.deps.store.imports.nextProcessingJob()))) {
+        return;
+      }
+      if (Date.now() > end) throw new Error(`imports still running after ${timeoutMs} ms`);
+      await sleep(5);
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped && !this.paused) {
+      this.again = false;
+      const job = await this.deps.store.imports.nextProcessingJob();
+      if (!job) {
+        if (this.again) continue;
+        return;
+      }
+      let after: ImportJob | undefined;
+      try {
+        after = await this.step(job.id);
+      } catch (e) {
+        this.deps.log.error('import batch failed', { jobId: job.id, list: job.listName, error: errorText(e) });
+        after = await this.fail(job.id, `the import stopped on an unexpected error: ${errorText(e)}`);
+      }
+      if (after) {
+        this.emit('batch', after);
+        if (after.status !== 'PROCESSING') this.emit('done', after);
+      }
+      await yieldToLoop();
+    }
+  }
+
+  private fail(jobId: number, failure: string): Promise<ImportJob | undefined> {
+    return this.deps.store.transaction(async (tx) => {
+      await tx.imports.updateImportJob(jobId, { status: 'FAILED', failure, endedAt: this.deps.now() });
+      await tx.imports.deleteImportRows(jobId);
+      return tx.imports.getImportJob(jobId);
+    });
+  }
+
+  /** One batch of one job, in one transaction; returns the job as committed. */
+  private step(jobId: number): Promise<ImportJob | undefined> {
+    const schema = this.deps.schema();
+    return this.deps.store.transaction(async (tx) => {
+      const job = await tx.imports.getImportJob(jobId);
+      if (job?.status !== 'PROCESSING') return job;
+      const now = this.deps.now();
+      const failWith = async (failure: string) => {
+        await tx.imports.updateImportJob(job.id, { status: 'FAILED', failure, endedAt: now });
+        await tx.imports.deleteImportRows(job.id);
+        return tx.imports.getImportJob(job.id);
+      };
+      const list = await tx.findList('id', job.listId);
+      if (!list) return failWith(`the list ${job.listName} no longer exists`);
+      let plan: ReturnType<typeof planImport>;
+      try {
+        plan = planImport(job.header, schema);
+      } catch (e) {
+        if (e instanceof MktowsFault) return failWith(e.detail);
+        throw e;
+      }
+      if (job.nextRow === 0 && job.clearList) {
+        const removed = await tx.clearListMembers(list.id);
+        await tx.appendActivities(removed.map((leadId) => listActivity('remove', leadId, list, now)));
+      }
+      const rows = await tx.imports.importRows(job.id, job.nextRow, this.batchSize);
+      let { rowsImported, rowsFailed, rowsIgnored } = job;
+      const problems: ImportProblem[] = [...job.problems];
+      for (const { rowNo, line } of rows) {
+        const r = await importRow(tx, schema, plan, job, list, line, now);
+        if (r.kind === 'imported') rowsImported++;
+        else {
+          if (r.kind === 'failed') rowsFailed++;
+          else rowsIgnored++;
+          if (problems.length < MAX_PROBLEMS) problems.push({ row: rowNo + 1, kind: r.kind, reason: r.reason ?? '' });
+        }
+      }
+      const nextRow = rows.length ? rows[rows.length - 1].rowNo + 1 : job.estimatedRows;
+      const done = nextRow >= job.estimatedRows;
+      await tx.imports.updateImportJob(job.id, {
+        nextRow,
+        rowsImported,
+        rowsFailed,
+        rowsIgnored,
+        problems,
+        ...(done ? { status: 'COMPLETE', endedAt: now } : {}),
+      });
+      if (done) await tx.imports.deleteImportRows(job.id);
+      return tx.imports.getImportJob(job.id);
+    });
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

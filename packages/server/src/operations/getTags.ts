@@ -1,0 +1,39 @@
+import type { Tag } from '@mktows/protocol';
+import type { Handler } from './context.js';
+
+/**
+ * Tag types with their allowed values: the seed's catalogue (`tagTypes`) merged with the tags the
+ * programs carry, types sorted by name, values in catalogue order then first use. `tagList`
+ * restricts to the named types (case-insensitive) and, where a tag lists values, to those values.
+ */
+export const getTags: Handler<'getTags'> = async (params, ctx) => {
+  const types = new Map<string, { type: string; values: string[] }>();
+  const add = (type: string, value?: string) => {
+    const key = type.toLowerCase();
+    let t = types.get(key);
+    if (!t) {
+      t = { type, values: [] };
+      types.set(key, t);
+    }
+    if (value !== undefined && !t.values.includes(value)) t.values.push(value);
+  };
+  for (const t of await ctx.store.campaigns.listTagTypes()) {
+    add(t.type);
+    for (const v of t.values) add(t.type, v);
+  }
+  for (const p of await ctx.store.campaigns.listPrograms()) for (const t of p.tags) add(t.type, t.value);
+
+  const filters = (params.tagList?.tag ?? []).filter((t) => (t.type ?? '').trim() !== '');
+  const out: Tag[] = [];
+  for (const [key, t] of [...types].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    let values = t.values;
+    if (filters.length) {
+      const f = filters.filter((x) => (x.type ?? '').trim().toLowerCase() === key);
+      if (f.length === 0) continue;
+      const only = f.flatMap((x) => x.values?.stringItem ?? []).map((v) => v.trim().toLowerCase());
+      if (only.length) values = values.filter((v) => only.includes(v.toLowerCase()));
+    }
+    out.push({ type: t.type, values: { stringItem: values } });
+  }
+  return { tagList: { tag: out } };
+};

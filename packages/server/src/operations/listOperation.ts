@@ -1,0 +1,96 @@
+import { compareVersions, type LeadStatus, MktowsFault } from '@mktows/protocol';
+import { listActivity } from '../domain/activities.js';
+import { leadLookup } from '../domain/lead-keys.js';
+import type { StoreTx } from '../store/store.js';
+import type { Handler } from './context.js';
+
+/** "Max 1000 leads per call." */
+export const MAX_LIST_LEADS = 1000;
+/** The last API version that had CLEARLIST (and skipActivityLog). */
+const LAST_CLEARLIST_VERSION = '2_2';
+
+async function resolveMember(tx: StoreTx, keyType: 'IDNUM' | 'EMAIL', keyValue: string): Promise<number | undefined> {
+  const lookup = await leadLookup(tx, keyType, keyValue);
+  if (!lookup) return undefined;
+  // An e-mail shared by several leads names the most recent of them.
+  const [lead] = await tx.findLeads(lookup);
+  return lead?.id;
+}
+
+/**
+ * A static list, by name: add, remove, test membership (and clear, on 2_1/2_2 paths). Each lead's
+ * part succeeds or not on its own (a missing lead, a lead that is not a member for REMOVEFROMLIST
+ * or ISMEMBEROFLIST); `success` is true only when every part did, and then `statusList` is nil for
+ * ADDTOLIST and REMOVEFROMLIST, as Marketo answered. `strict` true makes it all or nothing: when any
+ * part fails, nothing is written and the statuses say which part failed.
+ */
+export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
+  const op = params.listOperation;
+  const oldPath = compareVersions(ctx.version, LAST_CLEARLIST_VERSION) <= 0;
+  if (op === 'CLEARLIST' && !oldPath) {
+    throw new MktowsFault(
+      20110,
+      `listOperation CLEARLIST exists only up to API version ${LAST_CLEARLIST_VERSION}, not ${ctx.version}; use REMOVEFROMLIST`,
+    );
+  }
+  const { keyType: listKeyType, keyValue: listName } = params.listKey;
+  if (listKeyType !== 'MKTOLISTNAME') {
+    throw new MktowsFault(
+      20110,
+      `listKey keyType ${listKeyType} is not supported by this server; name the list with MKTOLISTNAME`,
+    );
+  }
+  const keys = params.listMemberList.leadKey ?? [];
+  if (keys.length > MAX_LIST_LEADS) {
+    throw new MktowsFault(
+      20110,
+      `listMemberList has ${keys.length} leads; listOperation accepts at most ${MAX_LIST_LEADS}`,
+    );
+  }
+  for (const k of keys) {
+    if (k.keyType !== 'IDNUM' && k.keyType !== 'EMAIL') {
+      throw new MktowsFault(20102, `Lead key type "${k.keyType}" is not valid for listOperation; use IDNUM or EMAIL`);
+    }
+  }
+  if (keys.length === 0 && op !== 'CLEARLIST') throw new MktowsFault(20109, 'listMemberList names no lead');
+  const strict = params.strict === true;
+  // skipActivityLog was removed after 2_2; later paths ignore it.
+  const log = !(oldPath && params.skipActivityLog === true);
+  const now = ctx.now();
+
+  return ctx.store.transaction(async (tx) => {
+    const list = await tx.findList('name', listName);
+    if (!list) throw new MktowsFault(20111, `No static list found with name "${listName}"`);
+
+    if (op === 'CLEARLIST') {
+      const removed = await tx.clearListMembers(list.id);
+      if (log) await tx.appendActivities(removed.map((id) => listActivity('remove', id, list, now)));
+      return { success: true, statusList: null };
+    }
+
+    const leadIds: (number | undefined)[] = [];
+    for (const k of keys) leadIds.push(await resolveMember(tx, k.keyType as 'IDNUM' | 'EMAIL', k.keyValue));
+    const found = [...new Set(leadIds.filter((id): id is number => id !== undefined))];
+    const members = await tx.listMembersAmong(list.id, found);
+    const ok = leadIds.map((id) => id !== undefined && (op === 'ADDTOLIST' || members.has(id)));
+    const success = ok.every(Boolean);
+    const statusList = {
+      leadStatus: keys.map(
+        (k, i): LeadStatus => ({ leadKey: { keyType: k.keyType, keyValue: k.keyValue }, status: ok[i] }),
+      ),
+    };
+    if (op === 'ISMEMBEROFLIST') return { success, statusList };
+    if (!success && strict) return { success: false, statusList };
+
+    if (op === 'ADDTOLIST') {
+      const adding = found.filter((id) => !members.has(id));
+      await tx.addListMembers(list.id, adding, now);
+      if (log) await tx.appendActivities(adding.map((id) => listActivity('add', id, list, now)));
+    } else {
+      const removing = found.filter((id) => members.has(id));
+      await tx.removeListMembers(list.id, removing);
+      if (log) await tx.appendActivities(removing.map((id) => listActivity('remove', id, list, now)));
+    }
+    return { success, statusList: success ? null : statusList };
+  });
+};

@@ -1,0 +1,88 @@
+import { MktowsFault, quotaDay } from '@mktows/protocol';
+import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
+import { findLeadsByKey } from '../domain/lead-keys.js';
+import type { Campaign } from '../store/campaigns.js';
+import type { Handler } from './context.js';
+
+/** Marketo's limit of lead keys per call. More is a bad parameter here (Marketo ignored the extra keys). */
+export const MAX_CAMPAIGN_LEADS = 100;
+
+/**
+ * Runs leads through a trigger campaign: `campaignId` alone, or `programName` + `campaignName` (with
+ * optional `programTokenList`). Missing parts of a set are 20109, conflicting parts 20110. The
+ * campaign must be a trigger campaign requestable from `source` (else 20113); every lead key must
+ * match (20103). The run is recorded and each lead gets a Request Campaign activity.
+ */
+export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) => {
+  const { campaignId, programName, campaignName } = params;
+  const hasTokens = (params.programTokenList?.attrib?.length ?? 0) > 0;
+  if (campaignId != null) {
+    if (campaignName) {
+      throw new MktowsFault(20110, `campaignId ${campaignId} and campaignName "${campaignName}" cannot both be given`);
+    }
+    if (programName) {
+      throw new MktowsFault(20110, 'programName is only used with campaignName, not with campaignId');
+    }
+    if (hasTokens) {
+      throw new MktowsFault(
+        20110,
+        'programTokenList is only used with programName and campaignName, not with campaignId',
+      );
+    }
+  } else if (!campaignName) {
+    throw new MktowsFault(20109, 'requestCampaign needs campaignId, or programName and campaignName');
+  } else if (!programName) {
+    throw new MktowsFault(20109, `programName is required with campaignName "${campaignName}"`);
+  }
+
+  const keys = params.leadList?.leadKey ?? [];
+  if (keys.length === 0) throw new MktowsFault(20101, 'requestCampaign: leadList holds no leadKey');
+  if (keys.length > MAX_CAMPAIGN_LEADS) {
+    throw new MktowsFault(
+      20110,
+      `requestCampaign: leadList holds ${keys.length} lead keys; the limit is ${MAX_CAMPAIGN_LEADS}`,
+    );
+  }
+  const tokens = programTokens(params.programTokenList);
+
+  let campaign: Campaign;
+  if (campaignId != null) {
+    const found = await ctx.store.campaigns.getCampaign(campaignId);
+    if (!found) throw new MktowsFault(20113, `No campaign found with id ${campaignId}`);
+    campaign = found;
+  } else {
+    campaign = await campaignByName(ctx.store.campaigns, programName as string, campaignName as string);
+  }
+  if (campaign.kind !== 'trigger') {
+    throw new MktowsFault(
+      20113,
+      `${describeCampaign(campaign)} is a batch campaign; requestCampaign runs trigger campaigns (use scheduleCampaign)`,
+    );
+  }
+  if (!campaign.sources.includes(params.source)) {
+    throw new MktowsFault(20113, `${describeCampaign(campaign)} cannot be requested from source ${params.source}`);
+  }
+
+  const now = ctx.now();
+  await ctx.store.transaction(async (tx) => {
+    const leadIds: number[] = [];
+    for (const key of keys) {
+      for (const lead of await findLeadsByKey(tx, key.keyType, key.keyValue)) {
+        if (!leadIds.includes(lead.id)) leadIds.push(lead.id);
+      }
+    }
+    await recordRun(tx, campaign, {
+      operation: 'requestCampaign',
+      source: params.source,
+      userId: ctx.userId,
+      leadIds,
+      tokens,
+      runAt: now,
+      createdAt: now,
+      quotaDay: quotaDay(now, ctx.quotaTimeZone ?? 'America/Chicago'),
+      clonedFrom: null,
+      cloneToProgram: null,
+    });
+  });
+  return { success: true };
+};

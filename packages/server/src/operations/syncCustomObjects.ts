@@ -1,0 +1,82 @@
+import { MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
+import {
+  customObjectType,
+  describeKeys,
+  fieldValues,
+  keyValues,
+  MAX_CUSTOM_OBJECTS,
+  RecordError,
+  wireAttributes,
+} from '../domain/custom-objects.js';
+import type { Handler } from './context.js';
+
+/**
+ * Creates or updates records of a declared type (operation defaults to UPSERT). One status per
+ * record, in input order: CREATED, UPDATED, or FAILED with the reason (unknown attribute, missing
+ * key, a link field naming no lead, INSERT of an existing record, UPDATE of a missing one).
+ * SyncStatusEnum has no SKIPPED or UNCHANGED, so those cases are FAILED with a message.
+ */
+export const syncCustomObjects: Handler<'syncCustomObjects'> = async (params, ctx) => {
+  const type = await customObjectType(ctx.store.customObjects, params.objTypeName);
+  const records = params.customObjList.customObj ?? [];
+  if (records.length === 0) throw new MktowsFault(20109, 'syncCustomObjects: customObjList holds no customObj');
+  if (records.length > MAX_CUSTOM_OBJECTS) {
+    throw new MktowsFault(
+      20110,
+      `syncCustomObjects: ${records.length} custom objects exceed the limit of ${MAX_CUSTOM_OBJECTS} per call`,
+    );
+  }
+  const op = params.operation ?? 'UPSERT';
+  const now = ctx.now();
+  const statuses = await ctx.store.transaction(async (tx) => {
+    const out: SyncCustomObjStatus[] = [];
+    for (const rec of records) {
+      const keyList = rec.customObjKeyList?.attribute ?? [];
+      const echo = rec.customObjKeyList
+        ? { attribute: wireAttributes(keyList.map((a) => [a.attrName, a.attrValue ?? ''])) }
+        : null;
+      const status = (s: SyncStatusEnum, error: string | null = null): SyncCustomObjStatus => ({
+        objTypeName: type.name,
+        customObjKeyList: echo,
+        status: s,
+        error,
+      });
+      try {
+        const keys = keyValues(type, keyList);
+        const values = fieldValues(type, rec.customObjAttributeList?.attribute ?? []);
+        if (type.linkField) {
+          const v = keys[type.keys.indexOf(type.linkField)];
+          const leads = /^\d{1,10}$/.test(v) ? await tx.getLeads([Number(v)]) : [];
+          if (leads.length === 0) throw new RecordError(`${type.linkField} ${v} names no lead`);
+        }
+        const existing = await tx.customObjects.findCustomObject(type.name, keys);
+        if (existing) {
+          if (op === 'INSERT') {
+            throw new RecordError(
+              `${type.name} with ${describeKeys(type, keys)} already exists; INSERT does not update`,
+            );
+          }
+          await tx.customObjects.updateCustomObject(existing.id, { ...existing.attributes, ...values }, now);
+          out.push(status('UPDATED'));
+        } else {
+          if (op === 'UPDATE') {
+            throw new RecordError(`No ${type.name} with ${describeKeys(type, keys)}; UPDATE does not create`);
+          }
+          await tx.customObjects.insertCustomObject({
+            typeName: type.name,
+            keyValues: keys,
+            attributes: values,
+            createdAt: now,
+            updatedAt: now,
+          });
+          out.push(status('CREATED'));
+        }
+      } catch (e) {
+        if (e instanceof RecordError) out.push(status('FAILED', e.message));
+        else throw e;
+      }
+    }
+    return out;
+  });
+  return { syncCustomObjStatusList: { syncCustomObjStatus: statuses } };
+};

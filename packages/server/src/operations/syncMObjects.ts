@@ -1,0 +1,42 @@
+import { compareVersions, type MObjStatus } from '@mktows/protocol';
+import { checkObjectCount, syncObject } from '../domain/mobject-sync.js';
+import type { Tag } from '../store/mobjects.js';
+import type { Handler } from './context.js';
+
+export const MAX_SYNC_MOBJECTS = 100;
+
+/**
+ * One status per object, in input order: CREATED, UPDATED, UNCHANGED, SKIPPED (INSERT of an
+ * existing object, UPDATE of a missing one) or FAILED with the reason. Objects are written in order,
+ * so a person role may name an opportunity created earlier in the same call.
+ */
+export const syncMObjects: Handler<'syncMObjects'> = async (params, ctx) => {
+  const objects = params.mObjectList.mObject ?? [];
+  checkObjectCount(objects.length, MAX_SYNC_MOBJECTS, 'syncMObjects');
+  const now = ctx.now();
+  // Before 2_6 MObjStatus.id is not nillable: a failure without an id reports 0.
+  const noId = compareVersions(ctx.version, '2_6') < 0 ? 0 : null;
+  const statuses = await ctx.store.transaction(async (tx) => {
+    let known: Tag[] | undefined;
+    const knownTags = async () => {
+      // Tags that exist: those programs carry (channels included) and the tag-type catalogue's values.
+      known ??= [
+        ...(await tx.mobjects.knownTags()),
+        ...(await tx.campaigns.listTagTypes()).flatMap((t) => t.values.map((value) => ({ type: t.type, value }))),
+      ];
+      return known;
+    };
+    const out: MObjStatus[] = [];
+    for (const obj of objects) {
+      const r = await syncObject(tx, obj, params.operation, now, knownTags);
+      out.push({
+        id: r.id ?? noId,
+        ...(obj.externalKey ? { externalKey: obj.externalKey } : {}),
+        status: r.status,
+        ...(r.error ? { error: r.error } : {}),
+      });
+    }
+    return out;
+  });
+  return { mObjStatusList: { mObjStatus: statuses } };
+};

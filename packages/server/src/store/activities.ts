@@ -1,0 +1,209 @@
+/**
+ * The activity log and list membership, at the level of the domain: page one lead's activities
+ * newest first (getLeadActivity), page the change stream of all leads oldest first by activity id
+ * (getLeadChanges), and remove list members (listOperation). The interfaces are part of Store and
+ * StoreTx; the SQL functions take any Kysely database or transaction, so SqlStore only delegates.
+ */
+import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
+import type { ActivityTable, Database } from './schema.js';
+import type { Activity } from './store.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Which activity types a query returns, by display name. */
+export interface TypeFilter {
+  /** Only these names (none = every type). */
+  include?: readonly string[];
+  /** Every type but these. */
+  exclude?: readonly string[];
+}
+
+export interface LeadActivityQuery extends TypeFilter {
+  leadId: number;
+  /** occurred_at bounds, inclusive, in ms. */
+  from?: number;
+  to?: number;
+  /** Newest-first cursor: only activities strictly older than this one (by time, then id). */
+  before?: { at: number; id: number };
+  limit: number;
+}
+
+/** Which leads a change query covers. */
+export type ChangeLeadFilter = { kind: 'ids'; ids: readonly number[] } | { kind: 'list'; listId: number };
+
+export interface ChangeQuery extends TypeFilter {
+  from?: number;
+  to?: number;
+  leads?: ChangeLeadFilter;
+  /** Only leads that have some activity (of any type) at or after this time. */
+  activeSince?: number;
+  /** Oldest-first cursor: only activities with a greater id. */
+  afterId: number;
+  limit: number;
+}
+
+export interface ActivityPage {
+  activities: Activity[];
+  /** Activities matching the query after the last one returned. */
+  remaining: number;
+}
+
+/** Read side (Store). */
+export interface ActivityReader {
+  /** One lead's activities, newest first (time, then id). */
+  pageLeadActivities(query: LeadActivityQuery): Promise<ActivityPage>;
+  /** Activities across leads, by ascending id: a cursor that new activity never disturbs. */
+  pageActivityChanges(query: ChangeQuery): Promise<ActivityPage>;
+}
+
+/** Write side (StoreTx). */
+export interface ListMemberWriter {
+  /** The subset of `leadIds` that are members of the list. */
+  listMembersAmong(listId: number, leadIds: readonly number[]): Promise<Set<number>>;
+  removeListMembers(listId: number, leadIds: readonly number[]): Promise<void>;
+  /** Removes every member; returns the ids that were members, ascending. */
+  clearListMembers(listId: number): Promise<number[]>;
+}
+
+export function toActivity(r: Selectable<ActivityTable>): Activity {
+  return {
+    id: Number(r.id),
+    guid: r.guid,
+    leadId: Number(r.lead_id),
+    typeId: Number(r.type_id),
+    typeName: r.type_name,
+    occurredAt: Number(r.occurred_at),
+    assetName: r.asset_name,
+    campaign: r.campaign,
+    attributes: JSON.parse(r.attributes) as [string, string][],
+  };
+}
+
+type Eb = ExpressionBuilder<Database, 'activities'>;
+
+function typeConds(eb: Eb, f: TypeFilter): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (f.include) out.push(f.include.length ? eb('activities.type_name', 'in', [...f.include]) : eb.lit(false));
+  if (f.exclude?.length) out.push(eb('activities.type_name', 'not in', [...f.exclude]));
+  return out;
+}
+
+function timeConds(eb: Eb, from: number | undefined, to: number | undefined): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (from !== undefined) out.push(eb('activities.occurred_at', '>=', from));
+  if (to !== undefined) out.push(eb('activities.occurred_at', '<=', to));
+  return out;
+}
+
+async function count(db: Db, where: (eb: Eb) => Expression<SqlBool>): Promise<number> {
+  const r = await db
+    .selectFrom('activities')
+    .where(where)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function pageLeadActivities(db: Db, q: LeadActivityQuery): Promise<ActivityPage> {
+  const base = (eb: Eb) => [
+    eb('activities.lead_id', '=', q.leadId),
+    ...typeConds(eb, q),
+    ...timeConds(eb, q.from, q.to),
+  ];
+  const olderThan = (eb: Eb, c: { at: number; id: number }) =>
+    eb.or([
+      eb('activities.occurred_at', '<', c.at),
+      eb.and([eb('activities.occurred_at', '=', c.at), eb('activities.id', '<', c.id)]),
+    ]);
+  const rows = await db
+    .selectFrom('activities')
+    .selectAll()
+    .where((eb) => eb.and([...base(eb), ...(q.before ? [olderThan(eb, q.before)] : [])]))
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(q.limit)
+    .execute();
+  const activities = rows.map(toActivity);
+  const last = activities[activities.length - 1];
+  const cursor = last ? { at: last.occurredAt, id: last.id } : q.before;
+  const remaining = await count(db, (eb) => eb.and([...base(eb), ...(cursor ? [olderThan(eb, cursor)] : [])]));
+  return { activities, remaining };
+}
+
+export async function pageActivityChanges(db: Db, q: ChangeQuery): Promise<ActivityPage> {
+  const base = (eb: Eb): Expression<SqlBool>[] => {
+    const conds = [...typeConds(eb, q), ...timeConds(eb, q.from, q.to)];
+    if (q.leads?.kind === 'ids') {
+      conds.push(q.leads.ids.length ? eb('activities.lead_id', 'in', [...q.leads.ids]) : eb.lit(false));
+    } else if (q.leads?.kind === 'list') {
+      const listId = q.leads.listId;
+      conds.push(
+        eb(
+          'activities.lead_id',
+          'in',
+          eb.selectFrom('list_members').select('list_members.lead_id').where('list_members.list_id', '=', listId),
+        ),
+      );
+    }
+    if (q.activeSince !== undefined) {
+      const since = q.activeSince;
+      conds.push(
+        eb(
+          'activities.lead_id',
+          'in',
+          eb.selectFrom('activities as recent').select('recent.lead_id').where('recent.occurred_at', '>=', since),
+        ),
+      );
+    }
+    return conds;
+  };
+  const rows = await db
+    .selectFrom('activities')
+    .selectAll()
+    .where((eb) => eb.and([...base(eb), eb('activities.id', '>', q.afterId)]))
+    .orderBy('id')
+    .limit(q.limit)
+    .execute();
+  const activities = rows.map(toActivity);
+  const lastId = activities.length ? activities[activities.length - 1].id : q.afterId;
+  const remaining = await count(db, (eb) => eb.and([...base(eb), eb('activities.id', '>', lastId)]));
+  return { activities, remaining };
+}
+
+/** Chunked so that a large batch stays under the database's bound-parameter limit. */
+const CHUNK = 500;
+
+export async function listMembersAmong(db: Db, listId: number, leadIds: readonly number[]): Promise<Set<number>> {
+  const out = new Set<number>();
+  for (let i = 0; i < leadIds.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom('list_members')
+      .select('lead_id')
+      .where('list_id', '=', listId)
+      .where('lead_id', 'in', leadIds.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) out.add(Number(r.lead_id));
+  }
+  return out;
+}
+
+export async function removeListMembers(db: Db, listId: number, leadIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < leadIds.length; i += CHUNK) {
+    await db
+      .deleteFrom('list_members')
+      .where('list_id', '=', listId)
+      .where('lead_id', 'in', leadIds.slice(i, i + CHUNK))
+      .execute();
+  }
+}
+
+export async function clearListMembers(db: Db, listId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('list_members')
+    .select('lead_id')
+    .where('list_id', '=', listId)
+    .orderBy('lead_id')
+    .execute();
+  await db.deleteFrom('list_members').where('list_id', '=', listId).execute();
+  return rows.map((r) => Number(r.lead_id));
+}

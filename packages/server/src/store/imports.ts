@@ -1,0 +1,241 @@
+/**
+ * importToList jobs: the job row (status, counters, the row cursor) and its CSV rows, so that a job
+ * survives a restart and resumes at the first row not yet committed. Reached as `store.imports`
+ * (reads) and `tx.imports` (reads and writes, inside a transaction).
+ */
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface ImportJobTable {
+  id: Generated<number>;
+  program_name: string;
+  list_id: number;
+  /** `Program Name.List Name`. */
+  list_name: string;
+  /** UPSERTLEADS or LISTONLY. */
+  mode: string;
+  clear_list: number;
+  /** The campaign that per-lead My Token columns are for. */
+  campaign_id: number | null;
+  header: string;
+  /** PROCESSING, COMPLETE, FAILED or CANCELED. */
+  status: string;
+  estimated_rows: number;
+  /** Rows before this one (0-based) are done. */
+  next_row: number;
+  rows_imported: number;
+  rows_failed: number;
+  rows_ignored: number;
+  /** JSON array of ImportProblem, at most MAX_PROBLEMS. */
+  problems: string;
+  /** Why the whole job failed (FAILED only). */
+  failure: string | null;
+  user_id: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface ImportRowTable {
+  job_id: number;
+  /** 0-based position in importFileRows. */
+  row_no: number;
+  line: string;
+}
+
+export type ImportStatus = 'PROCESSING' | 'COMPLETE' | 'FAILED' | 'CANCELED';
+export type ImportMode = 'UPSERTLEADS' | 'LISTONLY';
+
+export interface ImportProblem {
+  /** 1-based row number in importFileRows. */
+  row: number;
+  kind: 'failed' | 'ignored';
+  reason: string;
+}
+
+/** Problems kept per job for the summary; the counters stay exact beyond it. */
+export const MAX_PROBLEMS = 100;
+
+export interface NewImportJob {
+  programName: string;
+  listId: number;
+  listName: string;
+  mode: ImportMode;
+  clearList: boolean;
+  campaignId: number | null;
+  header: string;
+  userId: string;
+  startedAt: number;
+}
+
+export interface ImportJob extends NewImportJob {
+  id: number;
+  status: ImportStatus;
+  estimatedRows: number;
+  nextRow: number;
+  rowsImported: number;
+  rowsFailed: number;
+  rowsIgnored: number;
+  problems: ImportProblem[];
+  failure: string | null;
+  endedAt: number | null;
+}
+
+export type ImportJobUpdate = Partial<
+  Pick<
+    ImportJob,
+    'status' | 'nextRow' | 'rowsImported' | 'rowsFailed' | 'rowsIgnored' | 'problems' | 'failure' | 'endedAt'
+  >
+>;
+
+export interface ImportReads {
+  getImportJob(id: number): Promise<ImportJob | undefined>;
+  /** The newest job of a list (the one getImportToListStatus reports). */
+  latestImportForList(listId: number): Promise<ImportJob | undefined>;
+  /** The oldest job still PROCESSING: the runner's next work. */
+  nextProcessingJob(): Promise<ImportJob | undefined>;
+  /** Jobs, newest first. */
+  listImportJobs(filter?: { status?: ImportStatus; limit?: number }): Promise<ImportJob[]>;
+}
+
+export interface ImportWrites extends ImportReads {
+  /** Stores a PROCESSING job and its rows. */
+  createImportJob(job: NewImportJob, rows: readonly string[]): Promise<ImportJob>;
+  /** Rows `[from, from + limit)` of a job, in order. */
+  importRows(jobId: number, from: number, limit: number): Promise<{ rowNo: number; line: string }[]>;
+  updateImportJob(id: number, update: ImportJobUpdate): Promise<void>;
+  /** Drops a finished job's rows (the counters and problems stay). */
+  deleteImportRows(jobId: number): Promise<void>;
+}
+
+function toJob(r: Selectable<ImportJobTable>): ImportJob {
+  return {
+    id: Number(r.id),
+    programName: r.program_name,
+    listId: Number(r.list_id),
+    listName: r.list_name,
+    mode: r.mode as ImportMode,
+    clearList: Number(r.clear_list) === 1,
+    campaignId: r.campaign_id === null ? null : Number(r.campaign_id),
+    header: r.header,
+    userId: r.user_id,
+    startedAt: Number(r.started_at),
+    status: r.status as ImportStatus,
+    estimatedRows: Number(r.estimated_rows),
+    nextRow: Number(r.next_row),
+    rowsImported: Number(r.rows_imported),
+    rowsFailed: Number(r.rows_failed),
+    rowsIgnored: Number(r.rows_ignored),
+    problems: JSON.parse(r.problems) as ImportProblem[],
+    failure: r.failure,
+    endedAt: r.ended_at === null ? null : Number(r.ended_at),
+  };
+}
+
+/** Rows per INSERT, well under SQLite's bound-parameter limit. */
+const ROW_CHUNK = 300;
+
+export class SqlImports implements ImportWrites {
+  constructor(private readonly db: Db) {}
+
+  async getImportJob(id: number): Promise<ImportJob | undefined> {
+    const r = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toJob(r);
+  }
+
+  async latestImportForList(listId: number): Promise<ImportJob | undefined> {
+    const r = await this.db
+      .selectFrom('import_jobs')
+      .selectAll()
+      .where('list_id', '=', listId)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return r && toJob(r);
+  }
+
+  async nextProcessingJob(): Promise<ImportJob | undefined> {
+    const r = await this.db
+      .selectFrom('import_jobs')
+      .selectAll()
+      .where('status', '=', 'PROCESSING')
+      .orderBy('id')
+      .executeTakeFirst();
+    return r && toJob(r);
+  }
+
+  async listImportJobs(filter: { status?: ImportStatus; limit?: number } = {}): Promise<ImportJob[]> {
+    let q = this.db.selectFrom('import_jobs').selectAll();
+    if (filter.status) q = q.where('status', '=', filter.status);
+    if (filter.limit !== undefined) q = q.limit(filter.limit);
+    const rows = await q.orderBy('id', 'desc').execute();
+    return rows.map(toJob);
+  }
+
+  async createImportJob(job: NewImportJob, rows: readonly string[]): Promise<ImportJob> {
+    const r = await this.db
+      .insertInto('import_jobs')
+      .values({
+        program_name: job.programName,
+        list_id: job.listId,
+        list_name: job.listName,
+        mode: job.mode,
+        clear_list: job.clearList ? 1 : 0,
+        campaign_id: job.campaignId,
+        header: job.header,
+        status: 'PROCESSING',
+        estimated_rows: rows.length,
+        next_row: 0,
+        rows_imported: 0,
+        rows_failed: 0,
+        rows_ignored: 0,
+        problems: '[]',
+        failure: null,
+        user_id: job.userId,
+        started_at: job.startedAt,
+        ended_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const id = Number(r.id);
+    for (let i = 0; i < rows.length; i += ROW_CHUNK) {
+      const values = rows.slice(i, i + ROW_CHUNK).map((line, j) => ({ job_id: id, row_no: i + j, line }));
+      await this.db.insertInto('import_rows').values(values).execute();
+    }
+    return (await this.getImportJob(id)) as ImportJob;
+  }
+
+  async importRows(jobId: number, from: number, limit: number): Promise<{ rowNo: number; line: string }[]> {
+    const rows = await this.db
+      .selectFrom('import_rows')
+      .select(['row_no', 'line'])
+      .where('job_id', '=', jobId)
+      .where('row_no', '>=', from)
+      .orderBy('row_no')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ rowNo: Number(r.row_no), line: r.line }));
+  }
+
+  async updateImportJob(id: number, u: ImportJobUpdate): Promise<void> {
+    const set: Partial<Record<keyof ImportJobTable, unknown>> = {};
+    if (u.status !== undefined) set.status = u.status;
+    if (u.nextRow !== undefined) set.next_row = u.nextRow;
+    if (u.rowsImported !== undefined) set.rows_imported = u.rowsImported;
+    if (u.rowsFailed !== undefined) set.rows_failed = u.rowsFailed;
+    if (u.rowsIgnored !== undefined) set.rows_ignored = u.rowsIgnored;
+    if (u.problems !== undefined) set.problems = JSON.stringify(u.problems);
+    if (u.failure !== undefined) set.failure = u.failure;
+    if (u.endedAt !== undefined) set.ended_at = u.endedAt;
+    if (Object.keys(set).length === 0) return;
+    await this.db
+      .updateTable('import_jobs')
+      .set(set as never)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async deleteImportRows(jobId: number): Promise<void> {
+    await this.db.deleteFrom('import_rows').where('job_id', '=', jobId).execute();
+  }
+}
