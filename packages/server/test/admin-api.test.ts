@@ -610,7 +610,10 @@ describe('graceful shutdown', () => {
     assert.equal(r.status, 200, r.text);
     assert.match(r.text, /<Email>slow@example.com<\/Email>/);
     // close() waited for the delayed call (the client may read the response a moment after).
-    assert.ok(closeDone - started >= 400, `close() resolved after ${closeDone - started} ms, before the 400 ms call ended`);
+    assert.ok(
+      closeDone - started >= 400,
+      `close() resolved after ${closeDone - started} ms, before the 400 ms call ended`,
+    );
     assert.ok(callDone - started >= 400);
     // The server no longer accepts connections.
     await assert.rejects(fetch(`${s.url}/_mktows/health`));

@@ -943,7 +943,7 @@ describe('MObject operations', () => {
       );
     });
 
-    test('mergeLeads moves the losing lead\'s person roles to the winner', async () => {
+    test("mergeLeads moves the losing lead's person roles to the winner", async () => {
       const r = await s.soap(
         '<ns1:paramsMergeLeads><winningLeadKeyList><attribute><attrName>IDNUM</attrName><attrValue>2</attrValue></attribute></winningLeadKeyList><losingLeadKeyLists><keyList><attribute><attrName>IDNUM</attrName><attrValue>11</attrValue></attribute></keyList></losingLeadKeyLists></ns1:paramsMergeLeads>',
       );

@@ -66,22 +66,8 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
-function isNameStop(c: number): boolean {
-  return (
-    c === 0x20 ||
-    c === 0x0a ||
-    c === 0x09 ||
-    c === 0x0d ||
-    c === 0x3e /* > */ ||
-    c === 0x2f /* / */ ||
-    c === 0x3d /* = */ ||
-    c === 0x3c /* < */ ||
-    c === 0x22 ||
-    c === 0x27 ||
-    c === 0x26 ||
-    Number.isNaN(c)
-  );
-}
+/** A run of name characters: up to whitespace, one of > / = < " ' &, or the end. */
+const NAME_RUN = /[^ \n\t\r>/=<"'&]*/y;
 
 function checkName(name: string, pos: number): void {
   if (name.length === 0) throw new XmlError('expected a name', pos);
@@ -190,10 +176,17 @@ export function parseXml(input: string): XmlElement {
   const skipWs = (): void => {
     while (pos < n && isWs(s.charCodeAt(pos))) pos++;
   };
+  /** The name at pos, unchecked; a sticky regex scans it in one native call. */
+  const readRawName = (): string => {
+    const start = pos;
+    NAME_RUN.lastIndex = pos;
+    NAME_RUN.test(s);
+    pos = NAME_RUN.lastIndex;
+    return s.slice(start, pos);
+  };
   const readName = (): string => {
     const start = pos;
-    while (pos < n && !isNameStop(s.charCodeAt(pos))) pos++;
-    const name = s.slice(start, pos);
+    const name = readRawName();
     checkName(name, start);
     return name;
   };
@@ -219,11 +212,13 @@ export function parseXml(input: string): XmlElement {
     if (c1 === 0x2f /* / */) {
       const start = pos;
       pos += 2;
-      const name = readName();
+      // A name equal to its start tag's was checked there; any other is checked before it is refused.
+      const name = readRawName();
+      const open = rawNames.pop();
+      if (open !== name) checkName(name, start + 2);
       skipWs();
       if (s.charCodeAt(pos) !== 0x3e) throw new XmlError('expected > to close the end tag', pos);
       pos++;
-      const open = rawNames.pop();
       if (open === undefined) throw new XmlError(`unexpected end tag </${name}>`, start);
       if (open !== name) throw new XmlError(`end tag </${name}> does not match <${open}>`, start);
       stack.pop();
@@ -319,7 +314,8 @@ export function parseXml(input: string): XmlElement {
     }
     const colon = name.indexOf(':');
     const prefix = colon < 0 ? '' : name.slice(0, colon);
-    const ns = scope[`$${prefix}`];
+    // '$' is the default namespace's key: most elements have no prefix, and need no key built.
+    const ns = scope[prefix === '' ? '$' : `$${prefix}`];
     if (ns === undefined && prefix !== '') throw new XmlError(`undeclared namespace prefix "${prefix}"`, tagStart);
     const attrs: XmlAttr[] = [];
     for (const a of rawAttrs) {

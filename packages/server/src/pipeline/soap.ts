@@ -44,6 +44,9 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
   try {
     const parsed = parseRequest(call.bytes);
     op = parsed.operation;
+    // An operation without a handler is 20019 in the envelope stage, before it could count.
+    const handler = HANDLERS[op.name as OperationName];
+    if (!handler) throw new MktowsFault(20019, `Operation ${op.name} is not implemented by this server yet`);
     const user = authenticate(rt, parsed.header);
     userId = user.userId;
     const lease = await admit(rt, user);
@@ -55,8 +58,6 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
     const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
-    const handler = HANDLERS[op.name as OperationName];
-    if (!handler) throw new MktowsFault(20019, `Operation ${op.name} is not implemented by this server yet`);
     const ctx: OpContext = {
       store: rt.store,
       schema: rt.leadSchema,
