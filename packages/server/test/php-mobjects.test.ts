@@ -8,26 +8,16 @@
  * a failure.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { KEY, startTestServer, type TestServer, USER } from './support/harness.js';
+import { PHP_INSTALL, PHP_PROBLEM, PHP_SKIP, type PhpLine, phpScript } from './support/php.js';
 
-/** From dist/test/ back to the sources: the script is not compiled. */
-const SCRIPT = fileURLToPath(new URL('../../test/php/mobjects.php', import.meta.url));
-
-function phpProblem(): string | undefined {
-  const r = spawnSync('php', ['-r', 'echo extension_loaded("soap") ? "soap" : "no-soap";'], { encoding: 'utf8' });
-  if (r.error) return `php is not installed (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
-  if (r.stdout.trim() !== 'soap') return `php ${r.stdout.trim() || r.stderr.trim()} lacks ext-soap`;
-  return undefined;
-}
-
-const problem = phpProblem();
-const INSTALL = 'run packages/server/test/php/install.sh (apt-get install php-cli php-soap)';
-const SKIP = problem && !process.env.CI ? `skipped: ${problem}; ${INSTALL}` : false;
-
-type Line = Record<string, unknown> & { step: string };
+const SCRIPT = phpScript('mobjects.php');
+const problem = PHP_PROBLEM;
+const INSTALL = PHP_INSTALL;
+const SKIP = PHP_SKIP;
+type Line = PhpLine;
 
 /** 230 opportunities besides the demo's 3 (OPP-1..3): pages of 100, 100 and 33. */
 const EXTRA = 230;

@@ -5,11 +5,14 @@
  */
 import {
   type Attrib,
+  compareVersions,
   MktowsFault,
   type MObjAssociation,
   type MObject,
+  type MObjStatus,
   type MObjStatusEnum,
   type SyncOperationEnum,
+  type Version,
 } from '@mktows/protocol';
 import type {
   ExternalKey,
@@ -457,4 +460,17 @@ export async function deleteObject(tx: Tx, obj: MObject): Promise<ObjectOutcome>
 export function checkObjectCount(n: number, max: number, op: string): void {
   if (n === 0) throw new MktowsFault(20109, `${op}: mObjectList holds no mObject`);
   if (n > max) throw new MktowsFault(20110, `${op}: ${n} MObjects exceed the limit of ${max} per call`);
+}
+
+/**
+ * The wire status of one object's outcome. Before 2_6 MObjStatus.id is not nillable, so an
+ * outcome without an id reports 0 on those paths.
+ */
+export function toMObjStatus(obj: MObject, r: ObjectOutcome, version: Version): MObjStatus {
+  return {
+    id: r.id ?? (compareVersions(version, '2_6') < 0 ? 0 : null),
+    ...(obj.externalKey ? { externalKey: obj.externalKey } : {}),
+    status: r.status,
+    ...(r.error ? { error: r.error } : {}),
+  };
 }

@@ -49,6 +49,16 @@ export class StreamCodec {
     return `${payload}.${this.mac(payload)}`;
   }
 
+  /**
+   * Where a stream continues: the cursor of a trusted position, or the start without one. `to` is
+   * the fixed upper bound an open-ended range was given on its first page.
+   */
+  cursor(position: string | null | undefined, sel: string): { after: number; os: number; to?: number } {
+    if (!position) return { after: 0, os: 0 };
+    const state = this.decode(position, sel);
+    return { after: state.after, os: state.os, ...(typeof state.to === 'number' ? { to: state.to } : {}) };
+  }
+
   /** Verifies and decodes a position for a selector; 20122 when it cannot be trusted. */
   decode(position: string, sel: string): PositionState {
     const p = position.trim();

@@ -1,5 +1,5 @@
-import { compareVersions, type MObjStatus } from '@mktows/protocol';
-import { checkObjectCount, deleteObject } from '../domain/mobject-sync.js';
+import type { MObjStatus } from '@mktows/protocol';
+import { checkObjectCount, deleteObject, toMObjStatus } from '../domain/mobject-sync.js';
 import type { Handler } from './context.js';
 
 export const MAX_DELETE_MOBJECTS = 100;
@@ -11,17 +11,10 @@ export const MAX_DELETE_MOBJECTS = 100;
 export const deleteMObjects: Handler<'deleteMObjects'> = async (params, ctx) => {
   const objects = params.mObjectList.mObject ?? [];
   checkObjectCount(objects.length, MAX_DELETE_MOBJECTS, 'deleteMObjects');
-  const noId = compareVersions(ctx.version, '2_6') < 0 ? 0 : null;
   const statuses = await ctx.store.transaction(async (tx) => {
     const out: MObjStatus[] = [];
     for (const obj of objects) {
-      const r = await deleteObject(tx, obj);
-      out.push({
-        id: r.id ?? noId,
-        ...(obj.externalKey ? { externalKey: obj.externalKey } : {}),
-        status: r.status,
-        ...(r.error ? { error: r.error } : {}),
-      });
+      out.push(toMObjStatus(obj, await deleteObject(tx, obj), ctx.version));
     }
     return out;
   });

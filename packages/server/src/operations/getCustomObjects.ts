@@ -53,13 +53,7 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
     filter,
     include: include && [...include].sort(),
   });
-  let after = 0;
-  let os = 0;
-  if (params.streamPosition) {
-    const state = ctx.streams.decode(params.streamPosition, sel);
-    after = state.after;
-    os = state.os;
-  }
+  const { after, os } = ctx.streams.cursor(params.streamPosition, sel);
   const matching: CustomObject[] = [];
   for (let cursor = after; ; ) {
     const chunk = await ctx.store.customObjects.scanCustomObjects(type.name, cursor, SCAN_CHUNK);

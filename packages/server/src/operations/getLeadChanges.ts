@@ -87,15 +87,7 @@ export const getLeadChanges: Handler<'getLeadChanges'> = async (params, ctx) => 
     latest: sp.latestCreatedAt ?? undefined,
     active: sp.activityCreatedAt ?? undefined,
   });
-  let afterId = 0;
-  let returned = 0;
-  let fixedTo: number | undefined;
-  if (sp.offset) {
-    const state = ctx.streams.decode(sp.offset, sel);
-    afterId = state.after;
-    returned = state.os;
-    fixedTo = typeof state.to === 'number' ? state.to : undefined;
-  }
+  const { after: afterId, os: returned, to: fixedTo } = ctx.streams.cursor(sp.offset, sel);
   const scope = params.leadSelector ? await selectorScope(params.leadSelector, ctx, fixedTo) : {};
   const page = await ctx.store.pageActivityChanges({
     ...filter,

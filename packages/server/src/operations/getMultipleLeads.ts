@@ -86,15 +86,7 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
   }
 
   const sel = selectorHash({ op: 'getMultipleLeads', selector, include: include && [...include].sort() });
-  let afterId = 0;
-  let offset = 0;
-  let fixedTo: number | undefined;
-  if (params.streamPosition) {
-    const state = ctx.streams.decode(params.streamPosition, sel);
-    afterId = state.after;
-    offset = state.os;
-    fixedTo = typeof state.to === 'number' ? state.to : undefined;
-  }
+  const { after: afterId, os: offset, to: fixedTo } = ctx.streams.cursor(params.streamPosition, sel);
   const filter = await resolveFilter(selector, ctx, fixedTo);
   const page = await ctx.store.pageLeads(filter, afterId, limit);
   if (params.streamPosition && page.leads.length === 0) {

@@ -1,5 +1,5 @@
-import { compareVersions, type MObjStatus } from '@mktows/protocol';
-import { checkObjectCount, syncObject } from '../domain/mobject-sync.js';
+import type { MObjStatus } from '@mktows/protocol';
+import { checkObjectCount, syncObject, toMObjStatus } from '../domain/mobject-sync.js';
 import type { Tag } from '../store/mobjects.js';
 import type { Handler } from './context.js';
 
@@ -14,8 +14,6 @@ export const syncMObjects: Handler<'syncMObjects'> = async (params, ctx) => {
   const objects = params.mObjectList.mObject ?? [];
   checkObjectCount(objects.length, MAX_SYNC_MOBJECTS, 'syncMObjects');
   const now = ctx.now();
-  // Before 2_6 MObjStatus.id is not nillable: a failure without an id reports 0.
-  const noId = compareVersions(ctx.version, '2_6') < 0 ? 0 : null;
   const statuses = await ctx.store.transaction(async (tx) => {
     let known: Tag[] | undefined;
     const knownTags = async () => {
@@ -28,13 +26,7 @@ export const syncMObjects: Handler<'syncMObjects'> = async (params, ctx) => {
     };
     const out: MObjStatus[] = [];
     for (const obj of objects) {
-      const r = await syncObject(tx, obj, params.operation, now, knownTags);
-      out.push({
-        id: r.id ?? noId,
-        ...(obj.externalKey ? { externalKey: obj.externalKey } : {}),
-        status: r.status,
-        ...(r.error ? { error: r.error } : {}),
-      });
+      out.push(toMObjStatus(obj, await syncObject(tx, obj, params.operation, now, knownTags), ctx.version));
     }
     return out;
   });

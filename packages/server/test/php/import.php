@@ -4,37 +4,7 @@
 // Prints one JSON object per line: the steps, then {"step":"done"}. After {"step":"waiting"} it
 // waits for one line on stdin (the test resumes the server's import runner) before polling on.
 declare(strict_types=1);
-date_default_timezone_set('UTC');
-ini_set('soap.wsdl_cache_enabled', '0');
-
-[$self, $wsdl, $user, $key] = $argv;
-$ns = 'http://www.marketo.com/mktows/';
-
-function out(array $line): void {
-    fwrite(STDOUT, json_encode($line, JSON_UNESCAPED_SLASHES) . "\n");
-    fflush(STDOUT);
-}
-
-// A fresh signature for every call, as Marketo asks.
-function auth(string $ns, string $user, string $key): SoapHeader {
-    $ts = date(DATE_W3C);
-    return new SoapHeader($ns, 'AuthenticationHeader', [
-        'mktowsUserId' => $user,
-        'requestSignature' => hash_hmac('sha1', $ts . $user, $key),
-        'requestTimestamp' => $ts,
-    ]);
-}
-
-function fault(SoapFault $e): array {
-    $ex = $e->detail->serviceException ?? null;
-    return [
-        'faultcode' => $e->faultcode,
-        'faultstring' => $e->faultstring,
-        'name' => $ex->name ?? null,
-        'message' => $ex->message ?? null,
-        'code' => isset($ex->code) ? (int) $ex->code : null,
-    ];
-}
+require __DIR__ . '/common.php';
 
 $client = new SoapClient($wsdl, ['trace' => true, 'exceptions' => true, 'cache_wsdl' => WSDL_CACHE_NONE]);
 $call = function (string $op, array $params) use ($client, $ns, $user, $key) {
