@@ -10,7 +10,8 @@ import { NAMESPACE, type OperationDef } from './schema/operations.js';
 import { escapeText } from './xml/escape.js';
 
 export interface EncodeState {
-  out: string[];
+  /** The text so far: appending to a string (a rope, flattened once at the end) beats pushing to an array and joining. */
+  out: string;
   /** Set when an xsi attribute was written, so the envelope declares the prefix. */
   usedXsi: boolean;
 }
@@ -81,14 +82,14 @@ function fieldEncoder(f: FieldDef, version: Version): ContentEncoder {
     if (isComplex) {
       if (isAbstract) {
         st.usedXsi = true;
-        st.out.push(`<${f.name} xsi:type="ns1:${item.xsiType}">`);
-      } else st.out.push(open);
+        st.out += `<${f.name} xsi:type="ns1:${item.xsiType}">`;
+      } else st.out += open;
       content ??= contentEncoder(f.type, version);
       content(item, st);
-      st.out.push(close);
+      st.out += close;
     } else {
       const text = simpleText(f.type, item);
-      st.out.push(text === '' ? empty : open + text + close);
+      st.out += text === '' ? empty : open + text + close;
     }
   };
   const name = f.name;
@@ -103,14 +104,14 @@ function fieldEncoder(f: FieldDef, version: Version): ContentEncoder {
     if (item === undefined || item === null) {
       if (item === null && f.nillable) {
         st.usedXsi = true;
-        st.out.push(nil);
+        st.out += nil;
       } else if (item === undefined && f.optional) {
         // absent
       } else if (f.nillable) {
         st.usedXsi = true;
-        st.out.push(nil);
+        st.out += nil;
       } else if (!f.optional) {
-        st.out.push(empty);
+        st.out += empty;
       }
       return;
     }
@@ -122,12 +123,12 @@ const XSI_DECL = ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 
 /** A complete success envelope for an operation's result, as Marketo wrote it. */
 export function encodeSuccess(op: OperationDef, result: Value, version: Version): string {
-  const st: EncodeState = { out: [], usedXsi: false };
+  const st: EncodeState = { out: '', usedXsi: false };
   contentEncoder(op.successType, version)({ [op.resultElement]: result }, st);
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns1="${NAMESPACE}"${st.usedXsi ? XSI_DECL : ''}>` +
-    `<SOAP-ENV:Body><ns1:${op.successElement}>${st.out.join('')}</ns1:${op.successElement}></SOAP-ENV:Body></SOAP-ENV:Envelope>\n`
+    `<SOAP-ENV:Body><ns1:${op.successElement}>${st.out}</ns1:${op.successElement}></SOAP-ENV:Body></SOAP-ENV:Envelope>\n`
   );
 }
 
@@ -138,16 +139,16 @@ export function encodeRequest(
   version: Version,
   headers: { auth: Value; context?: Value },
 ): string {
-  const st: EncodeState = { out: [], usedXsi: false };
+  const st: EncodeState = { out: '', usedXsi: false };
   contentEncoder(op.paramsType, version)(params, st);
-  const body = st.out.join('');
-  const hs: EncodeState = { out: [], usedXsi: false };
+  const body = st.out;
+  const hs: EncodeState = { out: '', usedXsi: false };
   contentEncoder('AuthenticationHeaderInfo', version)(headers.auth, hs);
-  let header = `<ns1:AuthenticationHeader>${hs.out.join('')}</ns1:AuthenticationHeader>`;
+  let header = `<ns1:AuthenticationHeader>${hs.out}</ns1:AuthenticationHeader>`;
   if (headers.context) {
-    const cs: EncodeState = { out: [], usedXsi: false };
+    const cs: EncodeState = { out: '', usedXsi: false };
     contentEncoder('MktowsContextHeaderInfo', version)(headers.context, cs);
-    header += `<ns1:MktowsContextHeader>${cs.out.join('')}</ns1:MktowsContextHeader>`;
+    header += `<ns1:MktowsContextHeader>${cs.out}</ns1:MktowsContextHeader>`;
   }
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +

@@ -51,10 +51,28 @@ function offsetAt(t: number, timeZone: string): number {
   return asUtc - (t - (t % 1000));
 }
 
-/** `YYYY-MM-DD` of instant t in the zone: the key under which a day's calls are counted. */
-export function quotaDay(t: number, timeZone: string): string {
+function dayKey(t: number, timeZone: string): string {
   const p = localParts(t, timeZone);
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+/** Per zone, the last day looked up: every instant in [from, until) belongs to `key`. */
+const lastDay = new Map<string, { key: string; from: number; until: number }>();
+
+/**
+ * `YYYY-MM-DD` of instant t in the zone: the key under which a day's calls are counted. Callers ask
+ * on every call, and Intl formatting is slow, so the last day of each zone is remembered.
+ */
+export function quotaDay(t: number, timeZone: string): string {
+  const d = lastDay.get(timeZone);
+  if (d !== undefined && t >= d.from && t < d.until) return d.key;
+  const key = dayKey(t, timeZone);
+  if (d !== undefined && key === d.key && t < d.until) {
+    d.from = t; // an earlier instant of the same day
+  } else {
+    lastDay.set(timeZone, { key, from: t, until: nextQuotaReset(t, timeZone).getTime() });
+  }
+  return key;
 }
 
 /** The instant of the next local midnight after t in the zone (DST-correct). */
@@ -66,6 +84,6 @@ export function nextQuotaReset(t: number, timeZone: string): Date {
   let utc = wall - offsetAt(wall, timeZone);
   utc = wall - offsetAt(utc, timeZone);
   // Zones whose DST change happens at midnight have no 00:00: the day starts at the first instant after.
-  if (quotaDay(utc, timeZone) === quotaDay(t, timeZone)) utc += 3_600_000;
+  if (dayKey(utc, timeZone) === dayKey(t, timeZone)) utc += 3_600_000;
   return new Date(utc);
 }

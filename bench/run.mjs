@@ -1,0 +1,247 @@
+#!/usr/bin/env node
+/**
+ * The mktows benchmarks (issue 6): `npm run bench` (full) or `npm run bench -- --quick` (same
+ * figures, fewer samples, under a minute once bench/.data/ holds the stores).
+ *
+ *   --quick            fewer and shorter samples; pages 30,000 of the 1,000,000 leads
+ *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client)
+ *   --profile[=DIR]    run every mktows server under --cpu-prof and print its top frames
+ *   --no-build         use the packages' dist/ as it is
+ *
+ * Servers run in child processes, the load generator (autocannon) and clients in this one or in
+ * their own. Prints every figure with its ratios, and writes bench/.data/last-{quick,full}.{json,md}.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const noBuild = args.includes('--no-build');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile='));
+for (const a of args) {
+  if (!/^--(quick|no-build|only=.+|profile(=.+)?)$/.test(a)) {
+    console.error(
+      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client] [--profile[=DIR]] [--no-build]`,
+    );
+    process.exit(2);
+  }
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const started = Date.now();
+const notes = [];
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+// Build first: the scenarios load the packages' dist/. Other work in progress may break the build;
+// then the existing dist/ is measured, and the run says so.
+if (!noBuild) {
+  for (const projects of [['packages/protocol', 'packages/server'], ['packages/client']]) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', ...projects], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (r.status !== 0) {
+      const first = (r.stdout || r.stderr).split('\n').find((l) => l.includes('error')) ?? '';
+      const note = `build of ${projects.join(' ')} failed; measuring the existing dist/ (${first.trim().slice(0, 160)})`;
+      notes.push(note);
+      log(`warning: ${note}`);
+    }
+  }
+}
+
+const common = await import('./lib/common.mjs');
+const { summarizeProfile, formatProfile } = await import('./lib/profile.mjs');
+const { fmt, fmtInt } = common;
+
+let profileDir;
+if (profileArg) {
+  profileDir = profileArg.includes('=') ? profileArg.slice(10) : join(common.DATA_DIR, 'profiles');
+  rmSync(profileDir, { recursive: true, force: true });
+  mkdirSync(profileDir, { recursive: true });
+  common.enableProfiling(profileDir);
+}
+
+const opts = quick
+  ? { rounds: 1, seconds: 4, warmupSeconds: 1, syncLeads: 15_000, pageLeads: 30_000, clientCalls: 1000 }
+  : { rounds: 2, seconds: 15, warmupSeconds: 3, syncLeads: 99_900, pageLeads: 1_000_000, clientCalls: 4000 };
+
+function loadavg() {
+  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
+const machine = {
+  nproc: Number(execFileSync('nproc', { encoding: 'utf8' }).trim()),
+  cpu: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  loadavgStart: loadavg(),
+};
+const mode = quick ? 'quick' : 'full';
+log(
+  `mktows bench (${mode}) · ${machine.nproc} cores · ${machine.cpu} · node ${machine.node} · load ${machine.loadavgStart}`,
+);
+
+const { runGetLead } = await import('./scenarios/getlead.mjs');
+const { runSync } = await import('./scenarios/sync.mjs');
+const { runGetMultiple } = await import('./scenarios/getmultiple.mjs');
+const { runClient } = await import('./scenarios/client.mjs');
+
+const scenarios = [
+  ['getlead', 'getLead, 50 keep-alive connections', runGetLead],
+  ['sync', 'syncMultipleLeads, batches of 300', runSync],
+  ['getmultiple', 'getMultipleLeads, batchSize 1000', runGetMultiple],
+  ['client', 'client CPU per getLead call', runClient],
+];
+const results = {};
+for (const [key, title, fn] of scenarios) {
+  if (only && !only.includes(key)) continue;
+  log(`\n${title}`);
+  const t0 = performance.now();
+  results[key] = await fn(opts, log);
+  results[key].elapsedSeconds = (performance.now() - t0) / 1000;
+}
+common.closeAgent();
+machine.loadavgEnd = loadavg();
+
+// ------------------------------------------------------------------------------------------------
+// The report: one markdown document, printed and saved.
+
+const rows = [];
+const targets = [];
+const target = (name, met, detail) => targets.push({ name, met, detail });
+const x = (r) => `${fmt(r, 2)}×`;
+
+const g = results.getlead;
+if (g) {
+  rows.push('### getLead: keep-alive HTTP, 50 connections, autocannon', '');
+  rows.push(
+    `${g.rounds} round(s) of ${g.seconds} s per server, best round kept; node-soap with ${g.wsdl}.`,
+    '',
+    '| server | req/s | p50 ms | p99 ms | server CPU µs/req |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const [k, label] of [
+    ['mktows', '(a) mktows serve (SQLite, auth, limits)'],
+    ['nodeSoap', '(b) node-soap (same SQLite file)'],
+    ['bare', '(c) bare node:http, fixed response'],
+  ]) {
+    const r = g[k];
+    rows.push(`| ${label} | ${fmtInt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${fmt(r.serverCpuUsPerReq)} |`);
+  }
+  rows.push('', `Ratios: a/b = **${x(g.ratioVsNodeSoap)}**, a/c = **${x(g.ratioVsBare)}**.`, '');
+  target('getLead ≥ 5× node-soap', g.ratioVsNodeSoap >= 5, x(g.ratioVsNodeSoap));
+  target('getLead p99 < 10 ms', g.mktows.p99 < 10, `${g.mktows.p99} ms`);
+}
+
+const s = results.sync;
+if (s) {
+  rows.push('### syncMultipleLeads: batches of 300 new leads, 2 calls in flight', '');
+  rows.push('| store | leads | leads/s | server CPU µs/lead |', '|---|---:|---:|---:|');
+  rows.push(
+    `| empty | ${fmtInt(s.empty.leads)} | ${fmtInt(s.empty.leadsPerSec)} | ${fmt(s.empty.serverCpuUsPerLead)} |`,
+  );
+  rows.push(
+    `| 1,000,000 leads | ${fmtInt(s.million.leads)} | ${fmtInt(s.million.leadsPerSec)} | ${fmt(s.million.serverCpuUsPerLead)} |`,
+  );
+  rows.push('', `Ratio 1M/empty = **${x(s.ratio)}**.`, '');
+  target(
+    'syncMultipleLeads ≥ 30,000 leads/s (empty store)',
+    s.empty.leadsPerSec >= 30_000,
+    fmtInt(s.empty.leadsPerSec),
+  );
+  target(
+    'syncMultipleLeads ≥ 30,000 leads/s (1M store)',
+    s.million.leadsPerSec >= 30_000,
+    fmtInt(s.million.leadsPerSec),
+  );
+}
+
+const m = results.getmultiple;
+if (m) {
+  const partial = m.leadsPerRun < 1_000_000 ? ' (first pages only)' : '';
+  rows.push('### getMultipleLeads: LastUpdateAtSelector over every lead, batchSize 1000', '');
+  rows.push(
+    `${fmtInt(m.leadsPerRun)} leads from each store: the 1,000,000-lead store paged from its start, the 10,000-lead store paged to its end again and again, so both servers answer the same calls.`,
+    '',
+    '| store | leads | calls | leads/s | server CPU µs/lead | peak RSS MiB |',
+    '|---|---:|---:|---:|---:|---:|',
+  );
+  for (const [label, r] of [
+    ['10,000 leads', m.tenK],
+    ['10,000 leads, --journal-size 0', m.tenKNoJournal],
+    [`1,000,000 leads${partial}`, m.million],
+  ]) {
+    rows.push(
+      `| ${label} | ${fmtInt(r.leads)} | ${fmtInt(r.pages)} | ${fmtInt(r.leadsPerSec)} | ${fmt(r.serverCpuUsPerLead)} | ${fmt(r.peakRssMiB, 0)} |`,
+    );
+  }
+  rows.push(
+    '',
+    `Ratios 1M/10k: speed **${x(m.speedRatio)}**, peak RSS **${x(m.rssRatio)}**. Of the 10k figure, about ${fmt(m.journalMiB, 0)} MiB is the journal (the last 1000 calls, ${fmtInt(m.tenK.pages)} made).`,
+    '',
+  );
+  target(
+    'getMultipleLeads ≥ 100,000 leads/s (1M store)',
+    m.million.leadsPerSec >= 100_000,
+    `${fmtInt(m.million.leadsPerSec)}${partial}`,
+  );
+  target('getMultipleLeads peak RSS at 1M within 20 % of 10k', m.rssRatio <= 1.2, `${x(m.rssRatio)}${partial}`);
+}
+
+const c = results.client;
+if (c) {
+  rows.push('### Client CPU per getLead call (process.cpuUsage, each client in its own process)', '');
+  if (!c.available) {
+    rows.push('client SDK not available yet', '');
+  } else {
+    rows.push(`node-soap's client with ${c.wsdl} WSDL, signing each call as its users do.`, '');
+    rows.push('| what | calls | @mktows/client µs | node-soap µs | ratio |', '|---|---:|---:|---:|---:|');
+    rows.push(
+      `| library: sign, serialize, parse (transport hook answers at once) | ${fmtInt(c.library.calls)} | ${fmt(c.library.mktows.cpuUsPerCall)} | ${fmt(c.library['node-soap'].cpuUsPerCall)} | ${x(c.library.ratio)} |`,
+    );
+    rows.push(
+      `| whole call over HTTP to mktows serve | ${fmtInt(c.overHttp.calls)} | ${fmt(c.overHttp.mktows.cpuUsPerCall)} | ${fmt(c.overHttp['node-soap'].cpuUsPerCall)} | ${x(c.overHttp.ratio)} |`,
+    );
+    rows.push('');
+    target('client CPU ≤ 1/10 of node-soap (library)', c.library.ratio <= 0.1, x(c.library.ratio));
+    target('client CPU ≤ 1/10 of node-soap (over HTTP)', c.overHttp.ratio <= 0.1, x(c.overHttp.ratio));
+  }
+}
+
+const header = [
+  `Run: \`npm run bench${quick ? ' -- --quick' : ''}\` (${mode}), ${new Date(started).toISOString().slice(0, 16).replace('T', ' ')} UTC, ${fmt((Date.now() - started) / 1000, 0)} s.`,
+  `Machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}; load average ${machine.loadavgStart} at the start, ${machine.loadavgEnd} at the end.`,
+  ...notes.map((n) => `Note: ${n}.`),
+  '',
+];
+const targetRows = [
+  '### Targets',
+  '',
+  '| target | figure | met |',
+  '|---|---:|:---:|',
+  ...targets.map((t) => `| ${t.name} | ${t.detail} | ${t.met ? 'yes' : 'no'} |`),
+  '',
+];
+const markdown = [...header, ...rows, ...targetRows].join('\n');
+log(`\n${markdown}`);
+
+if (profileDir) {
+  for (const f of readdirSync(profileDir).sort()) {
+    if (f.endsWith('.cpuprofile')) log(`\n${formatProfile(summarizeProfile(join(profileDir, f), 12))}`);
+  }
+}
+
+mkdirSync(common.DATA_DIR, { recursive: true });
+writeFileSync(join(common.DATA_DIR, `last-${mode}.md`), `${markdown}\n`);
+writeFileSync(
+  join(common.DATA_DIR, `last-${mode}.json`),
+  `${JSON.stringify({ mode, started: new Date(started).toISOString(), machine, notes, opts, results, targets }, null, 2)}\n`,
+);
