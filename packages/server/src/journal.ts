@@ -29,20 +29,48 @@ function clip(s: string): string {
   return `${head}… [${s.length - MAX_TEXT} more characters]`;
 }
 
+/** An entry as kept: the request still as received. */
+interface StoredEntry extends Omit<JournalEntry, 'request'> {
+  request: string | Buffer;
+  requestLength: number;
+}
+
+function materialize(e: StoredEntry): JournalEntry {
+  const { requestLength: _length, ...rest } = e;
+  if (typeof e.request === 'string') return { ...rest, request: clip(maskSecrets(e.request)) };
+  const more = e.requestLength - e.request.length;
+  return { ...rest, request: maskSecrets(e.request.toString('utf8')) + (more > 0 ? `… [${more} more bytes]` : '') };
+}
+
 export class Journal {
   /**
    * A ring of the last `size` entries: `entries[(start + i) % size]` is the i-th oldest. (Dropping
    * the oldest with splice moved the whole array on every call once the journal was full.)
    */
-  private entries: JournalEntry[] = [];
+  private entries: StoredEntry[] = [];
   private start = 0;
   private nextId = 1;
 
   constructor(private readonly size: number) {}
 
-  add(e: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: string; response: string }): void {
+  /**
+   * Records a call. The request is kept as bytes and turned into masked text only when the journal
+   * is read: the work of masking and decoding stays off the hot path of every call.
+   */
+  add(e: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: string | Buffer; response: string }): void {
     if (this.size <= 0) return;
-    const entry = { ...e, id: this.nextId++, request: clip(maskSecrets(e.request)), response: clip(e.response) };
+    const request =
+      typeof e.request === 'string'
+        ? e.request
+        : // A copy of at most MAX_TEXT bytes: the received buffer may be a view into a larger pool.
+          Buffer.from(e.request.subarray(0, MAX_TEXT));
+    const entry: StoredEntry = {
+      ...e,
+      id: this.nextId++,
+      request,
+      requestLength: e.request.length,
+      response: clip(e.response),
+    };
     if (this.entries.length < this.size) {
       this.entries.push(entry);
     } else {
@@ -59,7 +87,7 @@ export class Journal {
       if (q.code !== undefined && e.faultCode !== q.code) continue;
       if (q.operation !== undefined && e.operation !== q.operation) continue;
       if (q.userId !== undefined && e.userId !== q.userId) continue;
-      out.push(e);
+      out.push(materialize(e));
     }
     return out;
   }

@@ -23,6 +23,11 @@ export interface SyncOptions {
    * e-mail changes only when Email is also in the attribute list (spec §4.4). syncLead updates it.
    */
   emailKeyOnly?: boolean;
+  /**
+   * Where the activities go: given, they are collected here for the caller to append in one write
+   * (syncMultipleLeads, the seed); otherwise each record appends its own.
+   */
+  activities?: NewActivity[];
   /** Munchkin cookie to associate (syncLead's marketoCookie); also a matching key. */
   cookie?: string;
 }
@@ -86,6 +91,11 @@ function changeActivities(
   return dataValueActivities(leadId, field, label, oldV, newV, now);
 }
 
+async function record(tx: StoreTx, opts: SyncOptions, activities: NewActivity[]): Promise<void> {
+  if (opts.activities) opts.activities.push(...activities);
+  else await tx.appendActivities(activities);
+}
+
 /**
  * Applies one record. Throws FieldValueError (→ 20106 or a FAILED status) for values that do not
  * convert, and MktowsFault 20103 for an Id that matches no lead.
@@ -145,7 +155,7 @@ export async function syncRecord(
       createdAt: now,
       updatedAt: now,
     });
-    await tx.appendActivities([newLeadActivity(lead.id, now)]);
+    await record(tx, opts, [newLeadActivity(lead.id, now)]);
     if (opts.cookie) await tx.setCookie(opts.cookie, lead.id);
     return { status: 'CREATED', lead };
   }
@@ -180,7 +190,7 @@ export async function syncRecord(
   ) {
     lead.updatedAt = now;
     await tx.updateLead(lead);
-    await tx.appendActivities(activities);
+    await record(tx, opts, activities);
   }
   if (opts.cookie) await tx.setCookie(opts.cookie, lead.id);
   return { status: 'UPDATED', lead };

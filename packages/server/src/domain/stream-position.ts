@@ -51,12 +51,18 @@ export class StreamCodec {
 
   /**
    * Where a stream continues: the cursor of a trusted position, or the start without one. `to` is
-   * the fixed upper bound an open-ended range was given on its first page.
+   * the fixed upper bound an open-ended range was given on its first page, `rc` the remaining count.
    */
-  cursor(position: string | null | undefined, sel: string): { after: number; os: number; to?: number } {
+  cursor(position: string | null | undefined, sel: string): { after: number; os: number; to?: number; rc?: number } {
     if (!position) return { after: 0, os: 0 };
     const state = this.decode(position, sel);
-    return { after: state.after, os: state.os, ...(typeof state.to === 'number' ? { to: state.to } : {}) };
+    return {
+      after: state.after,
+      os: state.os,
+      ...(typeof state.to === 'number' ? { to: state.to } : {}),
+      // The remaining count the position was issued with (Marketo's positions carried `rc` too).
+      ...(typeof state.rc === 'number' ? { rc: state.rc } : {}),
+    };
   }
 
   /** Verifies and decodes a position for a selector; 20122 when it cannot be trusted. */

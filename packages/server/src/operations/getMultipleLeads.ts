@@ -86,9 +86,9 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
   }
 
   const sel = selectorHash({ op: 'getMultipleLeads', selector, include: include && [...include].sort() });
-  const { after: afterId, os: offset, to: fixedTo } = ctx.streams.cursor(params.streamPosition, sel);
+  const { after: afterId, os: offset, to: fixedTo, rc } = ctx.streams.cursor(params.streamPosition, sel);
   const filter = await resolveFilter(selector, ctx, fixedTo);
-  const page = await ctx.store.pageLeads(filter, afterId, limit);
+  const page = await ctx.store.pageLeads(filter, afterId, limit, rc);
   if (params.streamPosition && page.leads.length === 0) {
     throw new MktowsFault(20123, 'Stream position is at the end of the stream: no more leads');
   }
@@ -99,6 +99,7 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
           sel,
           after: last,
           os: offset + page.leads.length,
+          rc: page.remaining,
           // An open-ended range is fixed at its first page, so later pages see the same bound.
           ...(filter.kind === 'updated' ? { to: filter.to } : {}),
         })

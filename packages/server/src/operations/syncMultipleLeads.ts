@@ -1,6 +1,7 @@
 import { MktowsFault, type SyncStatus } from '@mktows/protocol';
 import { FieldValueError } from '../domain/lead-schema.js';
 import { syncRecord, validateRecord } from '../domain/lead-sync.js';
+import type { NewActivity } from '../store/store.js';
 import type { Handler } from './context.js';
 
 export const MAX_SYNC_RECORDS = 1000;
@@ -24,9 +25,16 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
   const dedup = params.dedupEnabled ?? true;
   const statuses = await ctx.store.transaction(async (tx) => {
     const out: SyncStatus[] = [];
+    // The batch's activities are written at once, after its leads.
+    const activities: NewActivity[] = [];
     for (const input of inputs) {
       try {
-        const { status, lead } = await syncRecord(tx, ctx.schema, input, { now, dedup, emailKeyOnly: true });
+        const { status, lead } = await syncRecord(tx, ctx.schema, input, {
+          now,
+          dedup,
+          emailKeyOnly: true,
+          activities,
+        });
         out.push({ leadId: lead.id, status, error: null });
       } catch (e) {
         if (e instanceof FieldValueError || (e instanceof MktowsFault && e.code === 20103)) {
@@ -38,6 +46,7 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
         } else throw e;
       }
     }
+    await tx.appendActivities(activities);
     return out;
   });
   return { syncStatusList: { syncStatus: statuses } };

@@ -98,7 +98,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     durationMs: Math.round(seconds * 1e6) / 1e3,
     status: response.status,
     faultCode,
-    request: call.bytes.toString('utf8'),
+    request: call.bytes,
     response: response.body,
   });
   return response;

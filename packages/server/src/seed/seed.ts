@@ -7,7 +7,7 @@ import { listActivity } from '../domain/activities.js';
 import { LEAD_FIELD_TYPES, type LeadFieldDef, type LeadFieldType } from '../domain/lead-fields.js';
 import { LeadSchema } from '../domain/lead-schema.js';
 import { syncRecord, validateRecord } from '../domain/lead-sync.js';
-import type { Store } from '../store/store.js';
+import type { NewActivity, Store } from '../store/store.js';
 import { applyActivitySeed, parseActivitySeed } from './activities-seed.js';
 import { applyObjectSeed, type OpportunityRoleSeed, type ProgramSeedExtras, parseObjectSeed } from './mobjects-seed.js';
 import { applyTagTypeSeed, parseTagTypeSeed } from './tags-seed.js';
@@ -223,14 +223,16 @@ export async function applySeed(
     if (opts.replaceAll) await tx.clearAll();
     await tx.upsertCustomLeadFields(customFields);
     for (const o of owners) await tx.upsertOwner(o);
+    const leadActivities: NewActivity[] = [];
     for (const [i, input] of leads.entries()) {
       try {
-        const r = await syncRecord(tx, schema, input, { now, dedup: true });
+        const r = await syncRecord(tx, schema, input, { now, dedup: true, activities: leadActivities });
         summary.leads[r.status === 'CREATED' ? 'created' : 'updated']++;
       } catch (e) {
         throw new SeedError(`seed: leads[${i}]: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    await tx.appendActivities(leadActivities);
     for (const l of lists) {
       const list = await tx.upsertList(l.name, l.program);
       const ids: number[] = [];

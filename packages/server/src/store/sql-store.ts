@@ -433,11 +433,14 @@ export class SqlStore extends Reader implements Store {
     }));
   }
 
-  async pageLeads(filter: LeadFilter, afterId: number, limit: number): Promise<LeadPage> {
+  async pageLeads(filter: LeadFilter, afterId: number, limit: number, remainingBefore?: number): Promise<LeadPage> {
     const base = () => {
       let q = this.kysely.selectFrom('leads').where('leads.id', '>', afterId);
       if (filter.kind === 'updated') {
-        q = q.where('leads.updated_at', '>=', filter.from).where('leads.updated_at', '<=', filter.to);
+        // The unary plus keeps the planner on the primary key: paging is by id, and the time index
+        // would make it read and sort the whole range on every page.
+        const updated = sql<number>`+leads.updated_at`;
+        q = q.where(updated, '>=', filter.from).where(updated, '<=', filter.to);
       } else if (filter.kind === 'list') {
         q = q.where('leads.id', 'in', (eb) =>
           eb
@@ -452,7 +455,11 @@ export class SqlStore extends Reader implements Store {
     };
     const rows = await base().selectAll('leads').orderBy('leads.id').limit(limit).execute();
     const leads = rows.map(toLead);
-    const last = leads.length ? leads[leads.length - 1].id : afterId;
+    // A short page is the last one. Otherwise the count carried from the previous page saves
+    // counting the whole rest of the range on every page; only the first page counts.
+    if (leads.length < limit) return { leads, remaining: 0 };
+    if (remainingBefore !== undefined) return { leads, remaining: Math.max(0, remainingBefore - leads.length) };
+    const last = leads[leads.length - 1].id;
     const rest = await base()
       .where('leads.id', '>', last)
       .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -161,7 +161,11 @@ export interface Store extends LeadReader, ActivityReader {
   close(): Promise<void>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   listCustomLeadFields(): Promise<LeadFieldDef[]>;
-  pageLeads(filter: LeadFilter, afterId: number, limit: number): Promise<LeadPage>;
+  /**
+   * Leads matching the filter after `afterId`, by id. `remainingBefore`, the remaining count the
+   * previous page reported, lets a backend skip counting again.
+   */
+  pageLeads(filter: LeadFilter, afterId: number, limit: number, remainingBefore?: number): Promise<LeadPage>;
   countLeads(): Promise<number>;
   /** Activities of one lead, newest first. */
   listActivities(leadId: number): Promise<Activity[]>;
