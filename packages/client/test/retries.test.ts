@@ -147,9 +147,15 @@ describe('20024 Concurrency Limit Exceeded: retry when one of our calls finishes
     const rejected = j.filter((e) => e.faultCode === 20024);
     assert.equal(ok.length, 5);
     assert.ok(rejected.length >= 3, `${rejected.length} rejections`);
-    // Successful calls never overlapped more than the server's 2.
+    // Successful calls never overlapped more than the server's 2. A journal interval is a little
+    // wider than the lease it held (parsing before admission, the journal write after release), so
+    // overlaps under 25 ms are slack; a third call inside a 150 ms delay would overlap far more.
     const iv = intervals(ok);
-    for (const a of iv) assert.ok(iv.filter((b) => b.start < a.end - 1 && b.end > a.start + 1).length <= 2);
+    const slack = 25;
+    for (const a of iv) {
+      const overlapping = iv.filter((b) => b.start < a.end - slack && b.end > a.start + slack);
+      assert.ok(overlapping.length <= 2, `${overlapping.length} calls overlapped: ${JSON.stringify(iv)}`);
+    }
   });
 
   test('with none of our calls in flight, 20024 waits a full-jitter backoff', async () => {
