@@ -14,6 +14,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import {
+  type AuthenticationHeader,
   assertTimeZone,
   encodeRequest,
   faultString,
@@ -164,6 +165,73 @@ interface Counts {
 
 class AttemptTimeout extends Error {}
 
+/**
+ * The abort signal of one attempt, and the timer behind it, set up when the fetch first asks for
+ * `init.signal`: a fetch that never looks at it could not be aborted anyway, and an AbortSignal
+ * costs more than the rest of a call's bookkeeping. The deadline runs from the attempt's start
+ * all the same, and a caller's signal that has already fired aborts it at once.
+ */
+class LazyAbort {
+  timedOut = false;
+  #ctrl: AbortController | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #onAbort: (() => void) | undefined;
+  #disposed = false;
+
+  constructor(
+    /** On performance.now()'s clock. */
+    readonly deadline: number,
+    readonly caller: AbortSignal | undefined,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.#ctrl) return this.#ctrl.signal;
+    const ctrl = new AbortController();
+    this.#ctrl = ctrl;
+    // Asked for only after the attempt ended: nothing left to abort, and no timer to leave behind.
+    if (this.#disposed) return ctrl.signal;
+    const left = this.deadline - performance.now();
+    if (left <= 0) {
+      this.timedOut = true;
+      ctrl.abort(new AttemptTimeout());
+    } else {
+      this.#timer = setTimeout(() => {
+        this.timedOut = true;
+        ctrl.abort(new AttemptTimeout());
+      }, left);
+    }
+    const caller = this.caller;
+    if (caller?.aborted) ctrl.abort(caller.reason);
+    else if (caller) {
+      this.#onAbort = () => ctrl.abort(caller.reason);
+      caller.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    return ctrl.signal;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    if (!this.#ctrl) return;
+    clearTimeout(this.#timer);
+    if (this.#onAbort) this.caller?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+const LAZY_ABORT = Symbol('mktows.lazyAbort');
+
+/**
+ * `init.signal`: an own, enumerable getter, so that a fetch wrapper that spreads init still passes
+ * the signal on. One shared getter (the attempt's state is under LAZY_ABORT) keeps the init
+ * object's shape shared between calls, which a getter written in the literal would not.
+ */
+const SIGNAL_PROPERTY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: { [LAZY_ABORT]: LazyAbort }): AbortSignal {
+    return this[LAZY_ABORT].signal;
+  },
+};
+
 const SKEW_DETAIL = /is (\d+) s (old|in the future)/;
 
 export interface MktowsClient extends OperationMethods {}
@@ -208,6 +276,7 @@ export class MktowsClient {
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  #signed: { second: number; auth: AuthenticationHeader; signedAt: number } | undefined;
 
   constructor(options: MktowsClientOptions) {
     if (!options || typeof options.endpoint !== 'string') throw new TypeError('endpoint is required');
@@ -290,7 +359,8 @@ export class MktowsClient {
     for (;;) {
       signal?.throwIfAborted();
       this.#refuseIfQuotaBlocked(operation, counts.attempts);
-      const ticket = await this.#state.acquire(this.limits, signal);
+      // Without a wait, no await: a call that may go at once costs no extra turn of the event loop.
+      const ticket = this.#state.tryAcquire(this.limits, signal) ?? (await this.#state.acquire(this.limits, signal));
       counts.attempts++;
       let r: Attempt;
       try {
@@ -379,6 +449,21 @@ export class MktowsClient {
     return maskSecrets(text, [this.#encryptionKey]);
   }
 
+  /**
+   * The signed header for an instant. The timestamp has whole seconds, so every instant of one
+   * second signs the same text: the HMAC is computed once per second, not once per call.
+   */
+  #sign(at: number): { auth: AuthenticationHeader; signedAt: number } {
+    const second = Math.floor(at / 1000);
+    let s = this.#signed;
+    if (s === undefined || s.second !== second) {
+      const auth = signRequest(this.userId, this.#encryptionKey, new Date(at));
+      s = { second, auth, signedAt: Date.parse(auth.requestTimestamp) };
+      this.#signed = s;
+    }
+    return s;
+  }
+
   #refuseIfQuotaBlocked(operation: string, attempts: number): void {
     const until = this.#state.quotaBlockedUntil;
     if (until === undefined) return;
@@ -410,11 +495,15 @@ export class MktowsClient {
     const operation = op.name as OperationName;
     const sentAt = this.#now();
     // A fresh timestamp for every attempt, on the server's clock as far as we know it.
+    const signed = this.#sign(sentAt + this.#state.clockSkewMs);
+    const a = signed.auth;
     const auth: Record<string, string> = {
-      ...signRequest(this.userId, this.#encryptionKey, new Date(sentAt + this.#state.clockSkewMs)),
+      mktowsUserId: a.mktowsUserId,
+      requestTimestamp: a.requestTimestamp,
+      requestSignature: a.requestSignature,
     };
     if (this.#partnerId) auth.partnerId = this.#partnerId;
-    const signedAt = Date.parse(auth.requestTimestamp);
+    const signedAt = signed.signedAt;
     const context =
       op.contextHeader && options.targetWorkspace !== undefined
         ? { targetWorkspace: options.targetWorkspace }
@@ -425,30 +514,44 @@ export class MktowsClient {
     } catch (e) {
       throw new TypeError(`${operation}: the params cannot be encoded: ${(e as Error).message}`, { cause: e });
     }
-    const request = this.#mask(xml);
-    this.#hook('onRequest', () => this.#onRequest?.({ operation, attempt, url: this.endpoint, request }));
+    // Masked only when something will see it (a hook, the logger or an error): on most calls nothing does.
+    let masked: string | undefined;
+    const request = (): string => {
+      if (masked === undefined) masked = this.#mask(xml);
+      return masked;
+    };
+    if (this.#onRequest) {
+      this.#hook('onRequest', () => this.#onRequest?.({ operation, attempt, url: this.endpoint, request: request() }));
+    }
     const t0 = performance.now();
     let status: number;
     let text: string;
     let date: string | null;
     try {
-      ({ status, text, date } = await this.#send(op, xml, timeoutMs, options.signal));
+      ({ status, text, date } = await this.#send(op, xml, t0 + timeoutMs, options.signal));
     } catch (e) {
       if (options.signal?.aborted) throw options.signal.reason;
       const error =
         e instanceof AttemptTimeout
-          ? new TimeoutError({ operation, attempts: attempt, request, timeoutMs })
-          : new NetworkError({ operation, attempts: attempt, request, cause: e });
+          ? new TimeoutError({ operation, attempts: attempt, request: request(), timeoutMs })
+          : new NetworkError({ operation, attempts: attempt, request: request(), cause: e });
       const durationMs = performance.now() - t0;
       this.#traffic(operation, attempt, durationMs, 0, request, undefined, error);
-      this.#hook('onResponse', () =>
-        this.#onResponse?.({ operation, attempt, durationMs, ok: false, httpStatus: 0, error }),
-      );
-      return { ok: false, error, attempt, request, sentAt, receivedAt: this.#now(), signedAt };
+      if (this.#onResponse) {
+        this.#hook('onResponse', () =>
+          this.#onResponse?.({ operation, attempt, durationMs, ok: false, httpStatus: 0, error }),
+        );
+      }
+      return { ok: false, error, attempt, request: request(), sentAt, receivedAt: this.#now(), signedAt };
     }
     const receivedAt = this.#now();
-    const durationMs = performance.now() - t0;
-    const response = this.#mask(text);
+    // Only hooks and the traffic log show the duration.
+    const durationMs = this.#onResponse || (this.#logTraffic && this.#logger) ? performance.now() - t0 : 0;
+    let maskedResponse: string | undefined;
+    const response = (): string => {
+      if (maskedResponse === undefined) maskedResponse = this.#mask(text);
+      return maskedResponse;
+    };
     const serverNow = receivedAt + this.#state.clockSkewMs;
     const parsed = parseResponse(op, status, text);
     let result: Attempt;
@@ -464,11 +567,11 @@ export class MktowsClient {
           this.#state.concurrencyAdmitted(this.limits ? this.limits.concurrency : DEFAULT_LIMITS.concurrency);
         }
         error = MktowsError.from(
-          { ...parsed, httpStatus: status, response },
+          { ...parsed, httpStatus: status, response: response() },
           {
             operation,
             attempts: attempt,
-            request,
+            request: request(),
             ...(parsed.code === 20015 ? { resetsAt: nextQuotaReset(serverNow, this.#tz) } : {}),
           },
         );
@@ -476,66 +579,73 @@ export class MktowsClient {
         error = new UnexpectedResponseError(parsed.reason, {
           operation,
           attempts: attempt,
-          request,
+          request: request(),
           httpStatus: status,
-          response,
+          response: response(),
           cause: parsed.cause,
         });
       }
-      result = { ok: false, error, attempt, request, response, date, sentAt, receivedAt, signedAt };
+      result = {
+        ok: false,
+        error,
+        attempt,
+        request: request(),
+        response: response(),
+        date,
+        sentAt,
+        receivedAt,
+        signedAt,
+      };
       // Before this call's slot is released, so that no queued call slips through meanwhile.
       if (parsed.kind === 'fault' && parsed.code === 20024) result.othersInFlight = this.#state.concurrencyRefused();
     }
     const error = result.ok ? undefined : result.error;
     this.#traffic(operation, attempt, durationMs, status, request, response, error);
-    this.#hook('onResponse', () =>
-      this.#onResponse?.({
-        operation,
-        attempt,
-        durationMs,
-        ok: result.ok,
-        httpStatus: status,
-        ...(error instanceof MktowsError ? { faultCode: error.code } : {}),
-        ...(error ? { error } : {}),
-        response,
-      }),
-    );
+    if (this.#onResponse) {
+      this.#hook('onResponse', () =>
+        this.#onResponse?.({
+          operation,
+          attempt,
+          durationMs,
+          ok: result.ok,
+          httpStatus: status,
+          ...(error instanceof MktowsError ? { faultCode: error.code } : {}),
+          ...(error ? { error } : {}),
+          response: response(),
+        }),
+      );
+    }
     return result;
   }
 
+  /** One HTTP exchange; `deadline` is on performance.now()'s clock. */
   async #send(
     op: OperationDef,
     xml: string,
-    timeoutMs: number,
+    deadline: number,
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; text: string; date: string | null }> {
-    const ctrl = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ctrl.abort(new AttemptTimeout());
-    }, timeoutMs);
-    const onAbort = () => ctrl.abort(signal?.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const lazy = new LazyAbort(deadline, signal);
+    const init = {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/xml; charset=utf-8',
+        SOAPAction: `"http://www.marketo.com/mktows/${op.name}"`,
+      },
+      body: xml,
+      [LAZY_ABORT]: lazy,
+    };
+    Object.defineProperty(init, 'signal', SIGNAL_PROPERTY);
     try {
-      const res = await this.#fetch(this.endpoint, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'text/xml; charset=utf-8',
-          SOAPAction: `"http://www.marketo.com/mktows/${op.name}"`,
-        },
-        body: xml,
-        signal: ctrl.signal,
-      });
+      const res = await this.#fetch(this.endpoint, init as RequestInit);
       // The timeout covers reading the body too.
       const text = await res.text();
       return { status: res.status, text, date: res.headers.get('date') };
     } catch (e) {
-      if (timedOut) throw new AttemptTimeout();
+      if (lazy.timedOut) throw new AttemptTimeout();
       throw e;
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
+      lazy.dispose();
     }
   }
 
@@ -658,8 +768,8 @@ export class MktowsClient {
     attempt: number,
     durationMs: number,
     httpStatus: number,
-    request: string,
-    response: string | undefined,
+    request: () => string,
+    response: (() => string) | undefined,
     error: MktowsClientError | undefined,
   ): void {
     if (!this.#logTraffic || !this.#logger) return;
@@ -671,8 +781,8 @@ export class MktowsClient {
         durationMs: Math.round(durationMs * 1000) / 1000,
         httpStatus,
         ...(error ? { error: error.message } : {}),
-        request,
-        response: response ?? null,
+        request: request(),
+        response: response ? response() : null,
       },
       `mktows: ${operation} attempt ${attempt} → ${error ? error.constructor.name : 'ok'}`,
     );

@@ -57,6 +57,12 @@ export class UserState {
 
   constructor(readonly userId: string) {}
 
+  /** A slot at once when the call may be sent now and nobody waits, else undefined (then acquire). */
+  tryAcquire(cfg: LimitsConfig | false, signal?: AbortSignal): Ticket | undefined {
+    signal?.throwIfAborted();
+    return this.queue.length === 0 && this.canAdmit(cfg) ? this.admit() : undefined;
+  }
+
   /** Waits until the call may be sent, then holds a slot; `cfg` false admits at once (still tracked). */
   acquire(cfg: LimitsConfig | false, signal?: AbortSignal): Promise<Ticket> {
     signal?.throwIfAborted();

@@ -36,7 +36,8 @@ function isEmpty(el: XmlElement): boolean {
 
 const INT = /^\s*[+-]?\d+\s*$/;
 
-function decodeSimple(el: XmlElement, type: string, path: string): Decoded {
+/** `parent + suffix` names the value in faults; they are joined only when a fault is raised. */
+function decodeSimple(el: XmlElement, type: string, parent: string, suffix = ''): Decoded {
   const text = el.text;
   switch (type) {
     case 'string':
@@ -45,21 +46,21 @@ function decodeSimple(el: XmlElement, type: string, path: string): Decoded {
     case 'int':
     case 'long':
     case 'integer': {
-      if (!INT.test(text)) throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid ${type}`);
+      if (!INT.test(text)) throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid ${type}`);
       const n = Number(text.trim());
       const ok = type === 'int' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
-      if (!ok) throw new MktowsFault(20114, `${path}: ${text.trim()} is out of range for ${type}`);
+      if (!ok) throw new MktowsFault(20114, `${parent}${suffix}: ${text.trim()} is out of range for ${type}`);
       return n;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid boolean`);
+      throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid boolean`);
     }
     case 'dateTime': {
       const d = parseXsdDateTime(text);
-      if (!d) throw new MktowsFault(20114, `${path}: "${text.trim()}" is not a valid dateTime`);
+      if (!d) throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid dateTime`);
       return d;
     }
     case 'base64Binary':
@@ -69,7 +70,7 @@ function decodeSimple(el: XmlElement, type: string, path: string): Decoded {
       if (!e) throw new Error(`no simple type ${type}`);
       const token = text.trim();
       if (!e.values.some((v) => v.value === token)) {
-        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${path}: "${token}" is not a valid ${type}`);
+        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${parent}${suffix}: "${token}" is not a valid ${type}`);
       }
       return token;
     }
@@ -98,40 +99,75 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
   return sub;
 }
 
+/** A field as the decoder reads it, with what depends only on the schema worked out once. */
+interface FieldPlan {
+  readonly f: FieldDef;
+  /** The (concrete) type the field belongs to. */
+  readonly owner: string;
+  /** `.name`, appended to the path. */
+  readonly suffix: string;
+  readonly complex: boolean;
+  /**
+   * An empty element is a value, not absence: arrays, required strings, and a required element
+   * whose type has only optional fields (getLeadChanges' `<startPosition/>` is a position with
+   * nothing set, not a missing one).
+   */
+  readonly emptyIsValue: boolean;
+}
+
 /** The decoding view of a type's fields: every version's fields, the newest variant per name. */
-const inputFieldsCache = new Map<string, FieldDef[]>();
-function inputFields(t: ComplexTypeDef): FieldDef[] {
+const inputFieldsCache = new Map<string, FieldPlan[]>();
+function inputFields(t: ComplexTypeDef): FieldPlan[] {
   let fields = inputFieldsCache.get(t.name);
   if (!fields) {
     const byName = new Map<string, FieldDef>();
     for (const f of t.fields) byName.set(f.name, f);
-    fields = [...byName.values()];
+    fields = [...byName.values()].map((f) => {
+      const ft = getType(f.type);
+      const complex = ft?.kind === 'complex';
+      return {
+        f,
+        owner: t.name,
+        suffix: `.${f.name}`,
+        complex,
+        emptyIsValue:
+          (complex && f.type.startsWith('ArrayOf')) ||
+          (f.type === 'string' && !f.optional) ||
+          (ft?.kind === 'complex' && !f.optional && ft.fields.every((x) => x.optional)),
+      };
+    });
     inputFieldsCache.set(t.name, fields);
   }
   return fields;
 }
 
 export function decodeComplex(el: XmlElement, typeName: string, path: string): Decoded {
-  let t = complexType(typeName);
   const out: Record<string, Decoded> = {};
-  if (t.abstract) {
-    t = concreteType(el, t, path);
-    out.xsiType = t.name;
+  // Keyed by concrete type names only, so a hit needs no type lookup and no xsi:type.
+  let fields = inputFieldsCache.get(typeName);
+  if (fields === undefined) {
+    let t = complexType(typeName);
+    if (t.abstract) {
+      t = concreteType(el, t, path);
+      out.xsiType = t.name;
+    }
+    fields = inputFields(t);
   }
-  const fields = inputFields(t);
-  for (const f of fields) {
-    const fpath = `${path}.${f.name}`;
+  const children = el.children;
+  for (const plan of fields) {
+    const f = plan.f;
     if (f.many) {
+      const fpath = plan.complex ? path + plan.suffix : '';
       const items: Decoded[] = [];
-      for (const c of el.children) {
+      for (const c of children) {
         if (!isLocalChild(c, f.name) || isNil(c)) continue;
-        items.push(decodeValue(c, f, fpath));
+        items.push(plan.complex ? decodeComplex(c, f.type, fpath) : decodeSimple(c, f.type, path, plan.suffix));
       }
       out[f.name] = items;
       continue;
     }
     let child: XmlElement | undefined;
-    for (const c of el.children) {
+    for (const c of children) {
       if (isLocalChild(c, f.name)) {
         child = c;
         break;
@@ -139,20 +175,12 @@ export function decodeComplex(el: XmlElement, typeName: string, path: string): D
     }
     let value: Decoded;
     if (child && !isNil(child)) {
-      const ft = getType(f.type);
-      const complex = ft?.kind === 'complex';
-      // A required element whose type has only optional fields (getLeadChanges' startPosition) is
-      // complete when empty: `<startPosition/>` is a position with nothing set, not a missing one.
-      const emptyIsValue = ft?.kind === 'complex' && !f.optional && ft.fields.every((x) => x.optional);
-      if (
-        isEmpty(child) &&
-        !(complex && f.type.startsWith('ArrayOf')) &&
-        !(f.type === 'string' && !f.optional) &&
-        !emptyIsValue
-      ) {
+      if (!plan.emptyIsValue && isEmpty(child)) {
         value = undefined; // an empty optional element counts as absent
       } else {
-        value = decodeValue(child, f, fpath);
+        value = plan.complex
+          ? decodeComplex(child, f.type, path + plan.suffix)
+          : decodeSimple(child, f.type, path, plan.suffix);
       }
     }
     if (value === undefined) {
@@ -161,16 +189,10 @@ export function decodeComplex(el: XmlElement, typeName: string, path: string): D
         out[f.name] = null;
         continue;
       }
-      if (!f.optional) throw new MktowsFault(missingFault(t.name, f), `${fpath} is required`);
+      if (!f.optional) throw new MktowsFault(missingFault(plan.owner, f), `${path}${plan.suffix} is required`);
       continue;
     }
     out[f.name] = value;
   }
   return out;
-}
-
-function decodeValue(el: XmlElement, f: FieldDef, path: string): Decoded {
-  const t = getType(f.type);
-  if (t?.kind === 'complex') return decodeComplex(el, f.type, path);
-  return decodeSimple(el, f.type, path);
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type Decoded, decodeComplex } from '../src/decode.js';
-import { encodeRequest, encodeSuccess } from '../src/encode.js';
+import { EncodedContent, encodeRequest, encodeSuccess, encodeSuccessBytes, preEncoded } from '../src/encode.js';
 import { childText, findHeader, parseRequest } from '../src/envelope.js';
 import type { Version } from '../src/schema/model.js';
 import { OPERATION_BY_NAME, type OperationDef } from '../src/schema/operations.js';
@@ -260,6 +260,57 @@ describe('encodeSuccess', () => {
         ),
       );
     });
+  });
+});
+
+describe('pre-encoded content and encodeSuccessBytes', () => {
+  const record = (i: number, email: string) =>
+    `<leadRecord><Id>${i}</Id><Email>${email}</Email><leadAttributeList xsi:nil="true"/></leadRecord>`;
+
+  test('pre-encoded content is written between its tags, and its usedXsi declares the prefix', () => {
+    const st = { out: record(1, 'a@b.example'), usedXsi: true };
+    const xml = encodeSuccess(op('getLead'), { count: 1, leadRecordList: preEncoded(st, '2_6') }, '2_6');
+    assert.equal(
+      xml,
+      successEnvelope(
+        'successGetLead',
+        `<result><count>1</count><leadRecordList>${st.out}</leadRecordList></result>`,
+        true,
+      ),
+    );
+  });
+
+  test('content encoded for another version, or for an abstract type, is refused', () => {
+    const list = new EncodedContent(['<leadRecord></leadRecord>'], '2_6', false);
+    assert.throws(() => encodeSuccess(op('getLead'), { count: 1, leadRecordList: list }, '2_7'), /version 2_6/);
+    const selector = new EncodedContent(['<oldestUpdatedAt/>'], '2_6', false);
+    const params = { leadSelector: selector, batchSize: 1 };
+    assert.throws(() => encodeRequest(op('getMultipleLeads'), params, '2_6', { auth: {} }), /abstract/);
+  });
+
+  test('encodeSuccessBytes gives the bytes of encodeSuccess, for small results and for content in pieces', () => {
+    const small = { count: 1, leadRecordList: { leadRecord: [{ Id: 1, Email: 'Zürich & <co> 😀 \ud800' }] } };
+    for (const version of ['2_6', '3_1'] as Version[]) {
+      assert.deepEqual(
+        encodeSuccessBytes(op('getLead'), small, version),
+        Buffer.from(encodeSuccess(op('getLead'), small, version), 'utf8'),
+      );
+    }
+    // Pieces with non-ASCII text and a lone surrogate, several times the scratch buffer's first size.
+    const pieces: string[] = [];
+    for (let p = 0; p < 40; p++) {
+      let piece = '';
+      for (let i = 0; i < 100; i++) piece += record(p * 100 + i, `${'x'.repeat(i)}Łódź日本😀\ud800@example.com`);
+      pieces.push(piece);
+    }
+    for (const usedXsi of [false, true]) {
+      const result = { count: 4000, leadRecordList: new EncodedContent(pieces, '2_6', usedXsi) };
+      const text = encodeSuccess(op('getLead'), result, '2_6');
+      assert.equal(count(text, 'xmlns:xsi='), usedXsi ? 1 : 0);
+      assert.deepEqual(encodeSuccessBytes(op('getLead'), result, '2_6'), Buffer.from(text, 'utf8'));
+      // Twice: the second call reuses the scratch buffer of the first.
+      assert.deepEqual(encodeSuccessBytes(op('getLead'), result, '2_6'), Buffer.from(text, 'utf8'));
+    }
   });
 });
 

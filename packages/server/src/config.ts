@@ -28,6 +28,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   adminToken?: string;
   journalSize: number;
+  /** Byte budget of the journal's kept bodies; older entries keep their fields but lose their bodies. */
+  journalBytes: number;
   /** Log level for the structured log on stderr. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -53,5 +55,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
   signatureWindowMs: 15 * 60_000,
   maxBodyBytes: 10 * 1024 * 1024,
   journalSize: 1000,
+  journalBytes: 64 * 1024 * 1024,
   logLevel: 'info',
 };

@@ -1,4 +1,12 @@
-/** The request journal: the last N request/response pairs, newest first, signatures masked. */
+/**
+ * The request journal: the last N request/response pairs, newest first, signatures masked.
+ *
+ * Bodies live in one byte arena, written as a ring, and entry fields in typed arrays. A journal of
+ * JS objects and strings kept every call's request and response alive until 1000 calls later, so
+ * each call promoted a few KB to V8's old generation, and the collector paid for it on every call
+ * (bench/: 20 µs of a 50 µs getLead). Copying the bytes into an arena is a memcpy and leaves
+ * nothing for the collector.
+ */
 export interface JournalEntry {
   id: number;
   time: string;
@@ -11,7 +19,24 @@ export interface JournalEntry {
   response: string;
 }
 
-const MAX_TEXT = 256 * 1024;
+/** What the pipeline records for a call. */
+export interface JournalRecord {
+  /** When the call arrived, epoch ms on the server's clock. */
+  at: number;
+  userId: string | null;
+  operation: string | null;
+  durationMs: number;
+  status: number;
+  faultCode: number | null;
+  request: Uint8Array | string;
+  response: Uint8Array | string;
+}
+
+/** At most this many bytes of one body are kept; the rest is counted. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** The default byte budget of the bodies of all entries together. */
+export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
+
 const SIGNATURE = /(<(?:[\w.-]+:)?requestSignature\b[^>]*>)[^<]*(<\/)/g;
 
 /** Hides the request signature: it is replayable until the timestamp expires. */
@@ -19,81 +44,135 @@ export function maskSecrets(xml: string): string {
   return xml.replace(SIGNATURE, '$1********$2');
 }
 
-/**
- * The text as kept: at most MAX_TEXT characters. The kept prefix is copied, because a V8 slice
- * keeps its whole parent alive: a clipped 10 MB body would otherwise hold all 10 MB.
- */
-function clip(s: string): string {
-  if (s.length <= MAX_TEXT) return s;
-  const head = Buffer.from(s.slice(0, MAX_TEXT), 'utf8').toString('utf8');
-  return `${head}… [${s.length - MAX_TEXT} more characters]`;
-}
-
-/** An entry as kept: the request still as received. */
-interface StoredEntry extends Omit<JournalEntry, 'request'> {
-  request: string | Buffer;
-  requestLength: number;
-}
-
-function materialize(e: StoredEntry): JournalEntry {
-  const { requestLength: _length, ...rest } = e;
-  if (typeof e.request === 'string') return { ...rest, request: clip(maskSecrets(e.request)) };
-  const more = e.requestLength - e.request.length;
-  return { ...rest, request: maskSecrets(e.request.toString('utf8')) + (more > 0 ? `… [${more} more bytes]` : '') };
-}
+const NO_FAULT = -1;
 
 export class Journal {
-  /**
-   * A ring of the last `size` entries: `entries[(start + i) % size]` is the i-th oldest. (Dropping
-   * the oldest with splice moved the whole array on every call once the journal was full.)
-   */
-  private entries: StoredEntry[] = [];
+  private readonly size: number;
+  private readonly arenaBytes: number;
+  private arena: Buffer | undefined;
+  /** Bytes ever written to the arena: an entry's bytes are intact while they are within the last arenaBytes. */
+  private written = 0;
+  // Entry i of the ring lives at index (start + i) % size in each of these.
+  private readonly ids: Float64Array;
+  private readonly times: Float64Array;
+  private readonly durations: Float64Array;
+  private readonly statuses: Int32Array;
+  private readonly faults: Int32Array;
+  private readonly userIds: (string | null)[];
+  private readonly operations: (string | null)[];
+  /** Per entry: absolute arena position, kept length and full length of request, then of response. */
+  private readonly bodies: Float64Array;
+  private count = 0;
   private start = 0;
   private nextId = 1;
 
-  constructor(private readonly size: number) {}
+  constructor(size: number, arenaBytes = DEFAULT_JOURNAL_BYTES) {
+    this.size = Math.max(0, Math.floor(size));
+    this.arenaBytes = Math.max(0, Math.floor(arenaBytes));
+    const n = this.size;
+    this.ids = new Float64Array(n);
+    this.times = new Float64Array(n);
+    this.durations = new Float64Array(n);
+    this.statuses = new Int32Array(n);
+    this.faults = new Int32Array(n);
+    this.userIds = new Array(n).fill(null);
+    this.operations = new Array(n).fill(null);
+    this.bodies = new Float64Array(n * 6);
+  }
 
-  /**
-   * Records a call. The request is kept as bytes and turned into masked text only when the journal
-   * is read: the work of masking and decoding stays off the hot path of every call.
-   */
-  add(e: Omit<JournalEntry, 'id' | 'request' | 'response'> & { request: string | Buffer; response: string }): void {
-    if (this.size <= 0) return;
-    const request =
-      typeof e.request === 'string'
-        ? e.request
-        : // A copy of at most MAX_TEXT bytes: the received buffer may be a view into a larger pool.
-          Buffer.from(e.request.subarray(0, MAX_TEXT));
-    const entry: StoredEntry = {
-      ...e,
-      id: this.nextId++,
-      request,
-      requestLength: e.request.length,
-      response: clip(e.response),
-    };
-    if (this.entries.length < this.size) {
-      this.entries.push(entry);
+  /** Records a call. The request is kept as bytes, masked and decoded only when the journal is read. */
+  add(e: JournalRecord): void {
+    if (this.size === 0) return;
+    let slot: number;
+    if (this.count < this.size) {
+      slot = this.count++;
     } else {
-      this.entries[this.start] = entry;
+      slot = this.start;
       this.start = (this.start + 1) % this.size;
     }
+    this.ids[slot] = this.nextId++;
+    this.times[slot] = e.at;
+    this.durations[slot] = e.durationMs;
+    this.statuses[slot] = e.status;
+    this.faults[slot] = e.faultCode ?? NO_FAULT;
+    this.userIds[slot] = e.userId;
+    this.operations[slot] = e.operation;
+    this.keep(slot * 6, e.request);
+    this.keep(slot * 6 + 3, e.response);
+  }
+
+  /** Copies at most MAX_BODY_BYTES of a body into the arena, wrapping to its start when the end is near. */
+  private keep(at: number, body: Uint8Array | string): void {
+    const full = typeof body === 'string' ? -1 : body.length;
+    const room = Math.min(MAX_BODY_BYTES, this.arenaBytes);
+    // A string takes at most 3 bytes per UTF-16 unit; reserve that much so it never has to be measured first.
+    const need = Math.min(room, typeof body === 'string' ? body.length * 3 : body.length);
+    if (need === 0 && room === 0) {
+      this.bodies.set([this.written, 0, full < 0 ? Buffer.byteLength(body as string) : full], at);
+      return;
+    }
+    this.arena ??= Buffer.allocUnsafeSlow(this.arenaBytes);
+    let pos = this.written % this.arenaBytes;
+    if (pos + need > this.arenaBytes) {
+      this.written += this.arenaBytes - pos;
+      pos = 0;
+    }
+    let kept: number;
+    let length = full;
+    if (typeof body === 'string') {
+      // write() never splits a character. Only a string that may not have fit is measured.
+      kept = this.arena.write(body, pos, need, 'utf8');
+      length = body.length * 3 <= room ? kept : Buffer.byteLength(body);
+    } else {
+      kept = need;
+      this.arena.set(need === body.length ? body : body.subarray(0, need), pos);
+    }
+    this.bodies[at] = this.written;
+    this.bodies[at + 1] = kept;
+    this.bodies[at + 2] = length;
+    this.written += kept;
+  }
+
+  private text(at: number): string {
+    const from = this.bodies[at];
+    const kept = this.bodies[at + 1];
+    const length = this.bodies[at + 2];
+    if (kept > 0 && from < this.written - this.arenaBytes) {
+      return `[body no longer kept: the journal keeps the bodies of recent calls up to ${this.arenaBytes} bytes; it was ${length} bytes]`;
+    }
+    const pos = from % this.arenaBytes;
+    const text = kept === 0 ? '' : (this.arena as Buffer).toString('utf8', pos, pos + kept);
+    return length > kept ? `${text}… [${length - kept} more bytes]` : text;
   }
 
   query(q: { limit?: number; code?: number; operation?: string; userId?: string }): JournalEntry[] {
     const out: JournalEntry[] = [];
-    const n = this.entries.length;
-    for (let i = n - 1; i >= 0 && out.length < (q.limit ?? this.size); i--) {
-      const e = this.entries[(this.start + i) % n];
-      if (q.code !== undefined && e.faultCode !== q.code) continue;
-      if (q.operation !== undefined && e.operation !== q.operation) continue;
-      if (q.userId !== undefined && e.userId !== q.userId) continue;
-      out.push(materialize(e));
+    const limit = q.limit ?? this.size;
+    for (let i = this.count - 1; i >= 0 && out.length < limit; i--) {
+      const slot = (this.start + i) % this.size;
+      const fault = this.faults[slot];
+      if (q.code !== undefined && fault !== q.code) continue;
+      if (q.operation !== undefined && this.operations[slot] !== q.operation) continue;
+      if (q.userId !== undefined && this.userIds[slot] !== q.userId) continue;
+      out.push({
+        id: this.ids[slot],
+        time: new Date(this.times[slot]).toISOString(),
+        userId: this.userIds[slot],
+        operation: this.operations[slot],
+        durationMs: this.durations[slot],
+        status: this.statuses[slot],
+        faultCode: fault === NO_FAULT ? null : fault,
+        request: maskSecrets(this.text(slot * 6)),
+        response: this.text(slot * 6 + 3),
+      });
     }
     return out;
   }
 
   clear(): void {
-    this.entries = [];
+    this.count = 0;
     this.start = 0;
+    this.userIds.fill(null);
+    this.operations.fill(null);
   }
 }

@@ -46,7 +46,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     limits,
     clock,
     users: new UserRegistry(config.users),
-    journal: new Journal(config.journalSize),
+    journal: new Journal(config.journalSize, config.journalBytes),
     faultRules: new FaultRules(),
     metrics: new Metrics(),
     log,

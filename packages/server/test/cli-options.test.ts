@@ -60,6 +60,7 @@ describe('defaults', () => {
     assert.equal(c.maxBodyBytes, 10 * 1024 * 1024);
     assert.equal(c.adminToken, undefined);
     assert.equal(c.journalSize, 1000);
+    assert.equal(c.journalBytes, 64 * 1024 * 1024);
     assert.equal(c.logLevel, 'info');
   });
 });
@@ -81,6 +82,7 @@ describe('every flag', () => {
       ['max-body', '512kb'],
       ['admin-token', 's3cret'],
       ['journal-size', '7'],
+      ['journal-bytes', '2mb'],
       ['log-level', 'warn'],
     ];
     const expected = {
@@ -100,6 +102,7 @@ describe('every flag', () => {
       maxBodyBytes: 512 * 1024,
       adminToken: 's3cret',
       journalSize: 7,
+      journalBytes: 2 * 1024 * 1024,
       logLevel: 'warn',
     };
     assert.deepEqual(resolve(args.flatMap(([k, v]) => [`--${k}`, v])), expected);
@@ -146,6 +149,7 @@ describe('every flag', () => {
       ['--max-body', '10mb', 'MKTOWS_MAX_BODY'],
       ['--admin-token', 'none', 'MKTOWS_ADMIN_TOKEN'],
       ['--journal-size', '1000', 'MKTOWS_JOURNAL_SIZE'],
+      ['--journal-bytes', '64mb', 'MKTOWS_JOURNAL_BYTES'],
       ['--config', 'none', 'MKTOWS_CONFIG'],
       ['--log-level', 'info', 'MKTOWS_LOG_LEVEL'],
     ]) {
@@ -321,6 +325,10 @@ describe('bad input: exact messages', () => {
     ],
     [['--admin-token', ''], '--admin-token must be a non-empty token'],
     [['--journal-size', 'x'], '--journal-size must be a whole number of at least 0; got "x"'],
+    [
+      ['--journal-bytes', 'lots'],
+      '--journal-bytes must be a size such as 64mb, 512kb or a number of bytes; got "lots"',
+    ],
     [['--log-level', 'loud'], '--log-level must be one of debug, info, warn, error, silent; got "loud"'],
     [
       ['--user', 'alice'],

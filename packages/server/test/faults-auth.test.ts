@@ -144,6 +144,38 @@ describe('authentication faults over HTTP', () => {
       );
     });
 
+    test('a header that passed is checked again once the user has another key', async () => {
+      const u = await addUser(s, {}, 'rekeyed');
+      const h = header(validChildren(s, u.userId, u.key));
+      assertOk(await call(s, GET_ADA, { header: h }));
+      const newKey = `${u.key}-rotated`;
+      assert.equal((await s.admin('POST', '/_mktows/users', { userId: u.userId, encryptionKey: newKey })).status, 200);
+      assertFault(
+        await call(s, GET_ADA, { header: h }),
+        20014,
+        'Authentication failed: requestSignature does not match',
+      );
+      assertOk(await call(s, GET_ADA, { header: header(validChildren(s, u.userId, newKey)) }));
+    });
+
+    test('after a success, the same timestamp with another signature or user spelling fails', async () => {
+      const c = validChildren(s);
+      assertOk(await call(s, GET_ADA, { header: header(c) }));
+      const flipped = (c.signature[0] === '0' ? '1' : '0') + c.signature.slice(1);
+      assertFault(
+        await call(s, GET_ADA, { header: header({ ...c, signature: flipped }) }),
+        20014,
+        'Authentication failed: requestSignature does not match',
+      );
+      // The user is found by its trimmed id, but the signature covers the id as sent.
+      assertFault(
+        await call(s, GET_ADA, { header: header({ ...c, userId: ` ${USER} ` }) }),
+        20014,
+        'Authentication failed: requestSignature does not match',
+      );
+      assertOk(await call(s, GET_ADA, { header: header(c) }));
+    });
+
     test('the fault never echoes the signature or the key', async () => {
       const c = validChildren(s, USER, 'the-wrong-encryption-key');
       const r = await call(s, GET_ADA, { header: header(c) });
@@ -220,6 +252,17 @@ describe('authentication faults over HTTP', () => {
       assertOk(await call(s, GET_ADA));
       await s.admin('POST', '/_mktows/clock', { offsetSeconds: 0 });
       assertOk(await call(s, GET_ADA, { timestamp: formatW3C(new Date()) }));
+    });
+    test('a header replayed after its 15 minutes is expired, though it passed before', async () => {
+      const ts = await alignedTimestamp(s, 0);
+      const h = header({ userId: USER, timestamp: ts, signature: computeSignature(ts, USER, KEY) });
+      assertOk(await call(s, GET_ADA, { header: h }));
+      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 960 });
+      assertFault(
+        await call(s, GET_ADA, { header: h }),
+        20016,
+        `Request expired: requestTimestamp ${ts} is 960 s old; ${LIMIT}`,
+      );
     });
   });
 

@@ -12,9 +12,13 @@ import { Journal } from '../src/journal.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function entry(i: number, request = `<keyValue>${i}</keyValue>`, response = `<ok>${i}</ok>`) {
+function entry(
+  i: number,
+  request: string | Buffer = `<keyValue>${i}</keyValue>`,
+  response: string | Buffer = `<ok>${i}</ok>`,
+) {
   return {
-    time: new Date(0).toISOString(),
+    at: 0,
     userId: i % 2 ? 'odd' : 'even',
     operation: i % 3 ? 'getLead' : 'syncLead',
     durationMs: 1,
@@ -61,6 +65,59 @@ describe('journal', () => {
     );
   });
 
+  test('fields come back as recorded; the signature is masked, bytes and text alike', () => {
+    const j = new Journal(5);
+    const request = '<a:requestSignature>0123abcd</a:requestSignature><keyValue>zoë@example.com</keyValue>';
+    j.add({ ...entry(1), at: Date.UTC(2026, 10, 25, 12), request: Buffer.from(request), response: 'ü<ok/>' });
+    j.add({ ...entry(2), status: 500, faultCode: 20103, request, response: Buffer.from('<fault/>') });
+    const [second, first] = j.query({});
+    assert.deepEqual(first, {
+      id: 1,
+      time: '2026-11-25T12:00:00.000Z',
+      userId: 'odd',
+      operation: 'getLead',
+      durationMs: 1,
+      status: 200,
+      faultCode: null,
+      request: '<a:requestSignature>********</a:requestSignature><keyValue>zoë@example.com</keyValue>',
+      response: 'ü<ok/>',
+    });
+    assert.equal(second.faultCode, 20103);
+    assert.equal(second.request, first.request);
+    assert.equal(second.response, '<fault/>');
+    assert.deepEqual(
+      j.query({ code: 20103 }).map((e) => e.id),
+      [2],
+    );
+  });
+
+  test('bodies beyond the byte budget are dropped, oldest first; the entries stay', () => {
+    const j = new Journal(10, 10_000);
+    for (let i = 1; i <= 6; i++) j.add(entry(i, `<r>${'a'.repeat(2000)}${i}</r>`, Buffer.from(`<s>${i}</s>`)));
+    const entries = j.query({});
+    assert.deepEqual(
+      entries.map((e) => e.id),
+      [6, 5, 4, 3, 2, 1],
+    );
+    // Each request reserves 3 bytes per UTF-16 unit (about 6 KB), so one request and its response fit.
+    assert.equal(entries[0].request, `<r>${'a'.repeat(2000)}6</r>`);
+    assert.equal(entries[0].response, '<s>6</s>');
+    assert.match(
+      entries[5].request,
+      /^\[body no longer kept: the journal keeps the bodies of recent calls up to 10000 bytes; it was 2008 bytes\]$/,
+    );
+    assert.match(entries[5].response, /^\[body no longer kept/);
+  });
+
+  test('a clipped body never ends inside a character', () => {
+    const j = new Journal(2);
+    j.add(entry(1, Buffer.from('x'), 'é'.repeat(200_000)));
+    const [e] = j.query({});
+    const kept = e.response.replace(/… \[\d+ more bytes\]$/, '');
+    assert.equal(kept, 'é'.repeat(128 * 1024));
+    assert.match(e.response, new RegExp(`… \\[${400_000 - 256 * 1024} more bytes\\]$`));
+  });
+
   test('a journal of size 0 keeps nothing', () => {
     const j = new Journal(0);
     j.add(entry(1));
@@ -68,7 +125,7 @@ describe('journal', () => {
   });
 
   test('an oversized body is clipped, and only the clipped text stays in memory', () => {
-    const j = new Journal(100);
+    const j = new Journal(100, 16 * 2 ** 20);
     const before = heapMiB();
     for (let i = 0; i < 40; i++) {
       // A flat string of about 2 MiB, built as the encoder builds a 1000-lead page.
@@ -81,8 +138,10 @@ describe('journal', () => {
     const grown = heapMiB() - before;
     const [last] = j.query({ limit: 1 });
     assert.ok(last.response.length < 256 * 1024 + 100, 'the response is clipped');
-    assert.match(last.response, /… \[\d+ more characters\]$/);
-    // 40 clipped responses are 40 × 256 KiB = 10 MiB; keeping the originals would be 80 MiB and more.
+    assert.match(last.response, /… \[\d+ more bytes\]$/);
+    assert.equal(Buffer.byteLength(last.response.replace(/… \[\d+ more bytes\]$/, '')), 256 * 1024);
+    // The arena is 16 MiB and holds the 40 clipped responses (10 MiB); the originals would be 80 MiB and more.
     assert.ok(grown < 30, `the journal grew the heap by ${grown.toFixed(1)} MiB`);
+    assert.equal(j.query({}).filter((e) => e.response.startsWith('[body no longer kept')).length, 0);
   });
 });

@@ -388,21 +388,25 @@ describe('syncMultipleLeads', () => {
     faultCode(await s.soap(getLeadBody('EMAIL', 'half.1@example.com')), 20103);
   });
 
-  test('a record that fails unexpectedly mid-call rolls back the records before it', async () => {
+  test('a failure after the leads are written rolls back the whole call', async () => {
     const store = s.runtime.store;
     const original = store.transaction;
-    let inserts = 0;
-    // Fails the third insert, after two leads and an update have been written in the transaction.
+    let seenInTx: number[] = [];
+    // Fails the last write of the call (its activities), once the new leads and the update are
+    // written in the transaction.
     store.transaction = <T>(fn: (tx: StoreTx) => Promise<T>) =>
       original.call(store, (tx: StoreTx) =>
         fn(
           new Proxy(tx, {
             get(target, prop, receiver) {
               const v = Reflect.get(target, prop, receiver);
-              if (prop === 'insertLead') {
-                return async (...args: Parameters<StoreTx['insertLead']>) => {
-                  if (++inserts === 3) throw new Error('simulated failure in the third insert');
-                  return target.insertLead(...args);
+              if (prop === 'appendActivities') {
+                return async () => {
+                  seenInTx = [
+                    (await target.findLeads({ by: 'EMAIL', value: 'roll.3@example.com' })).length,
+                    (await target.getLeads([1]))[0].attributes.FirstName === 'Rolled' ? 1 : 0,
+                  ];
+                  throw new Error('simulated failure after the lead writes');
                 };
               }
               return typeof v === 'function' ? v.bind(target) : v;
@@ -425,7 +429,7 @@ describe('syncMultipleLeads', () => {
     } finally {
       store.transaction = original;
     }
-    assert.equal(inserts, 3);
+    assert.deepEqual(seenInTx, [1, 1], 'the leads were written in the transaction when it failed');
     assert.equal(await store.countLeads(), before);
     assert.equal(attrMap(await one(s, 1)).FirstName, 'Ada');
     assert.equal((await store.listActivities(1)).length, activitiesOf1);

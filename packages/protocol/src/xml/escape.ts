@@ -1,9 +1,9 @@
 /** Escaping for text and attribute content. A fast path skips strings with nothing to escape. */
-const TEXT_SPECIAL = /[&<>\r]/;
 const ATTR_SPECIAL = /[&<>"\r\n\t]/;
 
 export function escapeText(s: string): string {
-  if (!TEXT_SPECIAL.test(s)) return s;
+  // Native substring searches: several times faster than one character-class regex on long values.
+  if (!s.includes('&') && !s.includes('<') && !s.includes('>') && !s.includes('\r')) return s;
   // \r is escaped so that it survives end-of-line normalisation at the receiver.
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 }

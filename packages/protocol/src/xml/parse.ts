@@ -66,21 +66,6 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
-/** A run of name characters: up to whitespace, one of > / = < " ' &, or the end. */
-const NAME_RUN = /[^ \n\t\r>/=<"'&]*/y;
-
-function checkName(name: string, pos: number): void {
-  if (name.length === 0) throw new XmlError('expected a name', pos);
-  const c = name.charCodeAt(0);
-  if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x3a) {
-    throw new XmlError(`invalid name "${name}"`, pos);
-  }
-  const colon = name.indexOf(':');
-  if (colon >= 0 && (name.indexOf(':', colon + 1) >= 0 || colon === name.length - 1)) {
-    throw new XmlError(`invalid qualified name "${name}"`, pos);
-  }
-}
-
 function isXmlChar(cp: number): boolean {
   return (
     cp === 0x9 ||
@@ -157,11 +142,222 @@ export function parseXmlBytes(bytes: Uint8Array): XmlElement {
   return parseXml(text);
 }
 
+/** A name that failed the quick checks: the same messages for start tags, end tags and attributes. */
+function checkName(name: string, pos: number): void {
+  if (name.length === 0) throw new XmlError('expected a name', pos);
+  const c = name.charCodeAt(0);
+  if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x3a) {
+    throw new XmlError(`invalid name "${name}"`, pos);
+  }
+  const colon = name.indexOf(':');
+  if (colon >= 0 && (name.indexOf(':', colon + 1) >= 0 || colon === name.length - 1)) {
+    throw new XmlError(`invalid qualified name "${name}"`, pos);
+  }
+}
+
+/**
+ * The characters that end a name: whitespace and > / = < " ' &. All of them are below 0x3f, so a
+ * name scan looks a character up here only when it is that small.
+ */
+const NAME_END = new Uint8Array(0x3f);
+for (const c of ' \n\t\r>/=<"\'&') NAME_END[c.charCodeAt(0)] = 1;
+
+/** The end of the name that starts at pos: a run of characters up to a NAME_END one or the end. */
+function nameEnd(s: string, pos: number, n: number): number {
+  while (pos < n) {
+    const c = s.charCodeAt(pos);
+    if (c < 0x3f && NAME_END[c] === 1) break;
+    pos++;
+  }
+  return pos;
+}
+
+/**
+ * Where the end tag's name at p ends when it is `name` (followed by a character that ends names,
+ * or by the end), else -1. A slice and === is cheaper than startsWith at a position in V8.
+ */
+function spelled(s: string, p: number, n: number, name: string): number {
+  const q = p + name.length;
+  if (q > n || s.slice(p, q) !== name) return -1;
+  if (q < n) {
+    const c = s.charCodeAt(q);
+    if (!(c < 0x3f && NAME_END[c] === 1)) return -1;
+  }
+  return q;
+}
+
+const COMMON_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
+/** The index of the next `what` at or after from, or n when there is none. */
+function indexOrEnd(s: string, what: string, from: number, n: number): number {
+  const i = s.indexOf(what, from);
+  return i < 0 ? n : i;
+}
+
+/**
+ * A comment, CDATA section, processing instruction or XML declaration at pos (kept out of the
+ * element loop, which they would only slow down): checks it and returns where it ends. CDATA is
+ * appended to `top`'s text.
+ */
+function skipMarkup(s: string, pos: number, c1: number, top: XmlElement | undefined, start0: number): number {
+  if (c1 === 0x21 /* ! */) {
+    if (s.startsWith('<!--', pos)) {
+      const end = s.indexOf('-->', pos + 4);
+      if (end < 0) throw new XmlError('unterminated comment', pos);
+      if (s.slice(pos + 4, end).indexOf('--') >= 0) throw new XmlError("'--' inside a comment", pos);
+      return end + 3;
+    }
+    if (s.startsWith('<![CDATA[', pos)) {
+      if (top === undefined) throw new XmlError('CDATA outside the root element', pos);
+      const end = s.indexOf(']]>', pos + 9);
+      if (end < 0) throw new XmlError('unterminated CDATA section', pos);
+      const raw = s.slice(pos + 9, end);
+      top.text += raw.indexOf('\r') >= 0 ? raw.replace(/\r\n?/g, '\n') : raw;
+      return end + 3;
+    }
+    if (s.startsWith('<!DOCTYPE', pos)) throw new XmlError('a DOCTYPE is not allowed', pos);
+    throw new XmlError('unexpected markup declaration', pos);
+  }
+  // The declaration nearly every SOAP stack writes, accepted without taking it apart.
+  if (pos === start0 && s.startsWith(COMMON_DECLARATION, pos)) return pos + COMMON_DECLARATION.length;
+  const end = s.indexOf('?>', pos + 2);
+  if (end < 0) throw new XmlError('unterminated processing instruction', pos);
+  const body = s.slice(pos + 2, end);
+  const target = /^[^\s?]+/.exec(body)?.[0] ?? '';
+  if (target.toLowerCase() === 'xml') {
+    if (target !== 'xml' || pos > start0) {
+      throw new XmlError('XML declaration not at the start of the document', pos);
+    }
+    const enc = /\sencoding\s*=\s*["']([^"']*)["']/.exec(body)?.[1];
+    if (enc !== undefined && !/^(utf-?8|us-ascii|ascii)$/i.test(enc)) {
+      throw new XmlError(`encoding "${enc}" is not supported; send UTF-8`, pos);
+    }
+  }
+  return end + 2;
+}
+
+/**
+ * An end tag other than `</name>` right after its content (whitespace before '>', or not the open
+ * element's name): checks it and returns where it ends.
+ */
+function endTag(s: string, start: number, n: number, open: string | undefined): number {
+  const p = start + 2;
+  // A name equal to its start tag's was checked there; any other is checked before it is refused.
+  let q = open === undefined ? -1 : spelled(s, p, n, open);
+  const same = q >= 0;
+  if (!same) {
+    q = nameEnd(s, p, n);
+    checkName(s.slice(p, q), p);
+  }
+  let pos = q;
+  while (pos < n && isWs(s.charCodeAt(pos))) pos++;
+  if (s.charCodeAt(pos) !== 0x3e) throw new XmlError('expected > to close the end tag', pos);
+  pos++;
+  if (open === undefined) throw new XmlError(`unexpected end tag </${s.slice(p, q)}>`, start);
+  if (!same) throw new XmlError(`end tag </${s.slice(p, q)}> does not match <${open}>`, start);
+  return pos;
+}
+
+/** The attributes of a start tag and where the tag ends (kept out of the element loop). */
+interface TagRest {
+  attrs: RawAttr[] | undefined;
+  selfClosing: boolean;
+  end: number;
+}
+
+/** Reads the rest of a start tag after its name s[p, q): attributes, then > or />. */
+function readAttributes(s: string, pos: number, n: number, p: number, q: number, tagStart: number): TagRest {
+  let rawAttrs: RawAttr[] | undefined;
+  let selfClosing = false;
+  let c: number;
+  for (;;) {
+    const before = pos;
+    while (pos < n && isWs(s.charCodeAt(pos))) pos++;
+    c = s.charCodeAt(pos);
+    if (c === 0x3e) {
+      pos++;
+      break;
+    }
+    if (c === 0x2f) {
+      if (s.charCodeAt(pos + 1) !== 0x3e) throw new XmlError('expected />', pos);
+      pos += 2;
+      selfClosing = true;
+      break;
+    }
+    if (pos >= n) throw new XmlError(`unterminated start tag <${s.slice(p, q)}`, tagStart);
+    if (pos === before) throw new XmlError('expected whitespace before an attribute', pos);
+    const astart = pos;
+    pos = nameEnd(s, pos, n);
+    const aname = s.slice(astart, pos);
+    checkName(aname, astart);
+    while (pos < n && isWs(s.charCodeAt(pos))) pos++;
+    if (s.charCodeAt(pos) !== 0x3d) throw new XmlError(`expected = after attribute ${aname}`, pos);
+    pos++;
+    while (pos < n && isWs(s.charCodeAt(pos))) pos++;
+    const quote = s.charCodeAt(pos);
+    if (quote !== 0x22 && quote !== 0x27) throw new XmlError(`attribute ${aname} value must be quoted`, pos);
+    const vend = s.indexOf(quote === 0x22 ? '"' : "'", pos + 1);
+    if (vend < 0) throw new XmlError(`unterminated value of attribute ${aname}`, pos);
+    let raw = s.slice(pos + 1, vend);
+    if (raw.indexOf('<') >= 0) throw new XmlError(`'<' in the value of attribute ${aname}`, pos);
+    if (/[\t\n\r]/.test(raw)) raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
+    if (rawAttrs === undefined) rawAttrs = [];
+    else for (const a of rawAttrs) if (a.name === aname) throw new XmlError(`duplicate attribute ${aname}`, pos);
+    rawAttrs.push({ name: aname, value: raw.indexOf('&') >= 0 ? decodeEntities(raw, pos + 1) : raw });
+    pos = vend + 1;
+  }
+  return { attrs: rawAttrs, selfClosing, end: pos };
+}
+
+/** The scope of an element with attributes: its namespace declarations, applied first. */
+function declare(rawAttrs: RawAttr[], parentScope: NsScope, tagStart: number): NsScope {
+  let scope = parentScope;
+  for (const a of rawAttrs) {
+    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
+      if (scope === parentScope) scope = Object.create(parentScope) as NsScope;
+      const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
+      if (prefix !== '' && a.value === '') throw new XmlError(`prefix ${prefix} cannot be undeclared`, tagStart);
+      scope[`$${prefix}`] = a.value;
+    }
+  }
+  return scope;
+}
+
+/** The attributes other than namespace declarations, with their namespaces resolved. */
+function qualify(rawAttrs: RawAttr[], scope: NsScope, tagStart: number): XmlAttr[] {
+  const attrs: XmlAttr[] = [];
+  for (const a of rawAttrs) {
+    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
+    const ac = a.name.indexOf(':');
+    if (ac < 0) {
+      attrs.push({ ns: '', local: a.name, prefix: '', value: a.value });
+    } else {
+      const ap = a.name.slice(0, ac);
+      const ans = scope[`$${ap}`];
+      if (ans === undefined) throw new XmlError(`undeclared namespace prefix "${ap}"`, tagStart);
+      const alocal = a.name.slice(ac + 1);
+      // Namespaces in XML §6.3: two prefixes bound to one URI must not name the same attribute twice.
+      if (attrs.some((b) => b.ns === ans && b.local === alocal)) {
+        throw new XmlError(`duplicate attribute {${ans}}${alocal}`, tagStart);
+      }
+      attrs.push({ ns: ans, local: alocal, prefix: ap, value: a.value });
+    }
+  }
+  return attrs;
+}
+
+/**
+ * Parses a document in one pass: names are scanned over char codes and sliced once (local name,
+ * prefix), an end tag is compared with its start tag's name, and text is found by native scans
+ * for '<' and sliced as is unless it holds '&' or CR.
+ */
 export function parseXml(input: string): XmlElement {
   const s = input;
   const n = s.length;
   let pos = 0;
   if (s.charCodeAt(0) === 0xfeff) pos = 1;
+  const start0 = pos;
+  // One native scan up front, so that a forbidden character is reported before any other error.
   const bad = INVALID_CHAR.exec(s);
   if (bad)
     throw new XmlError(
@@ -171,187 +367,156 @@ export function parseXml(input: string): XmlElement {
 
   let root: XmlElement | undefined;
   const stack: XmlElement[] = [];
-  const rawNames: string[] = [];
-
-  const skipWs = (): void => {
-    while (pos < n && isWs(s.charCodeAt(pos))) pos++;
-  };
-  /** The name at pos, unchecked; a sticky regex scans it in one native call. */
-  const readRawName = (): string => {
-    const start = pos;
-    NAME_RUN.lastIndex = pos;
-    NAME_RUN.test(s);
-    pos = NAME_RUN.lastIndex;
-    return s.slice(start, pos);
-  };
-  const readName = (): string => {
-    const start = pos;
-    const name = readRawName();
-    checkName(name, start);
-    return name;
-  };
+  // The qualified names of the open elements, as written.
+  const names: string[] = [];
+  let depth = 0;
+  // The last namespace lookups: most elements share their scope and one of very few prefixes.
+  let defScope: NsScope | undefined;
+  let defNs: string | undefined;
+  let preScope: NsScope | undefined;
+  let prePrefix = '';
+  let preNs = '';
+  let nextAmp = -1;
+  let nextCr = -1;
+  let nextCdEnd = -1;
 
   while (pos < n) {
-    const lt = s.indexOf('<', pos);
-    if (lt < 0 || lt > pos) {
-      // Character data.
-      const end = lt < 0 ? n : lt;
-      const raw = s.slice(pos, end);
-      if (stack.length === 0) {
-        if (!/^[ \t\r\n]*$/.test(raw)) throw new XmlError('text outside the root element', pos);
-      } else {
-        if (raw.indexOf(']]>') >= 0) throw new XmlError("']]>' in character data", pos);
-        const top = stack[stack.length - 1];
-        top.text += normalizeText(raw, pos);
+    let c = s.charCodeAt(pos);
+    if (c !== 0x3c) {
+      // Character data, up to the next '<'.
+      const start = pos;
+      if (depth === 0) {
+        while (pos < n) {
+          c = s.charCodeAt(pos);
+          if (c === 0x3c) break;
+          if (!isWs(c)) throw new XmlError('text outside the root element', start);
+          pos++;
+        }
+        continue;
       }
-      pos = end;
+      const lt = s.indexOf('<', pos);
+      pos = lt < 0 ? n : lt;
+      // Where the next '&', CR and ']]>' are, each found by one native scan and searched again only
+      // once a text run has passed it: most runs need none of the three checks.
+      if (nextCdEnd < start) nextCdEnd = indexOrEnd(s, ']]>', start, n);
+      if (nextCdEnd < pos) throw new XmlError("']]>' in character data", start);
+      if (nextAmp < start) nextAmp = indexOrEnd(s, '&', start, n);
+      if (nextCr < start) nextCr = indexOrEnd(s, '\r', start, n);
+      const raw = s.slice(start, pos);
+      const top = stack[depth - 1];
+      if (nextAmp < pos || nextCr < pos) top.text += normalizeText(raw, start);
+      else top.text = top.text === '' ? raw : top.text + raw;
       continue;
     }
-    // s[pos] === '<'
     const c1 = s.charCodeAt(pos + 1);
     if (c1 === 0x2f /* / */) {
-      const start = pos;
-      pos += 2;
-      // A name equal to its start tag's was checked there; any other is checked before it is refused.
-      const name = readRawName();
-      const open = rawNames.pop();
-      if (open !== name) checkName(name, start + 2);
-      skipWs();
-      if (s.charCodeAt(pos) !== 0x3e) throw new XmlError('expected > to close the end tag', pos);
-      pos++;
-      if (open === undefined) throw new XmlError(`unexpected end tag </${name}>`, start);
-      if (open !== name) throw new XmlError(`end tag </${name}> does not match <${open}>`, start);
-      stack.pop();
+      const p = pos + 2;
+      const open = depth > 0 ? names[depth - 1] : undefined;
+      if (open !== undefined) {
+        // The usual end tag, `</name>` right after its content: one comparison.
+        const gt = p + open.length;
+        if (s.charCodeAt(gt) === 0x3e && s.slice(p, gt) === open) {
+          pos = gt + 1;
+          depth--;
+          continue;
+        }
+      }
+      pos = endTag(s, pos, n, open);
+      depth--;
       continue;
     }
-    if (c1 === 0x21 /* ! */) {
-      if (s.startsWith('<!--', pos)) {
-        const end = s.indexOf('-->', pos + 4);
-        if (end < 0) throw new XmlError('unterminated comment', pos);
-        if (s.slice(pos + 4, end).indexOf('--') >= 0) throw new XmlError("'--' inside a comment", pos);
-        pos = end + 3;
-        continue;
-      }
-      if (s.startsWith('<![CDATA[', pos)) {
-        if (stack.length === 0) throw new XmlError('CDATA outside the root element', pos);
-        const end = s.indexOf(']]>', pos + 9);
-        if (end < 0) throw new XmlError('unterminated CDATA section', pos);
-        const raw = s.slice(pos + 9, end);
-        stack[stack.length - 1].text += raw.indexOf('\r') >= 0 ? raw.replace(/\r\n?/g, '\n') : raw;
-        pos = end + 3;
-        continue;
-      }
-      if (s.startsWith('<!DOCTYPE', pos)) throw new XmlError('a DOCTYPE is not allowed', pos);
-      throw new XmlError('unexpected markup declaration', pos);
-    }
-    if (c1 === 0x3f /* ? */) {
-      const end = s.indexOf('?>', pos + 2);
-      if (end < 0) throw new XmlError('unterminated processing instruction', pos);
-      const body = s.slice(pos + 2, end);
-      const target = /^[^\s?]+/.exec(body)?.[0] ?? '';
-      if (target.toLowerCase() === 'xml') {
-        if (target !== 'xml' || pos > (s.charCodeAt(0) === 0xfeff ? 1 : 0)) {
-          throw new XmlError('XML declaration not at the start of the document', pos);
-        }
-        const enc = /\sencoding\s*=\s*["']([^"']*)["']/.exec(body)?.[1];
-        if (enc !== undefined && !/^(utf-?8|us-ascii|ascii)$/i.test(enc)) {
-          throw new XmlError(`encoding "${enc}" is not supported; send UTF-8`, pos);
-        }
-      }
-      pos = end + 2;
+    if (c1 === 0x21 /* ! */ || c1 === 0x3f /* ? */) {
+      pos = skipMarkup(s, pos, c1, depth > 0 ? stack[depth - 1] : undefined, start0);
       continue;
     }
     // Start tag.
-    if (root && stack.length === 0) throw new XmlError('more than one root element', pos);
+    if (depth === 0 && root) throw new XmlError('more than one root element', pos);
     const tagStart = pos;
-    pos++;
-    const name = readName();
-    const rawAttrs: RawAttr[] = [];
-    let selfClosing = false;
-    for (;;) {
-      const before = pos;
-      skipWs();
-      const c = s.charCodeAt(pos);
-      if (c === 0x3e) {
-        pos++;
-        break;
+    const p = pos + 1;
+    // The name, with the quick checks of checkName: a first character that may start a name, at
+    // most one colon and not at the end.
+    let colon = -1;
+    let valid = true;
+    pos = p;
+    while (pos < n) {
+      c = s.charCodeAt(pos);
+      if (c < 0x3f) {
+        if (NAME_END[c] === 1) break;
+        if (c === 0x3a) {
+          if (colon >= 0) valid = false;
+          colon = pos;
+        }
       }
-      if (c === 0x2f) {
-        if (s.charCodeAt(pos + 1) !== 0x3e) throw new XmlError('expected />', pos);
-        pos += 2;
-        selfClosing = true;
-        break;
-      }
-      if (pos >= n) throw new XmlError(`unterminated start tag <${name}`, tagStart);
-      if (pos === before) throw new XmlError('expected whitespace before an attribute', pos);
-      const aname = readName();
-      skipWs();
-      if (s.charCodeAt(pos) !== 0x3d) throw new XmlError(`expected = after attribute ${aname}`, pos);
       pos++;
-      skipWs();
-      const q = s.charCodeAt(pos);
-      if (q !== 0x22 && q !== 0x27) throw new XmlError(`attribute ${aname} value must be quoted`, pos);
-      const vend = s.indexOf(q === 0x22 ? '"' : "'", pos + 1);
-      if (vend < 0) throw new XmlError(`unterminated value of attribute ${aname}`, pos);
-      let raw = s.slice(pos + 1, vend);
-      if (raw.indexOf('<') >= 0) throw new XmlError(`'<' in the value of attribute ${aname}`, pos);
-      if (/[\t\n\r]/.test(raw)) raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
-      for (const a of rawAttrs) if (a.name === aname) throw new XmlError(`duplicate attribute ${aname}`, pos);
-      rawAttrs.push({ name: aname, value: raw.indexOf('&') >= 0 ? decodeEntities(raw, pos + 1) : raw });
-      pos = vend + 1;
+    }
+    const q = pos;
+    if (valid && q > p) {
+      c = s.charCodeAt(p);
+      if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || colon === p || colon === q - 1) valid = false;
+    }
+    if (!valid || q === p) checkName(s.slice(p, q), p);
+
+    let rawAttrs: RawAttr[] | undefined;
+    let selfClosing = false;
+    c = s.charCodeAt(pos);
+    if (c === 0x3e) {
+      pos++;
+    } else {
+      const tag = readAttributes(s, pos, n, p, q, tagStart);
+      rawAttrs = tag.attrs;
+      selfClosing = tag.selfClosing;
+      pos = tag.end;
     }
 
     // Namespace declarations first: they apply to the element's own name and attributes.
-    const parentScope = stack.length ? stack[stack.length - 1].scope : ROOT_SCOPE;
-    let scope = parentScope;
-    for (const a of rawAttrs) {
-      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
-        if (scope === parentScope) scope = Object.create(parentScope) as NsScope;
-        const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
-        if (prefix !== '' && a.value === '') throw new XmlError(`prefix ${prefix} cannot be undeclared`, tagStart);
-        scope[`$${prefix}`] = a.value;
+    const parent = depth > 0 ? stack[depth - 1] : undefined;
+    const parentScope = parent ? parent.scope : ROOT_SCOPE;
+    const scope = rawAttrs === undefined ? parentScope : declare(rawAttrs, parentScope, tagStart);
+    let prefix: string;
+    let ns: string | undefined;
+    let local: string;
+    if (colon < 0) {
+      prefix = '';
+      // '$' is the default namespace's key.
+      if (scope !== defScope) {
+        defScope = scope;
+        defNs = scope.$;
       }
-    }
-    const colon = name.indexOf(':');
-    const prefix = colon < 0 ? '' : name.slice(0, colon);
-    // '$' is the default namespace's key: most elements have no prefix, and need no key built.
-    const ns = scope[prefix === '' ? '$' : `$${prefix}`];
-    if (ns === undefined && prefix !== '') throw new XmlError(`undeclared namespace prefix "${prefix}"`, tagStart);
-    const attrs: XmlAttr[] = [];
-    for (const a of rawAttrs) {
-      if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
-      const ac = a.name.indexOf(':');
-      if (ac < 0) {
-        attrs.push({ ns: '', local: a.name, prefix: '', value: a.value });
+      ns = defNs;
+      local = s.slice(p, q);
+    } else {
+      if (scope === preScope && colon - p === prePrefix.length && s.startsWith(prePrefix, p)) {
+        prefix = prePrefix;
+        ns = preNs;
       } else {
-        const ap = a.name.slice(0, ac);
-        const ans = scope[`$${ap}`];
-        if (ans === undefined) throw new XmlError(`undeclared namespace prefix "${ap}"`, tagStart);
-        const local = a.name.slice(ac + 1);
-        // Namespaces in XML §6.3: two prefixes bound to one URI must not name the same attribute twice.
-        if (attrs.some((b) => b.ns === ans && b.local === local)) {
-          throw new XmlError(`duplicate attribute {${ans}}${local}`, tagStart);
-        }
-        attrs.push({ ns: ans, local, prefix: ap, value: a.value });
+        prefix = s.slice(p, colon);
+        ns = scope[`$${prefix}`];
+        if (ns === undefined) throw new XmlError(`undeclared namespace prefix "${prefix}"`, tagStart);
+        preScope = scope;
+        prePrefix = prefix;
+        preNs = ns;
       }
+      local = s.slice(colon + 1, q);
     }
+    const attrs: XmlAttr[] = rawAttrs === undefined ? [] : qualify(rawAttrs, scope, tagStart);
     const el: XmlElement = {
       ns: ns ?? '',
-      local: colon < 0 ? name : name.slice(colon + 1),
+      local,
       prefix,
       attrs,
       children: [],
       text: '',
       scope,
     };
-    if (stack.length) stack[stack.length - 1].children.push(el);
+    if (parent) parent.children.push(el);
     else root = el;
     if (!selfClosing) {
-      stack.push(el);
-      rawNames.push(name);
+      stack[depth] = el;
+      names[depth] = colon < 0 ? local : s.slice(p, q);
+      depth++;
     }
   }
-  if (stack.length) throw new XmlError(`unclosed element <${rawNames[rawNames.length - 1]}>`, n);
+  if (depth > 0) throw new XmlError(`unclosed element <${names[depth - 1]}>`, n);
   if (!root) throw new XmlError('no root element', n);
   return root;
 }

@@ -286,6 +286,20 @@ const SPECS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'journal-bytes',
+    arg: 'SIZE',
+    def: '64mb',
+    help: "byte budget of the journal's kept bodies (older entries keep their fields, lose their bodies)",
+    apply: (v, where, c) => {
+      const t = text(v);
+      const bytes = t === undefined ? undefined : parseSize(t);
+      if (bytes === undefined) {
+        throw new OptionsError(`${where} must be a size such as 64mb, 512kb or a number of bytes; got ${got(v)}`);
+      }
+      c.journalBytes = bytes;
+    },
+  },
+  {
     name: 'log-level',
     arg: 'LEVEL',
     def: DEFAULT_CONFIG.logLevel,

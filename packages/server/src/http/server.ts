@@ -20,6 +20,24 @@ function send(
   res.end(body);
 }
 
+/** The Date header for an instant: one string per second, as Node's own header cache does. */
+let dateSecond = Number.NaN;
+let dateText = '';
+function httpDate(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
+/** A SOAP response: headers as a flat list, which Node writes without building an object per call. */
+function sendXml(res: ServerResponse, status: number, body: Buffer, date: string): void {
+  res.writeHead(status, ['Content-Type', XML, 'Content-Length', String(body.length), 'Date', date]);
+  res.end(body);
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
 }
@@ -43,8 +61,12 @@ export function createHttpServer(rt: Runtime): HttpServer {
   let active = 0;
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     active++;
-    res.on('close', () => active--);
-    route(rt, req, res).catch((e) => {
+    const call: Pending = { aborted: undefined };
+    res.on('close', () => {
+      active--;
+      if (!res.writableFinished) call.aborted?.();
+    });
+    route(rt, req, res, call).catch((e) => {
       rt.log.error('request failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e), url: req.url });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -53,10 +75,28 @@ export function createHttpServer(rt: Runtime): HttpServer {
   return { server, inFlight: () => active };
 }
 
-async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://x');
+/** What a request's close listener calls when the client goes away before its response. */
+interface Pending {
+  aborted: (() => void) | undefined;
+}
+
+async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pending: Pending): Promise<void> {
+  const raw = req.url ?? '/';
+  // The SOAP path is matched without building a URL: it is most of the traffic.
+  const q = raw.indexOf('?');
+  const fast = SOAP_PATH.exec(q < 0 ? raw : raw.slice(0, q));
+  if (fast && req.method === 'POST') {
+    await soapPost(rt, req, res, fast[1], pending);
+    return;
+  }
+  const url = new URL(raw, 'http://x');
   const path = url.pathname;
-  const soap = SOAP_PATH.exec(path);
+  // An absolute-form or percent-encoded target reaches the SOAP path only once normalised.
+  const soap = fast ?? SOAP_PATH.exec(path);
+  if (soap && req.method === 'POST') {
+    await soapPost(rt, req, res, soap[1], pending);
+    return;
+  }
   if (soap) {
     const version = soap[1];
     if (!isVersion(version)) {
@@ -76,41 +116,7 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
       }
       return;
     }
-    if (req.method !== 'POST') {
-      send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP requests or GET ?WSDL\n', { Allow: 'GET, POST' });
-      return;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await readBody(req, rt.config.maxBodyBytes);
-    } catch (e) {
-      if (e instanceof BodyTooLargeError) {
-        const body = faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`);
-        rt.metrics.recordCall('unknown', 20012, 0);
-        rt.journal.add({
-          time: new Date(rt.clock.now()).toISOString(),
-          userId: null,
-          operation: null,
-          durationMs: 0,
-          status: 500,
-          faultCode: 20012,
-          request: `[request body over the limit of ${rt.config.maxBodyBytes} bytes; not kept]`,
-          response: body,
-        });
-        // Closing the connection stops the client from sending the rest of the oversized body.
-        send(res, 500, XML, body, { Connection: 'close' });
-        req.resume();
-        return;
-      }
-      throw e;
-    }
-    const listeners: (() => void)[] = [];
-    res.on('close', () => {
-      if (!res.writableFinished) for (const l of listeners) l();
-    });
-    const r = await handleSoap(rt, { bytes, version, onAbort: (l) => listeners.push(l) });
-    // Date follows the server's (movable) clock, so a client can correct its skew from it.
-    if (!res.destroyed) send(res, r.status, XML, r.body, { Date: new Date(rt.clock.now()).toUTCString() });
+    send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP requests or GET ?WSDL\n', { Allow: 'GET, POST' });
     return;
   }
   if (path === '/metrics' && req.method === 'GET') {
@@ -151,6 +157,52 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse): Pr
     return;
   }
   sendJson(res, 404, { error: `nothing at ${req.method} ${path}` });
+}
+
+async function soapPost(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  version: string,
+  pending: Pending,
+): Promise<void> {
+  if (!isVersion(version)) {
+    sendJson(res, 404, { error: `API version ${version} is not served; use 1_0 to 3_1` });
+    return;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readBody(req, rt.config.maxBodyBytes);
+  } catch (e) {
+    if (e instanceof BodyTooLargeError) {
+      const body = faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`);
+      rt.metrics.recordCall('unknown', 20012, 0);
+      rt.journal.add({
+        at: rt.clock.now(),
+        userId: null,
+        operation: null,
+        durationMs: 0,
+        status: 500,
+        faultCode: 20012,
+        request: `[request body over the limit of ${rt.config.maxBodyBytes} bytes; not kept]`,
+        response: body,
+      });
+      // Closing the connection stops the client from sending the rest of the oversized body.
+      send(res, 500, XML, body, { Connection: 'close' });
+      req.resume();
+      return;
+    }
+    throw e;
+  }
+  const r = await handleSoap(rt, {
+    bytes,
+    version,
+    onAbort: (l) => {
+      pending.aborted = l;
+    },
+  });
+  // Date follows the server's (movable) clock, so a client can correct its skew from it.
+  if (!res.destroyed) sendXml(res, r.status, r.body, httpDate(rt.clock.now()));
 }
 
 function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {

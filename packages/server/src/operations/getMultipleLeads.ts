@@ -1,6 +1,6 @@
 import { type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { leadLookup } from '../domain/lead-keys.js';
-import { toLeadRecord } from '../domain/lead-record.js';
+import { leadRecordWriter } from '../domain/lead-record.js';
 import { selectorHash } from '../domain/stream-position.js';
 import type { LeadFilter } from '../store/store.js';
 import type { Handler, OpContext } from './context.js';
@@ -108,8 +108,7 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
     returnCount: page.leads.length,
     remainingCount: page.remaining,
     newStreamPosition,
-    leadRecordList: page.leads.length
-      ? { leadRecord: page.leads.map((l) => toLeadRecord(l, ctx.schema, include)) }
-      : null,
+    // Written here from the stored text (the same bytes as toLeadRecord and the schema encoder).
+    leadRecordList: leadRecordWriter(ctx.schema, ctx.version, include).recordList(page.leads),
   };
 };

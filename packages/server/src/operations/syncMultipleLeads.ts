@@ -1,7 +1,5 @@
-import { MktowsFault, type SyncStatus } from '@mktows/protocol';
-import { FieldValueError } from '../domain/lead-schema.js';
-import { syncRecord, validateRecord } from '../domain/lead-sync.js';
-import type { NewActivity } from '../store/store.js';
+import { MktowsFault } from '@mktows/protocol';
+import { syncRecords, validateRecord } from '../domain/lead-sync.js';
 import type { Handler } from './context.js';
 
 export const MAX_SYNC_RECORDS = 1000;
@@ -23,31 +21,6 @@ export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ct
   const inputs = records.map((r, i) => validateRecord(r, ctx.schema, `syncMultipleLeads leadRecord ${i + 1}`));
   const now = ctx.now();
   const dedup = params.dedupEnabled ?? true;
-  const statuses = await ctx.store.transaction(async (tx) => {
-    const out: SyncStatus[] = [];
-    // The batch's activities are written at once, after its leads.
-    const activities: NewActivity[] = [];
-    for (const input of inputs) {
-      try {
-        const { status, lead } = await syncRecord(tx, ctx.schema, input, {
-          now,
-          dedup,
-          emailKeyOnly: true,
-          activities,
-        });
-        out.push({ leadId: lead.id, status, error: null });
-      } catch (e) {
-        if (e instanceof FieldValueError || (e instanceof MktowsFault && e.code === 20103)) {
-          out.push({
-            leadId: input.record.Id ?? 0,
-            status: 'FAILED',
-            error: e instanceof MktowsFault ? e.detail : e.message,
-          });
-        } else throw e;
-      }
-    }
-    await tx.appendActivities(activities);
-    return out;
-  });
+  const statuses = await ctx.store.transaction((tx) => syncRecords(tx, ctx.schema, inputs, { now, dedup }));
   return { syncStatusList: { syncStatus: statuses } };
 };

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodeComplex,
-  encodeSuccess,
+  encodeSuccessBytes,
   faultXml,
   MktowsFault,
   type OperationDef,
@@ -24,7 +24,8 @@ import { isBackendFailure } from './backend-failure.js';
 
 export interface SoapResponse {
   status: number;
-  body: string;
+  /** UTF-8 bytes: sent as they are and copied into the journal without a second encoding. */
+  body: Buffer;
 }
 
 export interface SoapCall {
@@ -70,11 +71,11 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     };
     // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
     const result = await (handler as any)(params, ctx);
-    response = { status: 200, body: encodeSuccess(op, result, call.version) };
+    response = { status: 200, body: encodeSuccessBytes(op, result, call.version) };
   } catch (e) {
     const fault = toFault(e);
     faultCode = fault.code;
-    response = { status: 500, body: faultXml(fault.code, fault.detail) };
+    response = { status: 500, body: Buffer.from(faultXml(fault.code, fault.detail), 'utf8') };
     if (fault.code === 10001 || fault.code === 20011) {
       // The contract asks for the full request and response of every unexpected failure.
       rt.log.error('unexpected failure', {
@@ -83,7 +84,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
         userId,
         error: e instanceof Error ? (e.stack ?? e.message) : String(e),
         request: rt.mask(call.bytes.toString('utf8')),
-        response: response.body,
+        response: response.body.toString('utf8'),
       });
     }
   } finally {
@@ -92,7 +93,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
   const seconds = (performance.now() - started) / 1000;
   rt.metrics.recordCall(op?.name ?? 'unknown', faultCode, seconds);
   rt.journal.add({
-    time: new Date(rt.clock.now()).toISOString(),
+    at: rt.clock.now(),
     userId,
     operation: op?.name ?? null,
     durationMs: Math.round(seconds * 1e6) / 1e3,

@@ -2,13 +2,13 @@
  * The Store over a SQL database through Kysely. The queries are written once here; a backend only
  * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
  */
-import { randomUUID } from 'node:crypto';
-import { type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
 import * as activityQueries from './activities.js';
 import { SqlCampaigns } from './campaigns.js';
 import { SqlCustomObjects } from './custom-objects.js';
 import { SqlImports } from './imports.js';
+import * as leadBatch from './lead-batch.js';
 import { migrations, type SqlFlavour } from './migrations.js';
 import { SqlMObjects } from './mobjects.js';
 import type { Database, LeadTable } from './schema.js';
@@ -26,6 +26,7 @@ import type {
   NewLead,
   OpportunityInput,
   Owner,
+  PagedLead,
   ProgramInput,
   StaticList,
   Store,
@@ -34,18 +35,21 @@ import type {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function toLead(r: Selectable<LeadTable>): Lead {
-  return {
-    id: Number(r.id),
-    email: r.email,
-    foreignSysPersonId: r.foreign_sys_person_id,
-    foreignSysType: r.foreign_sys_type,
-    ownerId: r.owner_id === null ? null : Number(r.owner_id),
-    attributes: JSON.parse(r.attributes) as Record<string, string>,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
+/** Synchronous prepared statements beside Kysely, where a backend offers them (SQLite: store/sqlite.ts). */
+export interface DirectSql {
+  /** The rows, or undefined when the statement cannot run now and Kysely must run it. */
+  all(sql: string, params: readonly unknown[]): unknown[] | undefined;
 }
+
+/** The root store runs direct statements only while the connection is idle; a transaction owns it. */
+export interface DirectAccess {
+  idle: DirectSql;
+  owned: DirectSql;
+}
+
+type FindBy = LeadLookup['by'];
+/** findLeads' SQL per lookup kind, compiled by Kysely once: the text never changes, only the value. */
+const findSql = new Map<FindBy, string>();
 
 function leadColumns(l: NewLead) {
   const a = l.attributes;
@@ -66,36 +70,51 @@ function leadColumns(l: NewLead) {
 
 /** Read queries, shared by the store and its transactions. */
 class Reader implements LeadReader {
-  constructor(protected readonly db: Db) {}
+  constructor(
+    protected readonly db: Db,
+    protected readonly direct?: DirectSql,
+  ) {}
 
   async findLeads(lookup: LeadLookup): Promise<Lead[]> {
+    const param =
+      lookup.by === 'OWNER' ? lookup.ownerId : lookup.by === 'EMAIL' ? lookup.value.toLowerCase() : lookup.value;
+    let text = findSql.get(lookup.by);
+    if (text === undefined) {
+      text = this.findLeadsQuery(lookup.by).compile().sql;
+      findSql.set(lookup.by, text);
+    }
+    const rows = this.direct?.all(text, [param]) ?? (await this.db.executeQuery(CompiledQuery.raw(text, [param]))).rows;
+    return (rows as Selectable<LeadTable>[]).map(leadBatch.rowToLead);
+  }
+
+  /** The lookup with a placeholder for its one value. */
+  private findLeadsQuery(by: FindBy) {
+    const value = sql<never>`${'?'}`;
     let q = this.db.selectFrom('leads').selectAll('leads');
-    switch (lookup.by) {
+    switch (by) {
       case 'IDNUM':
-        q = q.where('leads.id', '=', lookup.value);
+        q = q.where('leads.id', '=', value);
         break;
       case 'EMAIL':
-        q = q.where('leads.email_lc', '=', lookup.value.toLowerCase());
+        q = q.where('leads.email_lc', '=', value);
         break;
       case 'FSPID':
-        q = q.where('leads.foreign_sys_person_id', '=', lookup.value);
+        q = q.where('leads.foreign_sys_person_id', '=', value);
         break;
       case 'COOKIE':
-        q = q
-          .innerJoin('lead_cookies', 'lead_cookies.lead_id', 'leads.id')
-          .where('lead_cookies.cookie', '=', lookup.value);
+        q = q.innerJoin('lead_cookies', 'lead_cookies.lead_id', 'leads.id').where('lead_cookies.cookie', '=', value);
         break;
       case 'SFDCLEADID':
-        q = q.where('leads.sfdc_lead_id', '=', lookup.value);
+        q = q.where('leads.sfdc_lead_id', '=', value);
         break;
       case 'SFDCCONTACTID':
-        q = q.where('leads.sfdc_contact_id', '=', lookup.value);
+        q = q.where('leads.sfdc_contact_id', '=', value);
         break;
       case 'SFDCACCOUNTID':
-        q = q.where('leads.sfdc_account_id', '=', lookup.value);
+        q = q.where('leads.sfdc_account_id', '=', value);
         break;
       case 'OWNER':
-        q = q.where('leads.owner_id', '=', lookup.ownerId);
+        q = q.where('leads.owner_id', '=', value);
         break;
       case 'OPPORTUNITY':
         q = q.where('leads.id', 'in', (eb) =>
@@ -103,12 +122,11 @@ class Reader implements LeadReader {
             .selectFrom('opportunity_roles')
             .innerJoin('opportunities', 'opportunities.id', 'opportunity_roles.opportunity_id')
             .select('opportunity_roles.lead_id')
-            .where('opportunities.external_key', '=', lookup.value),
+            .where('opportunities.external_key', '=', value),
         );
         break;
     }
-    const rows = await q.orderBy('leads.id', 'desc').execute();
-    return rows.map(toLead);
+    return q.orderBy('leads.id', 'desc');
   }
 
   async getLeads(ids: readonly number[]): Promise<Lead[]> {
@@ -118,7 +136,7 @@ class Reader implements LeadReader {
       .selectAll()
       .where('id', 'in', [...ids])
       .execute();
-    const byId = new Map(rows.map((r) => [Number(r.id), toLead(r)]));
+    const byId = new Map(rows.map((r) => [Number(r.id), leadBatch.rowToLead(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -167,8 +185,9 @@ class TxImpl extends Reader implements StoreTx {
   constructor(
     db: Db,
     private readonly kind: 'sqlite' | 'postgres',
+    direct?: DirectSql,
   ) {
-    super(db);
+    super(db, direct);
   }
 
   // Activities and list membership (store/activities.ts).
@@ -189,6 +208,17 @@ class TxImpl extends Reader implements StoreTx {
 
   async updateLead(lead: Lead): Promise<void> {
     await this.db.updateTable('leads').set(leadColumns(lead)).where('id', '=', lead.id).execute();
+  }
+
+  // Batched lead writes (store/lead-batch.ts).
+  findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]> {
+    return leadBatch.findLeadsByKeys(this.db, by, values);
+  }
+  insertLeads(leads: readonly NewLead[]): Promise<number[]> {
+    return leadBatch.insertLeads(this.db, leads);
+  }
+  updateLeads(leads: readonly Lead[]): Promise<void> {
+    return leadBatch.updateLeads(this.db, leads);
   }
 
   async deleteLeads(ids: readonly number[]): Promise<void> {
@@ -235,21 +265,9 @@ class TxImpl extends Reader implements StoreTx {
     await this.db.updateTable('opportunity_roles').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
   }
 
-  async appendActivities(activities: readonly NewActivity[]): Promise<void> {
-    // Chunked so that a large batch stays under the database's bound-parameter limit.
-    for (let i = 0; i < activities.length; i += 100) {
-      const rows = activities.slice(i, i + 100).map((a) => ({
-        guid: randomUUID(),
-        lead_id: a.leadId,
-        type_id: a.typeId,
-        type_name: a.typeName,
-        occurred_at: a.occurredAt,
-        asset_name: a.assetName,
-        campaign: a.campaign,
-        attributes: JSON.stringify(a.attributes),
-      }));
-      await this.db.insertInto('activities').values(rows).execute();
-    }
+  appendActivities(activities: readonly NewActivity[]): Promise<void> {
+    // Many rows per statement, compiled once per shape (store/lead-batch.ts).
+    return leadBatch.appendActivities(this.db, activities);
   }
 
   async upsertOwner(owner: Omit<Owner, 'id'>): Promise<Owner> {
@@ -388,8 +406,9 @@ export class SqlStore extends Reader implements Store {
     readonly kind: 'sqlite' | 'postgres',
     private readonly kysely: Kysely<Database>,
     private readonly onClose: () => Promise<void> = async () => {},
+    private readonly access?: DirectAccess,
   ) {
-    super(kysely);
+    super(kysely, access?.idle);
   }
 
   async migrate(): Promise<void> {
@@ -418,7 +437,7 @@ export class SqlStore extends Reader implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx, this.kind)));
+    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx, this.kind, this.access?.owned)));
   }
 
   async listCustomLeadFields(): Promise<LeadFieldDef[]> {
@@ -434,12 +453,13 @@ export class SqlStore extends Reader implements Store {
   }
 
   async pageLeads(filter: LeadFilter, afterId: number, limit: number, remainingBefore?: number): Promise<LeadPage> {
-    const base = () => {
+    const base = (byTime = false) => {
       let q = this.kysely.selectFrom('leads').where('leads.id', '>', afterId);
       if (filter.kind === 'updated') {
         // The unary plus keeps the planner on the primary key: paging is by id, and the time index
-        // would make it read and sort the whole range on every page.
-        const updated = sql<number>`+leads.updated_at`;
+        // would make it read and sort the whole range on every page. Counting is the other way
+        // round: the time index covers the count (a fifth of the time over 1M leads).
+        const updated = byTime ? sql<number>`leads.updated_at` : sql<number>`+leads.updated_at`;
         q = q.where(updated, '>=', filter.from).where(updated, '<=', filter.to);
       } else if (filter.kind === 'list') {
         q = q.where('leads.id', 'in', (eb) =>
@@ -453,14 +473,26 @@ export class SqlStore extends Reader implements Store {
       }
       return q;
     };
-    const rows = await base().selectAll('leads').orderBy('leads.id').limit(limit).execute();
-    const leads = rows.map(toLead);
+    // Only what a LeadRecord shows, named as PagedLead names it: the rows are the page's leads.
+    const leads: PagedLead[] = await base()
+      .select([
+        'leads.id',
+        'leads.email',
+        'leads.foreign_sys_person_id as foreignSysPersonId',
+        'leads.foreign_sys_type as foreignSysType',
+        'leads.attributes as attributesJson',
+      ])
+      .orderBy('leads.id')
+      .limit(limit)
+      .execute();
+    // Drivers that return 64-bit integers as strings (PostgreSQL) get numbers here.
+    if (leads.length && typeof leads[0].id !== 'number') for (const l of leads) l.id = Number(l.id);
     // A short page is the last one. Otherwise the count carried from the previous page saves
     // counting the whole rest of the range on every page; only the first page counts.
     if (leads.length < limit) return { leads, remaining: 0 };
     if (remainingBefore !== undefined) return { leads, remaining: Math.max(0, remainingBefore - leads.length) };
     const last = leads[leads.length - 1].id;
-    const rest = await base()
+    const rest = await base(true)
       .where('leads.id', '>', last)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();

@@ -2,9 +2,18 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import {
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteStatement,
+} from 'kysely';
 import type { Database } from './schema.js';
-import { SqlStore } from './sql-store.js';
+import { type DirectAccess, SqlStore } from './sql-store.js';
 
 /** Distinct SQL texts kept prepared; queries with variable-length IN lists make the rest. */
 export const STATEMENT_CACHE_SIZE = 500;
@@ -35,6 +44,47 @@ export function withStatementCache(db: BetterSqlite3.Database, size = STATEMENT_
   };
 }
 
+/**
+ * Kysely's SQLite driver, counting who holds the single connection. A transaction holds it across
+ * awaits, and a statement run beside it would land inside that transaction.
+ */
+class GuardedDriver extends SqliteDriver {
+  held = 0;
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const c = await super.acquireConnection();
+    this.held++;
+    return c;
+  }
+  override async releaseConnection(): Promise<void> {
+    this.held--;
+    await super.releaseConnection();
+  }
+}
+
+class GuardedDialect extends SqliteDialect {
+  readonly driver: GuardedDriver;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.driver = new GuardedDriver(config);
+  }
+  override createDriver(): Driver {
+    return this.driver;
+  }
+}
+
+/**
+ * Prepared statements run synchronously on the connection while Kysely does not hold it: the hot
+ * reads (a getLead lookup) skip Kysely's query building and its driver's promise and mutex
+ * plumbing, about 6 µs per query (bench/RESULTS.md). Between two awaits of Kysely's own queries
+ * nothing is half done on the connection, so a statement run then sees committed data only.
+ */
+function directSql(db: SqliteDatabase, driver: GuardedDriver): DirectAccess {
+  return {
+    idle: { all: (sql, params) => (driver.held === 0 ? db.prepare(sql).all(params) : undefined) },
+    owned: { all: (sql, params) => db.prepare(sql).all(params) },
+  };
+}
+
 export async function openSqliteStore(path: string): Promise<SqlStore> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite3(path);
@@ -42,8 +92,10 @@ export async function openSqliteStore(path: string): Promise<SqlStore> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = OFF');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const store = new SqlStore('sqlite', db);
+  const cached = withStatementCache(sqlite);
+  const dialect = new GuardedDialect({ database: cached });
+  const db = new Kysely<Database>({ dialect });
+  const store = new SqlStore('sqlite', db, undefined, directSql(cached, dialect.driver));
   await store.migrate();
   return store;
 }

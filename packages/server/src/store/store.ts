@@ -98,8 +98,21 @@ export type LeadFilter =
   | { kind: 'list'; listId: number }
   | { kind: 'ids'; ids: number[] };
 
+/**
+ * A lead as a page of getMultipleLeads carries it: the attributes stay the stored JSON text, so
+ * that the response can be written from it without building an object per lead.
+ */
+export interface PagedLead {
+  id: number;
+  email: string | null;
+  foreignSysPersonId: string | null;
+  foreignSysType: string | null;
+  /** JSON object of canonical text values by SOAP field name, as stored. */
+  attributesJson: string;
+}
+
 export interface LeadPage {
-  leads: Lead[];
+  leads: PagedLead[];
   /** Leads matching the filter after the last one returned. */
   remaining: number;
 }
@@ -127,6 +140,15 @@ export interface StoreTx extends LeadReader, ListMemberWriter {
   insertLead(lead: NewLead): Promise<Lead>;
   /** Replaces every column of the lead. */
   updateLead(lead: Lead): Promise<void>;
+  /**
+   * Batched writes (syncMultipleLeads): every lead whose Id, e-mail (case-insensitively) or
+   * ForeignSysPersonId is one of `values`, in no particular order.
+   */
+  findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]>;
+  /** Inserts the leads in order; returns their ids in the same order (increasing). */
+  insertLeads(leads: readonly NewLead[]): Promise<number[]>;
+  /** updateLead for each lead, in order. */
+  updateLeads(leads: readonly Lead[]): Promise<void>;
   deleteLeads(ids: readonly number[]): Promise<void>;
   /** Associates a Munchkin cookie with a lead (moving it if another lead had it). */
   setCookie(cookie: string, leadId: number): Promise<void>;

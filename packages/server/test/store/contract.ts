@@ -74,6 +74,53 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal(got.createdAt, 1_000);
     });
 
+    test('a read outside an open transaction never sees its uncommitted writes', async () => {
+      await store.reset();
+      let inserted!: () => void;
+      const insertedP = new Promise<void>((r) => {
+        inserted = r;
+      });
+      let finish!: () => void;
+      const finishP = new Promise<void>((r) => {
+        finish = r;
+      });
+      const failing = store.transaction(async (tx) => {
+        await tx.insertLead(lead('open@x.example'));
+        inserted();
+        await finishP;
+        throw new Error('roll back');
+      });
+      await insertedP;
+      // Issued while the transaction holds its insert; it may wait for the transaction, never read into it.
+      const during = store.findLeads({ by: 'EMAIL', value: 'open@x.example' });
+      finish();
+      await assert.rejects(failing, /roll back/);
+      assert.deepEqual(await during, []);
+
+      let committed!: () => void;
+      const committedP = new Promise<void>((r) => {
+        committed = r;
+      });
+      const ok = store.transaction(async (tx) => {
+        const l = await tx.insertLead(lead('open@x.example'));
+        // Inside the transaction its own write is visible.
+        assert.deepEqual(
+          (await tx.findLeads({ by: 'EMAIL', value: 'OPEN@x.example' })).map((x) => x.id),
+          [l.id],
+        );
+        await committedP;
+        return l.id;
+      });
+      await new Promise((r) => setImmediate(r));
+      const after = store.findLeads({ by: 'EMAIL', value: 'open@x.example' });
+      committed();
+      const id = await ok;
+      assert.deepEqual(
+        (await after).map((x) => x.id),
+        [id],
+      );
+    });
+
     test('a transaction that throws writes nothing', async () => {
       await store.reset();
       await assert.rejects(

@@ -1,0 +1,225 @@
+/**
+ * Set-at-a-time lead writes for syncMultipleLeads: leads by many keys in one query, multi-row
+ * inserts, and activity rows in bulk. The SQL is built by Kysely, so every backend shares it, but
+ * only once per statement shape: building a 300-row insert costs more in Kysely than SQLite takes
+ * to run it. The compiled text is kept and run with fresh parameters through `executeQuery`, on the
+ * connection of the transaction it is given.
+ */
+import { randomUUID } from 'node:crypto';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database, LeadTable } from './schema.js';
+import type { Lead, NewActivity, NewLead } from './store.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Keys a batch can look leads up by. */
+export type LeadBatchKey = 'IDNUM' | 'EMAIL' | 'FSPID';
+
+/**
+ * Rows per statement are powers of two up to these, so a table gets at most a handful of distinct
+ * statement texts (the SQLite statement cache keeps them prepared), and the bound parameters stay far
+ * below every backend's limit (SQLite 32766, PostgreSQL 65535).
+ */
+const MAX_LEAD_ROWS = 256;
+const MAX_ACTIVITY_ROWS = 256;
+const MAX_IN_VALUES = 512;
+
+/** Compiled SQL by dialect (its adapter object) and statement shape. */
+const compiled = new WeakMap<object, Map<string, string>>();
+
+function cachedSql(db: Db, shape: string, params: number, build: () => CompiledQuery): string {
+  const adapter = db.getExecutor().adapter;
+  let byShape = compiled.get(adapter);
+  if (!byShape) {
+    byShape = new Map();
+    compiled.set(adapter, byShape);
+  }
+  let text = byShape.get(shape);
+  if (text === undefined) {
+    const q = build();
+    // The parameters are bound by position: the compiled text must take exactly those given.
+    if (q.parameters.length !== params) {
+      throw new Error(`${shape}: compiled with ${q.parameters.length} parameters, ${params} expected`);
+    }
+    text = q.sql;
+    byShape.set(shape, text);
+  }
+  return text;
+}
+
+/** The largest power of two ≤ n (n ≥ 1), at most `max`. */
+function chunkSize(n: number, max: number): number {
+  let s = 1;
+  while (s * 2 <= n && s * 2 <= max) s *= 2;
+  return s;
+}
+
+/** The smallest power of two ≥ n (n ≥ 1). */
+function paddedSize(n: number): number {
+  let s = 1;
+  while (s < n) s *= 2;
+  return s;
+}
+
+export function rowToLead(r: Selectable<LeadTable>): Lead {
+  return {
+    id: Number(r.id),
+    email: r.email,
+    foreignSysPersonId: r.foreign_sys_person_id,
+    foreignSysType: r.foreign_sys_type,
+    ownerId: r.owner_id === null ? null : Number(r.owner_id),
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+const KEY_COLUMN = { IDNUM: 'id', EMAIL: 'email_lc', FSPID: 'foreign_sys_person_id' } as const;
+
+/**
+ * Every lead whose key is one of `values`, in no particular order. E-mails match case-insensitively
+ * (as findLeads does). Lists longer than a statement takes are split; a short list is padded with
+ * its last value, which an IN list ignores, so that few statement texts arise.
+ */
+export async function findLeadsByKeys(db: Db, by: LeadBatchKey, values: readonly (string | number)[]): Promise<Lead[]> {
+  const out: Lead[] = [];
+  const column = KEY_COLUMN[by];
+  for (let i = 0; i < values.length; i += MAX_IN_VALUES) {
+    const n = Math.min(MAX_IN_VALUES, values.length - i);
+    const size = paddedSize(n);
+    const params: (string | number)[] = new Array(size);
+    for (let j = 0; j < size; j++) {
+      const v = values[i + Math.min(j, n - 1)];
+      params[j] = by === 'EMAIL' ? String(v).toLowerCase() : v;
+    }
+    const text = cachedSql(db, `leads-by-${column}-${size}`, size, () =>
+      db
+        .selectFrom('leads')
+        .selectAll()
+        .where(column, 'in', params as never[])
+        .compile(),
+    );
+    const { rows } = await db.executeQuery<Selectable<LeadTable>>(CompiledQuery.raw(text, params));
+    for (const r of rows) out.push(rowToLead(r));
+  }
+  return out;
+}
+
+const LEAD_COLUMNS = 11;
+
+/** The row of a lead, as the columns of the multi-row insert and the update take them. */
+function pushLeadColumns(p: unknown[], l: NewLead): void {
+  const a = l.attributes;
+  p.push(
+    l.email,
+    l.email === null ? null : l.email.toLowerCase(),
+    l.foreignSysPersonId,
+    l.foreignSysType,
+    l.ownerId,
+    a.SFDCLeadId || null,
+    a.SFDCContactId || null,
+    a.SFDCAccountId || null,
+    JSON.stringify(a),
+    l.createdAt,
+    l.updatedAt,
+  );
+}
+
+/** Placeholder row for compiling: every column a parameter, in the order pushLeadColumns binds them. */
+function placeholderLeadRow() {
+  return {
+    email: '',
+    email_lc: '',
+    foreign_sys_person_id: '',
+    foreign_sys_type: '',
+    owner_id: 0,
+    sfdc_lead_id: '',
+    sfdc_contact_id: '',
+    sfdc_account_id: '',
+    attributes: '',
+    created_at: 0,
+    updated_at: 0,
+  };
+}
+
+/**
+ * Inserts the leads in order and returns their ids in the same order. RETURNING gives no row order,
+ * so the ids are sorted: the rows of one insert get increasing ids in the order of its VALUES.
+ */
+export async function insertLeads(db: Db, leads: readonly NewLead[]): Promise<number[]> {
+  const ids: number[] = [];
+  let i = 0;
+  while (i < leads.length) {
+    const n = chunkSize(leads.length - i, MAX_LEAD_ROWS);
+    const params: unknown[] = [];
+    for (let j = i; j < i + n; j++) pushLeadColumns(params, leads[j]);
+    const text = cachedSql(db, `insert-leads-${n}`, n * LEAD_COLUMNS, () =>
+      db
+        .insertInto('leads')
+        .values(Array.from({ length: n }, placeholderLeadRow))
+        .returning('id')
+        .compile(),
+    );
+    const { rows } = await db.executeQuery<{ id: number | bigint }>(CompiledQuery.raw(text, params));
+    if (rows.length !== n) throw new Error(`insert of ${n} leads returned ${rows.length} ids`);
+    const got = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+    for (const id of got) ids.push(id);
+    i += n;
+  }
+  return ids;
+}
+
+/** Replaces every column of each lead (as StoreTx.updateLead), one prepared statement reused. */
+export async function updateLeads(db: Db, leads: readonly Lead[]): Promise<void> {
+  if (leads.length === 0) return;
+  const text = cachedSql(db, 'update-lead', LEAD_COLUMNS + 1, () =>
+    db.updateTable('leads').set(placeholderLeadRow()).where('id', '=', 0).compile(),
+  );
+  for (const l of leads) {
+    const params: unknown[] = [];
+    pushLeadColumns(params, l);
+    params.push(l.id);
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+}
+
+const ACTIVITY_COLUMNS = 8;
+
+/** Appends activities in order (ids follow the order given), many rows per statement. */
+export async function appendActivities(db: Db, activities: readonly NewActivity[]): Promise<void> {
+  let i = 0;
+  while (i < activities.length) {
+    const n = chunkSize(activities.length - i, MAX_ACTIVITY_ROWS);
+    const params: unknown[] = new Array(n * ACTIVITY_COLUMNS);
+    for (let j = 0, k = 0; j < n; j++) {
+      const a = activities[i + j];
+      params[k++] = randomUUID();
+      params[k++] = a.leadId;
+      params[k++] = a.typeId;
+      params[k++] = a.typeName;
+      params[k++] = a.occurredAt;
+      params[k++] = a.assetName;
+      params[k++] = a.campaign;
+      params[k++] = JSON.stringify(a.attributes);
+    }
+    const text = cachedSql(db, `insert-activities-${n}`, n * ACTIVITY_COLUMNS, () =>
+      db
+        .insertInto('activities')
+        .values(
+          Array.from({ length: n }, () => ({
+            guid: '',
+            lead_id: 0,
+            type_id: 0,
+            type_name: '',
+            occurred_at: 0,
+            asset_name: '',
+            campaign: '',
+            attributes: '',
+          })),
+        )
+        .compile(),
+    );
+    await db.executeQuery(CompiledQuery.raw(text, params));
+    i += n;
+  }
+}
