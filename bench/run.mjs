@@ -148,11 +148,6 @@ if (s) {
   rows.push(
     `| empty | ${fmtInt(s.empty.leads)} | ${fmtInt(s.empty.leadsPerSec)} | ${fmt(s.empty.serverCpuUsPerLead)} |`,
   );
-  if (s.tuned) {
-    rows.push(
-      `| empty, node ${s.tuned.nodeArgs.join(' ')} | ${fmtInt(s.tuned.leads)} | ${fmtInt(s.tuned.leadsPerSec)} | ${fmt(s.tuned.serverCpuUsPerLead)} |`,
-    );
-  }
   rows.push(
     `| 1,000,000 leads | ${fmtInt(s.million.leads)} | ${fmtInt(s.million.leadsPerSec)} | ${fmt(s.million.serverCpuUsPerLead)} |`,
   );

@@ -3,7 +3,7 @@
  * store and into a 1,000,000-lead store, `mktows serve` in a child process, two calls in flight so
  * that the server never waits for the client. Bodies are built (and signed once) before the clock starts.
  */
-import { cpuSecondsOf, envelope, escapeXml, post, profileArgs, startMktows } from '../lib/common.mjs';
+import { cpuSecondsOf, envelope, escapeXml, post, startMktows } from '../lib/common.mjs';
 import { cachedStore, emptyStore, leadAttributes, leadEmail, removeWork, workCopy } from '../lib/data.mjs';
 
 export const BATCH = 300;
@@ -24,14 +24,11 @@ export function batchBody(first, count) {
   );
 }
 
-/** A larger young generation for V8: a 300-record body's element tree then dies young instead of being copied. */
-export const TUNED_NODE_ARGS = ['--max-semi-space-size=64'];
-
-async function syncInto(db, leads, nodeArgs = []) {
+async function syncInto(db, leads) {
   const batches = Math.ceil(leads / BATCH);
   // Lead numbers far above the store's, so every record is new (CREATED) after a dedup lookup.
   const bodies = Array.from({ length: batches }, (_, b) => batchBody(5_000_001 + b * BATCH, BATCH));
-  const server = await startMktows(db, [], [...nodeArgs, ...profileArgs('mktows')]);
+  const server = await startMktows(db);
   try {
     const cpu0 = cpuSecondsOf(server.pid);
     const t0 = performance.now();
@@ -64,14 +61,6 @@ export async function runSync(opts, log) {
     removeWork(empty);
   }
   log(`  into an empty store: ${Math.round(intoEmpty.leadsPerSec)} leads/s`);
-  const tunedDb = await emptyStore('sync-empty-tuned');
-  let tuned;
-  try {
-    tuned = await syncInto(tunedDb, opts.syncLeads, TUNED_NODE_ARGS);
-  } finally {
-    removeWork(tunedDb);
-  }
-  log(`  into an empty store, node ${TUNED_NODE_ARGS.join(' ')}: ${Math.round(tuned.leadsPerSec)} leads/s`);
   const full = workCopy(big.path, 'sync-1m');
   let intoBig;
   try {
@@ -84,7 +73,6 @@ export async function runSync(opts, log) {
     batch: BATCH,
     inFlight: IN_FLIGHT,
     empty: intoEmpty,
-    tuned: { ...tuned, nodeArgs: TUNED_NODE_ARGS },
     million: intoBig,
     ratio: intoBig.leadsPerSec / intoEmpty.leadsPerSec,
   };

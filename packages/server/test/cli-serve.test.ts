@@ -167,8 +167,25 @@ describe('mktows serve', () => {
       c.child.kill('SIGTERM');
       assert.equal(await finish(c, 5000), 0);
       assert.ok(Date.now() - t0 < 5000);
-      assert.match(c.stdout(), /shutting down \(SIGTERM\)/);
+      // The server runs in a worker thread; its last words still reach stdout before the process ends.
+      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting for calls in flight\nstopped\n$/);
       assert.deepEqual(plainErr(c), []);
+    } finally {
+      c.child.kill('SIGKILL');
+    }
+  });
+
+  test('MKTOWS_SERVE_THREAD=0 serves from the main thread, with the same banner and shutdown', async () => {
+    const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`], { MKTOWS_SERVE_THREAD: '0' });
+    try {
+      const { base } = await started(c);
+      assert.equal(c.stdout().split('\n')[0], `mktows ${VERSION} listening`);
+      const r = await soap(base, getLeadBody('EMAIL', 'nobody@x.example'));
+      assert.equal(r.status, 500);
+      assert.match(r.text, /<code>20103<\/code>/);
+      c.child.kill('SIGTERM');
+      assert.equal(await finish(c, 5000), 0);
+      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting for calls in flight\nstopped\n$/);
     } finally {
       c.child.kill('SIGKILL');
     }

@@ -12,6 +12,7 @@ import {
   faultXml,
   MktowsFault,
   type OperationDef,
+  type ParsedRequest,
   parseRequest,
   type Version,
 } from '@mktows/protocol';
@@ -43,7 +44,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
   let faultCode: number | null = null;
   let release: (() => Promise<void>) | undefined;
   try {
-    const parsed = parseRequest(call.bytes);
+    let parsed: ParsedRequest | undefined = parseRequest(call.bytes);
     op = parsed.operation;
     // An operation without a handler is 20019 in the envelope stage, before it could count.
     const handler = HANDLERS[op.name as OperationName];
@@ -59,6 +60,9 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
     const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
+    // The element tree is done with: dropped here, it dies young instead of being copied by the
+    // collector while the handler awaits its queries (a 300-record body is a tree of 13,000 elements).
+    parsed = undefined;
     const ctx: OpContext = {
       store: rt.store,
       schema: rt.leadSchema,
