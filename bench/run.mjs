@@ -234,8 +234,11 @@ const markdown = [...header, ...rows, ...targetRows].join('\n');
 log(`\n${markdown}`);
 
 if (profileDir) {
-  for (const f of readdirSync(profileDir).sort()) {
-    if (f.endsWith('.cpuprofile')) log(`\n${formatProfile(summarizeProfile(join(profileDir, f), 12))}`);
+  for (const f of readdirSync(profileDir, { recursive: true }).sort()) {
+    if (!f.endsWith('.cpuprofile')) continue;
+    const summary = summarizeProfile(join(profileDir, f), 12);
+    // The main thread of `mktows serve` only waits for signals: its profile says nothing.
+    if (summary.busyMs >= 100) log(`\n${formatProfile(summary)}`);
   }
 }
 

@@ -113,17 +113,14 @@ export function enableProfiling(dir) {
   profileDir = dir;
 }
 
-/** Node flags that make a server child write a CPU profile named after `label` when it exits. */
+/**
+ * Node flags that make a server child write its CPU profiles, one per thread, into a directory
+ * named after `label` when it exits (`mktows serve` serves from a worker thread).
+ */
 export function profileArgs(label) {
   if (!profileDir) return [];
   profileSeq++;
-  return [
-    '--cpu-prof',
-    '--cpu-prof-dir',
-    profileDir,
-    '--cpu-prof-name',
-    `${String(profileSeq).padStart(2, '0')}-${label}.cpuprofile`,
-  ];
+  return ['--cpu-prof', '--cpu-prof-dir', join(profileDir, `${String(profileSeq).padStart(2, '0')}-${label}`)];
 }
 
 /** `mktows serve` on a free port with SQLite at `dbPath`, the bench user and raised limits. */

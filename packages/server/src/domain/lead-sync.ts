@@ -204,6 +204,23 @@ function leadToCreate(r: LeadRecord, { changes, email, ownerId }: Converted, now
   };
 }
 
+/** Writes changed values into the attributes (an empty value removes one), calling back for each change. */
+function applyChanges(
+  attributes: Record<string, string>,
+  changes: readonly string[],
+  changed: (field: string, oldValue: string, newValue: string) => void,
+): void {
+  for (let j = 0; j < changes.length; j += 2) {
+    const k = changes[j];
+    const v = changes[j + 1];
+    const old = attributes[k] ?? '';
+    if (old === v) continue;
+    if (v === '') delete attributes[k];
+    else attributes[k] = v;
+    changed(k, old, v);
+  }
+}
+
 /**
  * Applies one record. Throws FieldValueError (→ 20106 or a FAILED status) for values that do not
  * convert, and MktowsFault 20103 for an Id that matches no lead.
@@ -231,15 +248,9 @@ export async function syncRecord(
 
   const lead: Lead = { ...existing, attributes: { ...existing.attributes } };
   const activities: NewActivity[] = [];
-  for (let j = 0; j < changes.length; j += 2) {
-    const k = changes[j];
-    const v = changes[j + 1];
-    const old = lead.attributes[k] ?? '';
-    if (old === v) continue;
-    if (v === '') delete lead.attributes[k];
-    else lead.attributes[k] = v;
+  applyChanges(lead.attributes, changes, (k, old, v) => {
     activities.push(...changeActivities(lead.id, schema, k, old, v, now));
-  }
+  });
   if (email !== undefined && email !== (lead.email ?? '')) {
     activities.push(...changeActivities(lead.id, schema, 'Email', lead.email ?? '', email, now));
     lead.email = email === '' ? null : email;
@@ -509,16 +520,10 @@ export async function syncRecords(
         }
       }
       let changed = false;
-      for (let j = 0; j < changes.length; j += 2) {
-        const k = changes[j];
-        const v = changes[j + 1];
-        const old = lead.attributes[k] ?? '';
-        if (old === v) continue;
-        if (v === '') delete lead.attributes[k];
-        else lead.attributes[k] = v;
-        acts.push({ entry: e, field: k, oldValue: old, newValue: v });
+      applyChanges(lead.attributes, changes, (field, oldValue, newValue) => {
+        acts.push({ entry: e, field, oldValue, newValue });
         changed = true;
-      }
+      });
       if (email !== undefined && email !== (lead.email ?? '')) {
         acts.push({ entry: e, field: 'Email', oldValue: lead.email ?? '', newValue: email });
         lead.email = email === '' ? null : email;
