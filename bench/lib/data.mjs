@@ -4,7 +4,18 @@
  * bench/.data/ and keyed by the lead count and the migration names, so a schema change rebuilds them.
  * Scenarios that write get a copy; the cached file is never opened by a server.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DATA_DIR, dist } from './common.mjs';
@@ -137,6 +148,14 @@ export function workCopy(src, name) {
   const dst = join(DATA_DIR, `work-${name}.db`);
   for (const p of [dst, `${dst}-wal`, `${dst}-shm`]) rmSync(p, { force: true });
   copyFileSync(src, dst);
+  // Written through before the server starts: otherwise the server's first checkpoint fsync pays
+  // for flushing the whole copy (570 MB for 1M leads) inside the measured time.
+  const fd = openSync(dst, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   return dst;
 }
 

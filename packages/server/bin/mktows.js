@@ -12,9 +12,11 @@ if (!existsSync(fileURLToPath(main))) {
 const argv = process.argv.slice(2);
 if (argv[0] === 'serve' && process.env.MKTOWS_SERVE_THREAD !== '0') {
   // The server runs in a worker thread with a larger young generation (src/cli/serve-thread.ts).
+  // 96 MB: large syncs then stop copying their element trees; 192 MB made peak RSS swing by 30 %
+  // from run to run (bench/RESULTS.md).
   const worker = new Worker(new URL('../dist/src/cli/serve-thread.js', import.meta.url), {
     workerData: { argv },
-    resourceLimits: { maxYoungGenerationSizeMb: 192 },
+    resourceLimits: { maxYoungGenerationSizeMb: 96 },
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => worker.postMessage({ signal }));
   worker.on('message', (m) => {
