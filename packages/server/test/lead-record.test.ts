@@ -24,6 +24,7 @@ import { LeadRecordWriter, leadRecordWriter, toLeadRecord } from '../src/domain/
 import { LeadSchema } from '../src/domain/lead-schema.js';
 import { StreamCodec } from '../src/domain/stream-position.js';
 import type { OpContext } from '../src/operations/context.js';
+import { getLead } from '../src/operations/getLead.js';
 import { getMultipleLeads } from '../src/operations/getMultipleLeads.js';
 import type { SqlStore } from '../src/store/sql-store.js';
 import { openSqliteStore } from '../src/store/sqlite.js';
@@ -274,6 +275,55 @@ describe('LeadRecordWriter writes what toLeadRecord and the schema encoder write
         assert.equal(seen, ids.length);
       }
     }
+  });
+
+  test('getLead answers every lead with the bytes of toLeadRecord and the schema encoder, at every version', async () => {
+    const op = OPERATION_BY_NAME.get('getLead') as OperationDef;
+    const leads = await store.getLeads(ids);
+    for (const version of VERSIONS) {
+      const ctx: OpContext = {
+        store,
+        schema,
+        streams: new StreamCodec('secret'),
+        now: () => 10_000,
+        version,
+        userId: 'u',
+      };
+      for (const lead of leads) {
+        const result = await getLead({ leadKey: { keyType: 'IDNUM', keyValue: String(lead.id) } }, ctx);
+        const want = encodeSuccess(
+          op,
+          { count: 1, leadRecordList: { leadRecord: [toLeadRecord(lead, schema)] } },
+          version,
+        );
+        assert.deepEqual(
+          encodeSuccessBytes(op, result, version),
+          Buffer.from(want, 'utf8'),
+          `lead ${lead.id} at ${version}`,
+        );
+      }
+    }
+    // Several leads under one e-mail come newest first, as before.
+    const shared = await store.transaction(async (tx) => [
+      (await tx.insertLead(newLead(950, { FirstName: 'Á & <b>' }, { email: 'Same@X.example' }))).id,
+      (await tx.insertLead(newLead(951, { LastName: 'Z' }, { email: 'same@x.example' }))).id,
+    ]);
+    const ctx: OpContext = {
+      store,
+      schema,
+      streams: new StreamCodec('secret'),
+      now: () => 10_000,
+      version: '2_6',
+      userId: 'u',
+    };
+    const result = await getLead({ leadKey: { keyType: 'EMAIL', keyValue: 'SAME@x.example' } }, ctx);
+    const both = (await store.getLeads([...shared].reverse())).map((l) => toLeadRecord(l, schema));
+    assert.equal(result.count, 2);
+    assert.equal(
+      encodeSuccess(op, result, '2_6'),
+      encodeSuccess(op, { count: 2, leadRecordList: { leadRecord: both } }, '2_6'),
+    );
+    await store.transaction((tx) => tx.deleteLeads(shared));
   });
 
   test('a writer is kept per schema and version, and made anew for an include list', () => {

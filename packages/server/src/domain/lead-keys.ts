@@ -1,6 +1,6 @@
 /** Resolving LeadKeys (and merge keys) to stored leads. */
 import { type LeadKeyRef, MktowsFault } from '@mktows/protocol';
-import type { Lead, LeadLookup, LeadReader } from '../store/store.js';
+import type { Lead, LeadLookup, LeadReader, PagedLead } from '../store/store.js';
 
 const LEAD_KEY_REFS: ReadonlySet<string> = new Set([
   'IDNUM',
@@ -50,10 +50,24 @@ export async function leadLookup(
 }
 
 /** Leads matching a key, newest first; 20103 when there are none. */
-export async function findLeadsByKey(reader: LeadReader, keyType: string, keyValue: string): Promise<Lead[]> {
+export function findLeadsByKey(reader: LeadReader, keyType: string, keyValue: string): Promise<Lead[]> {
+  return findByKey(reader, keyType, keyValue, (lookup) => reader.findLeads(lookup));
+}
+
+/** The same leads as stored (attributes as JSON text), for writing their records without parsing them. */
+export function findStoredLeadsByKey(reader: LeadReader, keyType: string, keyValue: string): Promise<PagedLead[]> {
+  return findByKey(reader, keyType, keyValue, (lookup) => reader.findStoredLeads(lookup));
+}
+
+async function findByKey<T>(
+  reader: LeadReader,
+  keyType: string,
+  keyValue: string,
+  find: (lookup: LeadLookup) => Promise<T[]>,
+): Promise<T[]> {
   assertLeadKeyRef(keyType);
   const lookup = await leadLookup(reader, keyType, keyValue);
-  const leads = lookup ? await reader.findLeads(lookup) : [];
+  const leads = lookup ? await find(lookup) : [];
   if (leads.length === 0) throw new MktowsFault(20103, `No lead found with ${keyType} = ${keyValue}`);
   return leads;
 }

@@ -75,7 +75,8 @@ class Reader implements LeadReader {
     protected readonly direct?: DirectSql,
   ) {}
 
-  async findLeads(lookup: LeadLookup): Promise<Lead[]> {
+  /** The rows of findLeads. */
+  private async findLeadRows(lookup: LeadLookup): Promise<Selectable<LeadTable>[]> {
     const param =
       lookup.by === 'OWNER' ? lookup.ownerId : lookup.by === 'EMAIL' ? lookup.value.toLowerCase() : lookup.value;
     let text = findSql.get(lookup.by);
@@ -84,7 +85,21 @@ class Reader implements LeadReader {
       findSql.set(lookup.by, text);
     }
     const rows = this.direct?.all(text, [param]) ?? (await this.db.executeQuery(CompiledQuery.raw(text, [param]))).rows;
-    return (rows as Selectable<LeadTable>[]).map(leadBatch.rowToLead);
+    return rows as Selectable<LeadTable>[];
+  }
+
+  async findLeads(lookup: LeadLookup): Promise<Lead[]> {
+    return (await this.findLeadRows(lookup)).map(leadBatch.rowToLead);
+  }
+
+  async findStoredLeads(lookup: LeadLookup): Promise<PagedLead[]> {
+    return (await this.findLeadRows(lookup)).map((r) => ({
+      id: Number(r.id),
+      email: r.email,
+      foreignSysPersonId: r.foreign_sys_person_id,
+      foreignSysType: r.foreign_sys_type,
+      attributesJson: r.attributes,
+    }));
   }
 
   /** The lookup with a placeholder for its one value. */

@@ -120,6 +120,8 @@ export interface LeadPage {
 export interface LeadReader {
   /** Leads matching a key, newest (highest id) first. */
   findLeads(lookup: LeadLookup): Promise<Lead[]>;
+  /** The same leads as stored, attributes as their JSON text: for writing records without parsing them. */
+  findStoredLeads(lookup: LeadLookup): Promise<PagedLead[]>;
   getLeads(ids: readonly number[]): Promise<Lead[]>;
   findOwner(by: 'email' | 'sfdcId', value: string): Promise<Owner | undefined>;
   getOwner(id: number): Promise<Owner | undefined>;
