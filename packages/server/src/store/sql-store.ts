@@ -48,8 +48,18 @@ export interface DirectAccess {
 }
 
 type FindBy = LeadLookup['by'];
+
+/** Only what a LeadRecord shows, named as PagedLead names it. */
+const STORED_LEAD_COLUMNS = [
+  'leads.id',
+  'leads.email',
+  'leads.foreign_sys_person_id as foreignSysPersonId',
+  'leads.foreign_sys_type as foreignSysType',
+  'leads.attributes as attributesJson',
+] as const;
 /** findLeads' SQL per lookup kind, compiled by Kysely once: the text never changes, only the value. */
 const findSql = new Map<FindBy, string>();
+const findStoredSql = new Map<FindBy, string>();
 
 function leadColumns(l: NewLead) {
   const a = l.attributes;
@@ -75,37 +85,35 @@ class Reader implements LeadReader {
     protected readonly direct?: DirectSql,
   ) {}
 
-  /** The rows of findLeads. */
-  private async findLeadRows(lookup: LeadLookup): Promise<Selectable<LeadTable>[]> {
+  /** Runs findLeads' query for a lookup, all columns or only those of a PagedLead. */
+  private async findRows(lookup: LeadLookup, stored: boolean): Promise<unknown[]> {
     const param =
       lookup.by === 'OWNER' ? lookup.ownerId : lookup.by === 'EMAIL' ? lookup.value.toLowerCase() : lookup.value;
-    let text = findSql.get(lookup.by);
+    const cache = stored ? findStoredSql : findSql;
+    let text = cache.get(lookup.by);
     if (text === undefined) {
-      text = this.findLeadsQuery(lookup.by).compile().sql;
-      findSql.set(lookup.by, text);
+      const q = this.findLeadsQuery(lookup.by);
+      text = (stored ? q.select(STORED_LEAD_COLUMNS) : q.selectAll('leads')).compile().sql;
+      cache.set(lookup.by, text);
     }
-    const rows = this.direct?.all(text, [param]) ?? (await this.db.executeQuery(CompiledQuery.raw(text, [param]))).rows;
-    return rows as Selectable<LeadTable>[];
+    return this.direct?.all(text, [param]) ?? (await this.db.executeQuery(CompiledQuery.raw(text, [param]))).rows;
   }
 
   async findLeads(lookup: LeadLookup): Promise<Lead[]> {
-    return (await this.findLeadRows(lookup)).map(leadBatch.rowToLead);
+    return ((await this.findRows(lookup, false)) as Selectable<LeadTable>[]).map(leadBatch.rowToLead);
   }
 
   async findStoredLeads(lookup: LeadLookup): Promise<PagedLead[]> {
-    return (await this.findLeadRows(lookup)).map((r) => ({
-      id: Number(r.id),
-      email: r.email,
-      foreignSysPersonId: r.foreign_sys_person_id,
-      foreignSysType: r.foreign_sys_type,
-      attributesJson: r.attributes,
-    }));
+    const leads = (await this.findRows(lookup, true)) as PagedLead[];
+    // Drivers that return 64-bit integers as strings (PostgreSQL) get numbers here.
+    for (const l of leads) if (typeof l.id !== 'number') l.id = Number(l.id);
+    return leads;
   }
 
   /** The lookup with a placeholder for its one value. */
   private findLeadsQuery(by: FindBy) {
     const value = sql<never>`${'?'}`;
-    let q = this.db.selectFrom('leads').selectAll('leads');
+    let q = this.db.selectFrom('leads');
     switch (by) {
       case 'IDNUM':
         q = q.where('leads.id', '=', value);
@@ -488,18 +496,7 @@ export class SqlStore extends Reader implements Store {
       }
       return q;
     };
-    // Only what a LeadRecord shows, named as PagedLead names it: the rows are the page's leads.
-    const leads: PagedLead[] = await base()
-      .select([
-        'leads.id',
-        'leads.email',
-        'leads.foreign_sys_person_id as foreignSysPersonId',
-        'leads.foreign_sys_type as foreignSysType',
-        'leads.attributes as attributesJson',
-      ])
-      .orderBy('leads.id')
-      .limit(limit)
-      .execute();
+    const leads: PagedLead[] = await base().select(STORED_LEAD_COLUMNS).orderBy('leads.id').limit(limit).execute();
     // Drivers that return 64-bit integers as strings (PostgreSQL) get numbers here.
     if (leads.length && typeof leads[0].id !== 'number') for (const l of leads) l.id = Number(l.id);
     // A short page is the last one. Otherwise the count carried from the previous page saves

@@ -54,6 +54,24 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       const ids = async (l: Parameters<Store['findLeads']>[0]) => (await store.findLeads(l)).map((x) => x.id);
       assert.deepEqual(await ids({ by: 'IDNUM', value: a.id }), [a.id]);
       assert.deepEqual(await ids({ by: 'EMAIL', value: 'ADA@x.EXAMPLE' }), [b.id, a.id]);
+      // The stored form: the same leads, attributes as their JSON text.
+      const stored = await store.findStoredLeads({ by: 'EMAIL', value: 'ADA@x.EXAMPLE' });
+      const full = await store.findLeads({ by: 'EMAIL', value: 'ADA@x.EXAMPLE' });
+      assert.deepEqual(
+        stored.map((l) => ({ ...l, attributes: JSON.parse(l.attributesJson) })),
+        full.map((l) => ({
+          id: l.id,
+          email: l.email,
+          foreignSysPersonId: l.foreignSysPersonId,
+          foreignSysType: l.foreignSysType,
+          attributesJson: stored.find((x) => x.id === l.id)?.attributesJson,
+          attributes: l.attributes,
+        })),
+      );
+      assert.deepEqual(
+        (await store.findStoredLeads({ by: 'FSPID', value: 'F-1' })).map((l) => [l.id, l.foreignSysType]),
+        [[a.id, 'CUSTOM']],
+      );
       assert.deepEqual(await ids({ by: 'FSPID', value: 'F-1' }), [a.id]);
       assert.deepEqual(await ids({ by: 'COOKIE', value: 'id:1&token:_mch-x' }), [a.id]);
       assert.deepEqual(await ids({ by: 'SFDCLEADID', value: '00QA' }), [a.id]);
