@@ -108,12 +108,20 @@ export function recordingLogger(): Logger & { entries: LogEntry[] } {
 }
 
 /** A sleep that really waits and records what it was asked to wait. */
-export function recordingSleep(): { sleeps: number[]; sleep: (ms: number, signal?: AbortSignal) => Promise<void> } {
+export function recordingSleep(): {
+  sleeps: number[];
+  /** performance.now() when each sleep began: right after the client decided how long to wait. */
+  calledAt: number[];
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+} {
   const sleeps: number[] = [];
+  const calledAt: number[] = [];
   return {
     sleeps,
+    calledAt,
     async sleep(ms, signal) {
       sleeps.push(ms);
+      calledAt.push(performance.now());
       await delay(ms, undefined, signal ? { signal } : undefined);
     },
   };
