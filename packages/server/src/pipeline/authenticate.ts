@@ -81,6 +81,12 @@ function verifiedAt(rt: Runtime, user: UserConfig, userId: string, timestamp: st
   return at;
 }
 
+/** The requestSignature as the parser decoded it, if the header has one: it is masked wherever the call is kept. */
+export function requestSignatureOf(header: XmlElement | undefined): string | undefined {
+  const auth = findHeader(header, 'AuthenticationHeader');
+  return auth && childText(auth, 'requestSignature');
+}
+
 export function authenticate(rt: Runtime, header: XmlElement | undefined): UserConfig {
   const auth = findHeader(header, 'AuthenticationHeader');
   if (!auth) throw refuse(rt, 'header_missing', 20014, 'Authentication failed: the AuthenticationHeader is missing');
