@@ -7,6 +7,7 @@
  */
 import {
   childText,
+  echo,
   findHeader,
   MktowsFault,
   parseLenientDateTime,
@@ -100,7 +101,7 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
   }
   const at = verifiedAt(rt, user, userId, timestamp, signature);
   if (Number.isNaN(at))
-    throw refuse(rt, 'expired', 20016, `Request expired: requestTimestamp "${timestamp}" cannot be parsed`);
+    throw refuse(rt, 'expired', 20016, `Request expired: requestTimestamp "${echo(timestamp)}" cannot be parsed`);
   const now = rt.clock.now();
   const window = rt.config.signatureWindowMs;
   const age = now - at;
@@ -109,7 +110,7 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
       rt,
       'expired',
       20016,
-      `Request expired: requestTimestamp ${timestamp} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
+      `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
     );
   }
   if (-age > window) {
@@ -117,7 +118,7 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
       rt,
       'expired',
       20016,
-      `Request expired: requestTimestamp ${timestamp} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
+      `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
     );
   }
   if (user.blocked) throw refuse(rt, 'blocked', 20013, `Access denied: user ${user.userId} is blocked from API access`);
