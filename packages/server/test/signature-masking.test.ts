@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { computeSignature, formatW3C } from '@mktows/protocol';
+import { createLogger } from '../src/log.js';
 import { assertFault, assertOk, call, getLeadByEmail, post } from './support/fault-helpers.js';
 import { envelope, KEY, NS, startTestServer, type TestServer, USER } from './support/harness.js';
 
@@ -160,5 +161,25 @@ describe('signatures are masked in the journal and the error log, however they a
     assertFault(await call(s, GET_ADA, { header: h }), 20014, 'Authentication failed');
     const [e] = await journalEntries(1);
     assertHidden(e.request, signed, 'the journal request');
+  });
+});
+
+describe('the logger masks signature elements in whatever it is given', () => {
+  test('string fields and the message are masked; other fields pass unchanged', () => {
+    const lines: string[] = [];
+    const log = createLogger('info', (l) => lines.push(l));
+    const sig = 'a94a8fe5ccb19ba61c4c0873d391e987982fbbd3';
+    const quoted = `<ns2:requestSignature><![CDATA[${sig.slice(0, 20)}]]><!-- x -->${sig.slice(20)}</ns2:requestSignature>`;
+    log.error(`failed on ${quoted}`, { error: `Error: cannot read ${quoted}`, code: 20011, url: '/soap/mktows/3_1' });
+    log.info('plain', { n: 1 });
+    assert.equal(lines.length, 2);
+    const first = JSON.parse(lines[0]);
+    for (const text of [first.msg, first.error]) {
+      assert.ok(!text.includes(sig.slice(0, 20)) && !text.includes(sig.slice(20)), text);
+      assert.match(text, /<ns2:requestSignature>\*{8}<\/ns2:requestSignature>/);
+    }
+    assert.equal(first.code, 20011);
+    assert.equal(first.url, '/soap/mktows/3_1');
+    assert.deepEqual((({ time, ...rest }) => rest)(JSON.parse(lines[1])), { level: 'info', msg: 'plain', n: 1 });
   });
 });
