@@ -6,6 +6,7 @@
  */
 import { parseXsdDateTime } from './datetime.js';
 import { isLocalChild, XSI_NS } from './envelope.js';
+import { echo } from './fault-echo.js';
 import { MktowsFault } from './faults.js';
 import { complexType, enumTypeDef, getType, subtypesOf } from './schema/index.js';
 import type { ComplexTypeDef, FieldDef } from './schema/model.js';
@@ -46,21 +47,22 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
     case 'int':
     case 'long':
     case 'integer': {
-      if (!INT.test(text)) throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid ${type}`);
+      if (!INT.test(text))
+        throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid ${type}`);
       const n = Number(text.trim());
       const ok = type === 'int' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
-      if (!ok) throw new MktowsFault(20114, `${parent}${suffix}: ${text.trim()} is out of range for ${type}`);
+      if (!ok) throw new MktowsFault(20114, `${parent}${suffix}: ${echo(text.trim())} is out of range for ${type}`);
       return n;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid boolean`);
+      throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid boolean`);
     }
     case 'dateTime': {
       const d = parseXsdDateTime(text);
-      if (!d) throw new MktowsFault(20114, `${parent}${suffix}: "${text.trim()}" is not a valid dateTime`);
+      if (!d) throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid dateTime`);
       return d;
     }
     case 'base64Binary':
@@ -70,7 +72,7 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
       if (!e) throw new Error(`no simple type ${type}`);
       const token = text.trim();
       if (!e.values.some((v) => v.value === token)) {
-        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${parent}${suffix}: "${token}" is not a valid ${type}`);
+        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${parent}${suffix}: "${echo(token)}" is not a valid ${type}`);
       }
       return token;
     }
@@ -87,7 +89,7 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
     if (!sub)
       throw new MktowsFault(
         20110,
-        `${path}: xsi:type "${xsiType}" is not one of ${subs.map((s) => s.name).join(', ')}`,
+        `${path}: xsi:type "${echo(xsiType)}" is not one of ${subs.map((s) => s.name).join(', ')}`,
       );
     return sub;
   }

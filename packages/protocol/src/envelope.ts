@@ -2,6 +2,7 @@
  * SOAP 1.1 envelope handling: find the one Body element and the headers, matching on namespace URI
  * and local name only (clients use every prefix imaginable, see compat.md §2).
  */
+import { echo } from './fault-echo.js';
 import { MktowsFault } from './faults.js';
 import { NAMESPACE, OPERATION_BY_PARAMS_ELEMENT, type OperationDef } from './schema/operations.js';
 import { parseXmlBytes, type XmlElement, XmlError } from './xml/parse.js';
@@ -35,7 +36,9 @@ export function parseRequest(bytes: Uint8Array): ParsedRequest {
   }
   if (root.local !== 'Envelope' || root.ns !== SOAP_ENV_NS) {
     const what =
-      root.ns === SOAP12_ENV_NS ? 'a SOAP 1.2 Envelope' : `<${root.prefix ? `${root.prefix}:` : ''}${root.local}>`;
+      root.ns === SOAP12_ENV_NS
+        ? 'a SOAP 1.2 Envelope'
+        : `<${echo(`${root.prefix ? `${root.prefix}:` : ''}${root.local}`)}>`;
     throw new MktowsFault(20012, `Expected a SOAP 1.1 Envelope (namespace ${SOAP_ENV_NS}), got ${what}`);
   }
   let header: XmlElement | undefined;
@@ -56,7 +59,7 @@ export function parseRequest(bytes: Uint8Array): ParsedRequest {
   for (const el of elements) {
     const op = el.ns === NAMESPACE ? OPERATION_BY_PARAMS_ELEMENT.get(el.local) : undefined;
     if (!op) {
-      const name = el.ns ? `{${el.ns}}${el.local}` : el.local;
+      const name = echo(el.ns ? `{${el.ns}}${el.local}` : el.local);
       throw new MktowsFault(20019, `Operation element ${name} is not supported`);
     }
   }

@@ -2,6 +2,7 @@
  * The error catalogue: every code of the error contract, once. It drives the server's faults, the
  * client's error classes and retry policy, docs/errors.md and `mktows errors`.
  */
+import { capDetail } from './fault-echo.js';
 import { escapeText } from './xml/escape.js';
 
 export type FaultSide = 'Client' | 'Server';
@@ -178,7 +179,7 @@ export const FAULTS: readonly FaultDef[] = [
     'Lead Attribute Bad',
     'invalid-request',
     'none',
-    'a leadRecord names a field that the lead schema does not have (the message lists every unknown field)',
+    'a leadRecord names a field that the lead schema does not have (the message lists the unknown fields: the first 10, then how many more)',
     'fix the request',
   ),
   def(
@@ -286,10 +287,11 @@ export class MktowsFault extends Error {
   readonly detail: string;
   constructor(code: number, detail?: string) {
     const d = faultDef(code);
-    super(`${code} - ${d.message}: ${detail ?? d.message}`);
+    const text = detail === undefined ? d.message : capDetail(detail);
+    super(`${code} - ${d.message}: ${text}`);
     this.name = 'MktowsFault';
     this.code = code;
-    this.detail = detail ?? d.message;
+    this.detail = text;
   }
   get faultstring(): string {
     return faultString(this.code);
@@ -303,7 +305,7 @@ export function faultString(code: number): string {
   return `${code} - ${faultDef(code).message}`;
 }
 
-/** The fault envelope, exactly as Marketo shaped it (HTTP 500, no Header, no xsi). */
+/** The fault envelope, exactly as Marketo shaped it (HTTP 500, no Header, no xsi); the detail is bounded (fault-echo.ts). */
 export function faultXml(code: number, detail: string): string {
   const d = faultDef(code);
   return (
@@ -312,7 +314,7 @@ export function faultXml(code: number, detail: string): string {
     `<faultcode>SOAP-ENV:${d.side}</faultcode>` +
     `<faultstring>${escapeText(faultString(code))}</faultstring>` +
     '<detail><ns1:serviceException xmlns:ns1="http://www.marketo.com/mktows/"><name>mktServiceException</name>' +
-    `<message>${escapeText(`${detail} (${code})`)}</message><code>${code}</code>` +
+    `<message>${escapeText(`${capDetail(detail)} (${code})`)}</message><code>${code}</code>` +
     '</ns1:serviceException></detail></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>\n'
   );
 }

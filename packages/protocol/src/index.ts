@@ -2,6 +2,7 @@ export * from './datetime.js';
 export * from './decode.js';
 export * from './encode.js';
 export * from './envelope.js';
+export * from './fault-echo.js';
 export * from './faults.js';
 export * from './quota-day.js';
 export * from './schema/index.js';

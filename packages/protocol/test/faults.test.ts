@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { echo, echoList, MAX_DETAIL_CHARS } from '../src/fault-echo.js';
 import { FAULTS, faultDef, faultString, faultXml, isFaultCode, MktowsFault } from '../src/faults.js';
 import { parseXml, type XmlElement } from '../src/xml/parse.js';
 import { SHARED_DIR, SKIP_NO_SHARED } from './helpers.js';
@@ -167,5 +168,30 @@ describe('faultXml', () => {
     const message = parseXml(xml).children[0].children[0].children[2].children[0].children[1];
     assert.equal(message.local, 'message');
     assert.equal(message.text, `${detail} (20105)`);
+  });
+});
+
+describe('echoed request values (fault-echo.ts)', () => {
+  test('a value is quoted whole up to 200 characters, then cut with "…", never inside a surrogate pair', () => {
+    assert.equal(echo('a'.repeat(200)), 'a'.repeat(200));
+    assert.equal(echo('a'.repeat(201)), `${'a'.repeat(200)}…`);
+    assert.equal(echo(`${'a'.repeat(199)}😀`), `${'a'.repeat(199)}…`);
+    assert.equal(echo(12345, 3), '123…');
+  });
+
+  test('a list shows its first 10 names, then counts the rest with grouped thousands', () => {
+    const names = Array.from({ length: 1_234_567 }, (_, i) => `f${i}`);
+    assert.equal(echoList(names.slice(0, 10)), names.slice(0, 10).join(', '));
+    assert.equal(echoList(names.slice(0, 11)), `${names.slice(0, 10).join(', ')} … and 1 more`);
+    assert.equal(echoList(names), `${names.slice(0, 10).join(', ')} … and 1,234,557 more`);
+    assert.equal(echoList([]), '');
+  });
+
+  test('a fault detail is bounded whatever its message quoted', () => {
+    const f = new MktowsFault(20110, `x${'y'.repeat(10_000)}`);
+    assert.equal(f.detail.length, MAX_DETAIL_CHARS + 1);
+    assert.ok(f.detail.endsWith('…'));
+    assert.ok(faultXml(20110, 'z'.repeat(10_000)).length < MAX_DETAIL_CHARS + 1000);
+    assert.equal(new MktowsFault(20110, 'short').detail, 'short');
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The request journal: the last N request/response pairs, newest first, signatures masked.
+ * The request journal: the last N request/response pairs, newest first, signatures masked
+ * (signature-mask.ts) when the journal is read.
  *
  * Bodies live in one byte arena, written as a ring, and entry fields in typed arrays. A journal of
  * JS objects and strings kept every call's request and response alive until 1000 calls later, so
@@ -7,6 +8,10 @@
  * (bench/: 20 µs of a 50 µs getLead). Copying the bytes into an arena is a memcpy and leaves
  * nothing for the collector.
  */
+import { maskSecrets } from './signature-mask.js';
+
+export { maskSecrets };
+
 export interface JournalEntry {
   id: number;
   time: string;
@@ -30,6 +35,8 @@ export interface JournalRecord {
   faultCode: number | null;
   request: Uint8Array | string;
   response: Uint8Array | string;
+  /** The requestSignature as the server decoded it, when it got that far: masked wherever it appears. */
+  signature?: string | null;
 }
 
 /** At most this many bytes of one body are kept; the rest is counted. */
@@ -37,12 +44,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** The default byte budget of the bodies of all entries together. */
 export const DEFAULT_JOURNAL_BYTES = 64 * 1024 * 1024;
 
-const SIGNATURE = /(<(?:[\w.-]+:)?requestSignature\b[^>]*>)[^<]*(<\/)/g;
-
-/** Hides the request signature: it is replayable until the timestamp expires. */
-export function maskSecrets(xml: string): string {
-  return xml.replace(SIGNATURE, '$1********$2');
-}
+/**
+ * Bytes kept of each call's decoded signature (a valid one is 40 hex digits). They live in one
+ * buffer, like the bodies, so that the journal holds no string per call.
+ */
+const SIGNATURE_BYTES = 128;
 
 const NO_FAULT = -1;
 
@@ -62,6 +68,8 @@ export class Journal {
   private readonly operations: (string | null)[];
   /** Per entry: absolute arena position, kept length and full length of request, then of response. */
   private readonly bodies: Float64Array;
+  private signatures: Buffer | undefined;
+  private readonly signatureLengths: Uint8Array;
   private count = 0;
   private start = 0;
   private nextId = 1;
@@ -78,6 +86,7 @@ export class Journal {
     this.userIds = new Array(n).fill(null);
     this.operations = new Array(n).fill(null);
     this.bodies = new Float64Array(n * 6);
+    this.signatureLengths = new Uint8Array(n);
   }
 
   /** Records a call. The request is kept as bytes, masked and decoded only when the journal is read. */
@@ -99,6 +108,23 @@ export class Journal {
     this.operations[slot] = e.operation;
     this.keep(slot * 6, e.request);
     this.keep(slot * 6 + 3, e.response);
+    this.keepSignature(slot, e.signature?.trim());
+  }
+
+  /** Keeps at most SIGNATURE_BYTES of the signature: a longer value is no valid signature, its start is still hidden. */
+  private keepSignature(slot: number, signature: string | undefined): void {
+    if (!signature) {
+      this.signatureLengths[slot] = 0;
+      return;
+    }
+    this.signatures ??= Buffer.alloc(this.size * SIGNATURE_BYTES);
+    this.signatureLengths[slot] = this.signatures.write(signature, slot * SIGNATURE_BYTES, SIGNATURE_BYTES, 'utf8');
+  }
+
+  private signature(slot: number): string | null {
+    const n = this.signatureLengths[slot];
+    if (n === 0 || !this.signatures) return null;
+    return this.signatures.toString('utf8', slot * SIGNATURE_BYTES, slot * SIGNATURE_BYTES + n);
   }
 
   /** Copies at most MAX_BODY_BYTES of a body into the arena, wrapping to its start when the end is near. */
@@ -133,7 +159,8 @@ export class Journal {
     this.written += kept;
   }
 
-  private text(at: number): string {
+  /** A body as kept, masked before the note on what was cut so that a cut-off signature element is masked to its end. */
+  private text(at: number, signature: string | null): string {
     const from = this.bodies[at];
     const kept = this.bodies[at + 1];
     const length = this.bodies[at + 2];
@@ -141,7 +168,7 @@ export class Journal {
       return `[body no longer kept: the journal keeps the bodies of recent calls up to ${this.arenaBytes} bytes; it was ${length} bytes]`;
     }
     const pos = from % this.arenaBytes;
-    const text = kept === 0 ? '' : (this.arena as Buffer).toString('utf8', pos, pos + kept);
+    const text = kept === 0 ? '' : maskSecrets((this.arena as Buffer).toString('utf8', pos, pos + kept), signature);
     return length > kept ? `${text}… [${length - kept} more bytes]` : text;
   }
 
@@ -154,6 +181,7 @@ export class Journal {
       if (q.code !== undefined && fault !== q.code) continue;
       if (q.operation !== undefined && this.operations[slot] !== q.operation) continue;
       if (q.userId !== undefined && this.userIds[slot] !== q.userId) continue;
+      const signature = this.signature(slot);
       out.push({
         id: this.ids[slot],
         time: new Date(this.times[slot]).toISOString(),
@@ -162,8 +190,8 @@ export class Journal {
         durationMs: this.durations[slot],
         status: this.statuses[slot],
         faultCode: fault === NO_FAULT ? null : fault,
-        request: maskSecrets(this.text(slot * 6)),
-        response: this.text(slot * 6 + 3),
+        request: this.text(slot * 6, signature),
+        response: this.text(slot * 6 + 3, signature),
       });
     }
     return out;
@@ -174,5 +202,6 @@ export class Journal {
     this.start = 0;
     this.userIds.fill(null);
     this.operations.fill(null);
+    this.signatureLengths.fill(0);
   }
 }

@@ -1,4 +1,6 @@
-/** Structured logs: one JSON object per line on stderr. */
+/** Structured logs: one JSON object per line on stderr, request signatures masked. */
+import { maskSignatureElements } from './signature-mask.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -9,11 +11,32 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * The fields with every requestSignature element masked in their string values. Callers mask what
+ * they log already (and the decoded signature too, which only they know); this catches a caller
+ * that quotes request text without knowing it, e.g. in an error message.
+ */
+function masked(fields: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    const v = fields[key];
+    if (typeof v !== 'string') continue;
+    const m = maskSignatureElements(v);
+    if (m !== v) {
+      out ??= { ...fields };
+      out[key] = m;
+    }
+  }
+  return out ?? fields;
+}
+
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const min = ORDER[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[lvl] < min) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg: maskSignatureElements(msg), ...masked(fields) })}\n`,
+    );
   };
   return {
     debug: (m, f) => emit('debug', m, f),

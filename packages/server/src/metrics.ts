@@ -1,7 +1,22 @@
-/** Prometheus metrics: calls by operation and code, a latency histogram, limiter rejections. */
+/** Prometheus metrics: calls by operation and code, a latency histogram, limiter rejections, failed authentications. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/**
+ * Why a call failed authentication. Clients get one message for an unknown user and a bad signature
+ * (telling them apart would let anyone enumerate user ids); the operator sees the reason here.
+ */
+export const AUTH_FAILURE_REASONS = [
+  'header_missing',
+  'field_missing',
+  'unknown_user',
+  'bad_signature',
+  'expired',
+  'blocked',
+] as const;
+export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
+
 export class Metrics {
+  private authFailures = new Map<AuthFailureReason, number>();
   private calls = new Map<string, number>();
   private rejections = new Map<number, number>();
   private buckets = new Array<number>(BUCKETS.length).fill(0);
@@ -17,6 +32,10 @@ export class Metrics {
     if (code === 20015 || code === 20023 || code === 20024) {
       this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
     }
+  }
+
+  recordAuthFailure(reason: AuthFailureReason): void {
+    this.authFailures.set(reason, (this.authFailures.get(reason) ?? 0) + 1);
   }
 
   render(): string {
@@ -40,12 +59,18 @@ export class Metrics {
     for (const code of [20015, 20023, 20024]) {
       lines.push(`mktows_limiter_rejections_total{code="${code}"} ${this.rejections.get(code) ?? 0}`);
     }
+    lines.push('# HELP mktows_auth_failures_total Calls refused by authentication (20014, 20016, 20013), by reason.');
+    lines.push('# TYPE mktows_auth_failures_total counter');
+    for (const reason of AUTH_FAILURE_REASONS) {
+      lines.push(`mktows_auth_failures_total{reason="${reason}"} ${this.authFailures.get(reason) ?? 0}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 
   reset(): void {
     this.calls.clear();
     this.rejections.clear();
+    this.authFailures.clear();
     this.buckets.fill(0);
     this.sum = 0;
     this.count = 0;

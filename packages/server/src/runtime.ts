@@ -6,7 +6,7 @@ import { LeadSchema } from './domain/lead-schema.js';
 import { StreamCodec } from './domain/stream-position.js';
 import type { FaultRules } from './fault-rules.js';
 import type { ImportRunner } from './jobs/import-runner.js';
-import { type Journal, maskSecrets } from './journal.js';
+import type { Journal } from './journal.js';
 import type { Limits } from './limits/limits.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -27,7 +27,8 @@ export interface Runtime {
   readonly imports: ImportRunner;
   leadSchema: LeadSchema;
   streams: StreamCodec;
-  mask(xml: string): string;
+  /** Hides the signature of a request (signature-mask.ts) before its text goes anywhere but the wire. */
+  mask(xml: string, signature?: string | null): string;
 }
 
 /** Loads what depends on stored data: custom lead fields and the stream-position secret. */
@@ -43,4 +44,4 @@ export async function loadStoredState(
   return { leadSchema, streams: new StreamCodec(secret) };
 }
 
-export { maskSecrets };
+export { maskSecrets } from './signature-mask.js';

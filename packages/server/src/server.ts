@@ -5,7 +5,7 @@ import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
 import { FaultRules } from './fault-rules.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
-import { Journal, maskSecrets } from './journal.js';
+import { Journal } from './journal.js';
 import type { Limits } from './limits/limits.js';
 import { MemoryLimits } from './limits/memory.js';
 import { createLogger } from './log.js';
@@ -13,6 +13,7 @@ import { Metrics } from './metrics.js';
 import { loadStoredState, type Runtime } from './runtime.js';
 import { resolveSeed } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
+import { maskSecrets } from './signature-mask.js';
 import { openStore } from './store/open.js';
 import { UserRegistry } from './users.js';
 

@@ -7,6 +7,7 @@ import {
   type ActivityRecord,
   type ActivityTypeFilter,
   type ArrayOfAttribute,
+  echo,
   type LeadChangeRecord,
   MktowsFault,
 } from '@mktows/protocol';
@@ -38,7 +39,7 @@ export function nameFilter(names: readonly string[]): string[] {
   const out = new Set<string>();
   for (const n of names) {
     const name = canonicalActivityName(n);
-    if (!name) throw new MktowsFault(20107, `activityNameFilter: "${n}" is not the name of an activity type`);
+    if (!name) throw new MktowsFault(20107, `activityNameFilter: "${echo(n)}" is not the name of an activity type`);
     out.add(name);
   }
   return [...out];

@@ -2,7 +2,7 @@
  * The lead schema in force: standard fields plus the custom fields a seed declared. It converts
  * incoming attribute text to the canonical stored form and back to `attribute` elements.
  */
-import { formatDateTime, parseLenientDateTime } from '@mktows/protocol';
+import { echo, formatDateTime, parseLenientDateTime } from '@mktows/protocol';
 import { type LeadFieldDef, type LeadFieldType, STANDARD_LEAD_FIELDS } from './lead-fields.js';
 
 export class FieldValueError extends Error {}
@@ -17,36 +17,36 @@ export function canonicalValue(f: LeadFieldDef, raw: string): string {
     case 'integer':
     case 'score': {
       if (v === '') return '';
-      if (!INT.test(v)) throw new FieldValueError(`value "${raw}" of ${f.name} is not an integer`);
+      if (!INT.test(v)) throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not an integer`);
       const n = Number(v);
-      if (n < -2147483648 || n > 2147483647) throw new FieldValueError(`value ${v} of ${f.name} is out of range`);
+      if (n < -2147483648 || n > 2147483647) throw new FieldValueError(`value ${echo(v)} of ${f.name} is out of range`);
       return String(n);
     }
     case 'float':
     case 'currency':
     case 'percent': {
       if (v === '') return '';
-      if (!NUM.test(v)) throw new FieldValueError(`value "${raw}" of ${f.name} is not a number`);
+      if (!NUM.test(v)) throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not a number`);
       return String(Number(v));
     }
     case 'boolean': {
       const t = v.toLowerCase();
       if (t === 'true' || t === '1' || t === 'yes') return '1';
       if (t === 'false' || t === '0' || t === 'no' || t === '') return '0';
-      throw new FieldValueError(`value "${raw}" of ${f.name} is not a boolean`);
+      throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not a boolean`);
     }
     case 'date': {
       if (v === '') return '';
       const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(v);
       const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
       if (!m || !d || d.getUTCDate() !== Number(m[3]))
-        throw new FieldValueError(`value "${raw}" of ${f.name} is not a date (YYYY-MM-DD)`);
+        throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not a date (YYYY-MM-DD)`);
       return `${m[1]}-${m[2]}-${m[3]}`;
     }
     case 'datetime': {
       if (v === '') return '';
       const d = parseLenientDateTime(v);
-      if (!d) throw new FieldValueError(`value "${raw}" of ${f.name} is not a dateTime`);
+      if (!d) throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not a dateTime`);
       return formatDateTime(d);
     }
     default:

@@ -2,7 +2,7 @@
  * Creating and updating leads (syncLead, syncMultipleLeads): key matching, value conversion and
  * the activities every write appends. Runs inside a store transaction supplied by the caller.
  */
-import { type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
+import { echoList, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
 import type { Lead, NewActivity, NewLead, StoreTx } from '../store/store.js';
 import { dataValueActivities, newLeadActivity } from './activities.js';
 import type { LeadFieldDef } from './lead-fields.js';
@@ -58,7 +58,7 @@ export function validateRecord(record: LeadRecord | undefined, schema: LeadSchem
     }
   }
   if (unknown.length) {
-    throw new MktowsFault(20105, `${where} failed: unknown fields for import: ${unknown.join(', ')}`);
+    throw new MktowsFault(20105, `${where} failed: unknown fields for import: ${echoList(unknown)}`);
   }
   return { record, values, fields };
 }

@@ -3,7 +3,7 @@
  * `{{my.token}}` columns) and what one row does to the store. The call checks the header at once
  * (20105, 20110); the job runner (jobs/import-runner.ts) applies the rows.
  */
-import { MktowsFault } from '@mktows/protocol';
+import { echo, echoList, MktowsFault } from '@mktows/protocol';
 import type { ImportJob } from '../store/imports.js';
 import type { Lead, StaticList, StoreTx } from '../store/store.js';
 import { listActivity } from './activities.js';
@@ -53,12 +53,12 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
     else columns.push({ kind: 'field', label, field });
   }
   if (unknown.length) {
-    throw new MktowsFault(20105, `importToList operation failed: unknown fields for import: ${unknown.join(', ')}`);
+    throw new MktowsFault(20105, `importToList operation failed: unknown fields for import: ${echoList(unknown)}`);
   }
   if (readOnly.length) {
     throw new MktowsFault(
       20105,
-      `importToList operation failed: read-only fields cannot be imported: ${readOnly.join(', ')}`,
+      `importToList operation failed: read-only fields cannot be imported: ${echoList(readOnly)}`,
     );
   }
   const seen = new Map<string, string>();
@@ -66,7 +66,10 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
     const key = c.kind === 'field' ? `f:${c.field.name}` : `t:${c.token.toLowerCase()}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      throw new MktowsFault(20110, `importFileHeader names the same column twice: "${first}" and "${c.label}"`);
+      throw new MktowsFault(
+        20110,
+        `importFileHeader names the same column twice: "${echo(first)}" and "${echo(c.label)}"`,
+      );
     }
     seen.set(key, c.label);
   }

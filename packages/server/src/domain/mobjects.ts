@@ -5,6 +5,7 @@
  */
 import {
   type Attrib,
+  echo,
   formatDateTime,
   MktowsFault,
   type MObjCriteria,
@@ -304,7 +305,7 @@ export function describe(objectName: string, schema: LeadSchema): MObjectMetadat
   if (!name) {
     throw new MktowsFault(
       20110,
-      `Object name "${objectName}" is not valid; describeMObject knows ${MOBJECT_NAMES.join(', ')}`,
+      `Object name "${echo(objectName)}" is not valid; describeMObject knows ${MOBJECT_NAMES.join(', ')}`,
     );
   }
   const meta = (description: string, isVirtual: boolean, fields: MObjFieldMetadata[]): MObjectMetadata => ({
@@ -355,7 +356,7 @@ export function mobjValue(f: MObjFieldDef, raw: string): string {
     if (t === '') return '';
     if (t === 'true' || t === '1' || t === 'yes') return 'true';
     if (t === 'false' || t === '0' || t === 'no') return 'false';
-    throw new FieldValueError(`value "${raw}" of ${f.name} is not a boolean`);
+    throw new FieldValueError(`value "${echo(raw)}" of ${f.name} is not a boolean`);
   }
   const dataType = f.dataType === 'dateTime' ? 'datetime' : f.dataType === 'Array' ? 'string' : f.dataType;
   return canonicalValue(
@@ -549,23 +550,24 @@ export function parseCriteria(type: QueryableType, list: readonly MObjCriteria[]
     if (!attr) {
       throw new MktowsFault(
         20110,
-        `Criteria attribute "${c.attrName}" is not valid for ${type}; expected one of ${names.join(', ')}`,
+        `Criteria attribute "${echo(c.attrName)}" is not valid for ${type}; expected one of ${names.join(', ')}`,
       );
     }
     const kind = allowed[attr];
     const text = String(c.attrValue ?? '');
     const out: Criterion = { attr, kind, op: c.comparison, text };
     if (kind === 'number') {
-      if (!/^\s*[+-]?\d+\s*$/.test(text)) throw new MktowsFault(20110, `Criteria ${attr}: "${text}" is not an integer`);
+      if (!/^\s*[+-]?\d+\s*$/.test(text))
+        throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not an integer`);
       out.num = Number(text.trim());
     } else if (kind === 'date') {
       const t = parseDate(text);
-      if (t === undefined) throw new MktowsFault(20110, `Criteria ${attr}: "${text}" is not a dateTime`);
+      if (t === undefined) throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not a dateTime`);
       out.time = t;
     } else if (kind === 'archive') {
       const t = text.trim().toLowerCase();
       if (t !== 'true' && t !== 'false')
-        throw new MktowsFault(20110, `Criteria ${attr}: "${text}" is not true or false`);
+        throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not true or false`);
       if (c.comparison !== 'EQ' && c.comparison !== 'NE')
         throw new MktowsFault(20110, `Criteria ${attr} takes EQ or NE, not ${c.comparison}`);
       out.bool = (t === 'true') === (c.comparison === 'EQ');

@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { echo, echoList, MktowsFault } from '@mktows/protocol';
 import { customObjectType, MAX_CUSTOM_OBJECTS, toCustomObj } from '../domain/custom-objects.js';
 import { matchName } from '../domain/mobjects.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -24,7 +24,7 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
     if (!k) {
       throw new MktowsFault(
         20110,
-        `customObjKeyList names "${a.attrName}", which is not a key of ${type.name} (keys: ${type.keys.join(', ')})`,
+        `customObjKeyList names "${echo(a.attrName)}", which is not a key of ${type.name} (keys: ${type.keys.join(', ')})`,
       );
     }
     filter.push([type.keys.indexOf(k), (a.attrValue ?? '').trim()]);
@@ -43,7 +43,7 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
       else if (!matchName(type.keys, n)) unknown.push(n);
     }
     if (unknown.length) {
-      throw new MktowsFault(20110, `includeAttributes names unknown fields of ${type.name}: ${unknown.join(', ')}`);
+      throw new MktowsFault(20110, `includeAttributes names unknown fields of ${type.name}: ${echoList(unknown)}`);
     }
   }
 

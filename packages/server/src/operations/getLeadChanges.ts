@@ -1,4 +1,4 @@
-import { type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { echo, type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { combineFilters, nameFilter, tokenFilter, toLeadChangeRecord } from '../domain/activity-records.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -35,7 +35,7 @@ async function selectorScope(sel: LeadSelector, ctx: OpContext, fixedTo: number 
           ? await ctx.store.findList('id', sel.staticListId)
           : await ctx.store.findList('name', sel.staticListName ?? '');
       if (!list) {
-        const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${sel.staticListName}"`;
+        const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${echo(sel.staticListName)}"`;
         throw new MktowsFault(20111, `No static list found with ${what}`);
       }
       return { leads: { kind: 'list', listId: list.id } };

@@ -1,4 +1,4 @@
-import { type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { leadLookup } from '../domain/lead-keys.js';
 import { leadRecordWriter } from '../domain/lead-record.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -49,7 +49,7 @@ async function resolveFilter(sel: LeadSelector, ctx: OpContext, fixedTo: number 
                 throw new MktowsFault(20109, 'StaticListSelector needs staticListName or staticListId');
               })();
       if (!list) {
-        const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${sel.staticListName}"`;
+        const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${echo(sel.staticListName)}"`;
         throw new MktowsFault(20111, `No static list found with ${what}`);
       }
       return { kind: 'list', listId: list.id };
@@ -82,7 +82,7 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
     : undefined;
   if (include) {
     const unknown = [...include].filter((n) => !ctx.schema.field(n));
-    if (unknown.length) throw new MktowsFault(20105, `includeAttributes names unknown fields: ${unknown.join(', ')}`);
+    if (unknown.length) throw new MktowsFault(20105, `includeAttributes names unknown fields: ${echoList(unknown)}`);
   }
 
   const sel = selectorHash({ op: 'getMultipleLeads', selector, include: include && [...include].sort() });

@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { echo, echoList, MktowsFault } from '@mktows/protocol';
 import { campaignByName } from '../domain/campaigns.js';
 import { planImport } from '../domain/list-import.js';
 import type { StaticList } from '../store/store.js';
@@ -7,7 +7,8 @@ import type { Handler, OpContext } from './context.js';
 /** A program list `<programName>.<listName>` (listName may already carry the prefix); 20111 when none. */
 export async function programList(ctx: OpContext, programName: string, listName: string): Promise<StaticList> {
   const program = await ctx.store.campaigns.findProgram(programName);
-  if (!program) throw new MktowsFault(20111, `No list "${listName}" found: no program named "${programName}"`);
+  if (!program)
+    throw new MktowsFault(20111, `No list "${echo(listName)}" found: no program named "${echo(programName)}"`);
   const prefix = `${program.name}.`;
   const candidates = [prefix + listName];
   if (listName.toLowerCase().startsWith(prefix.toLowerCase())) candidates.push(prefix + listName.slice(prefix.length));
@@ -15,7 +16,7 @@ export async function programList(ctx: OpContext, programName: string, listName:
     const list = await ctx.store.findList('name', name);
     if (list && list.programName === program.name) return list;
   }
-  throw new MktowsFault(20111, `No list "${listName}" found in program "${program.name}"`);
+  throw new MktowsFault(20111, `No list "${echo(listName)}" found in program "${program.name}"`);
 }
 
 /**
@@ -32,7 +33,7 @@ export const importToList: Handler<'importToList'> = async (params, ctx) => {
   const plan = planImport(params.importFileHeader, ctx.schema);
   const campaignName = params.campaignName?.trim() || null;
   if (plan.tokenCols.length && !campaignName) {
-    const tokens = plan.tokenCols.map((i) => plan.columns[i].label).join(', ');
+    const tokens = echoList(plan.tokenCols.map((i) => plan.columns[i].label));
     throw new MktowsFault(20109, `campaignName is required when importFileHeader has My Token columns (${tokens})`);
   }
   const campaign = campaignName ? await campaignByName(ctx.store.campaigns, programName, campaignName) : null;

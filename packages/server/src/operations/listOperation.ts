@@ -1,4 +1,4 @@
-import { compareVersions, type LeadStatus, MktowsFault } from '@mktows/protocol';
+import { compareVersions, echo, type LeadStatus, MktowsFault } from '@mktows/protocol';
 import { listActivity } from '../domain/activities.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import type { StoreTx } from '../store/store.js';
@@ -37,7 +37,7 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
   if (listKeyType !== 'MKTOLISTNAME') {
     throw new MktowsFault(
       20110,
-      `listKey keyType ${listKeyType} is not supported by this server; name the list with MKTOLISTNAME`,
+      `listKey keyType ${echo(listKeyType)} is not supported by this server; name the list with MKTOLISTNAME`,
     );
   }
   const keys = params.listMemberList.leadKey ?? [];
@@ -49,7 +49,10 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
   }
   for (const k of keys) {
     if (k.keyType !== 'IDNUM' && k.keyType !== 'EMAIL') {
-      throw new MktowsFault(20102, `Lead key type "${k.keyType}" is not valid for listOperation; use IDNUM or EMAIL`);
+      throw new MktowsFault(
+        20102,
+        `Lead key type "${echo(k.keyType)}" is not valid for listOperation; use IDNUM or EMAIL`,
+      );
     }
   }
   if (keys.length === 0 && op !== 'CLEARLIST') throw new MktowsFault(20109, 'listMemberList names no lead');
@@ -60,7 +63,7 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
 
   return ctx.store.transaction(async (tx) => {
     const list = await tx.findList('name', listName);
-    if (!list) throw new MktowsFault(20111, `No static list found with name "${listName}"`);
+    if (!list) throw new MktowsFault(20111, `No static list found with name "${echo(listName)}"`);
 
     if (op === 'CLEARLIST') {
       const removed = await tx.clearListMembers(list.id);

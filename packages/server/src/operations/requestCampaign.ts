@@ -1,4 +1,4 @@
-import { MktowsFault, quotaDay } from '@mktows/protocol';
+import { echo, MktowsFault, quotaDay } from '@mktows/protocol';
 import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import type { Campaign } from '../store/campaigns.js';
@@ -18,7 +18,10 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
   const hasTokens = (params.programTokenList?.attrib?.length ?? 0) > 0;
   if (campaignId != null) {
     if (campaignName) {
-      throw new MktowsFault(20110, `campaignId ${campaignId} and campaignName "${campaignName}" cannot both be given`);
+      throw new MktowsFault(
+        20110,
+        `campaignId ${campaignId} and campaignName "${echo(campaignName)}" cannot both be given`,
+      );
     }
     if (programName) {
       throw new MktowsFault(20110, 'programName is only used with campaignName, not with campaignId');
@@ -32,7 +35,7 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
   } else if (!campaignName) {
     throw new MktowsFault(20109, 'requestCampaign needs campaignId, or programName and campaignName');
   } else if (!programName) {
-    throw new MktowsFault(20109, `programName is required with campaignName "${campaignName}"`);
+    throw new MktowsFault(20109, `programName is required with campaignName "${echo(campaignName)}"`);
   }
 
   const keys = params.leadList?.leadKey ?? [];

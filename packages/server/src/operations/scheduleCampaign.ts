@@ -1,4 +1,4 @@
-import { MktowsFault, quotaDay } from '@mktows/protocol';
+import { echo, MktowsFault, quotaDay } from '@mktows/protocol';
 import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
 import type { Handler } from './context.js';
 
@@ -40,10 +40,14 @@ export const scheduleCampaign: Handler<'scheduleCampaign'> = async (params, ctx)
         );
       }
       const taken = await tx.campaigns.findProgram(cloneTo);
-      if (taken) throw new MktowsFault(20110, `cloneToProgramName: a program named "${taken.name}" already exists`);
+      if (taken)
+        throw new MktowsFault(20110, `cloneToProgramName: a program named "${echo(taken.name)}" already exists`);
       const source = await tx.campaigns.findProgram(campaign.programName);
       if (!source)
-        throw new MktowsFault(20113, `No campaign "${campaignName}" found: no program named "${programName}"`);
+        throw new MktowsFault(
+          20113,
+          `No campaign "${echo(campaignName)}" found: no program named "${echo(programName)}"`,
+        );
       const copy = await tx.campaigns.cloneProgram(source, cloneTo, now);
       const cloned = await tx.campaigns.findCampaign(copy.id, campaign.name);
       if (!cloned) throw new Error(`cloned program ${copy.name} lacks campaign ${campaign.name}`);

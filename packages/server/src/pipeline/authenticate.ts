@@ -1,10 +1,13 @@
 /**
  * Authentication, in the order of the error contract: header present and complete (20014), user
  * known (20014), signature over the exact received strings (20014), timestamp age and skew
- * (20016), user not blocked (20013).
+ * (20016), user not blocked (20013). An unknown user and a bad signature get the same message, and
+ * both pay for an HMAC, so that neither the text nor the timing tells which user ids exist; the
+ * metrics keep the reason for the operator.
  */
 import {
   childText,
+  echo,
   findHeader,
   MktowsFault,
   parseLenientDateTime,
@@ -12,7 +15,14 @@ import {
   type XmlElement,
 } from '@mktows/protocol';
 import type { UserConfig } from '../config.js';
+import type { AuthFailureReason } from '../metrics.js';
 import type { Runtime } from '../runtime.js';
+
+/** The one message for an unknown user and a bad signature (Marketo's own text). */
+export const AUTHENTICATION_FAILED = 'Authentication failed';
+
+/** Signs for unknown users, so that they cost the same HMAC as known ones. */
+const NO_USER_KEY = 'mktows: no such user';
 
 /** A header that passed: the strings as received and the instant of the timestamp. */
 interface Verified {
@@ -39,14 +49,20 @@ function sameText(a: string, b: string): boolean {
   return diff === 0;
 }
 
-function required(name: string, v: string | undefined): string {
+/** Counts the failure by its reason and returns the fault the client sees. */
+function refuse(rt: Runtime, reason: AuthFailureReason, code: number, detail: string): MktowsFault {
+  rt.metrics.recordAuthFailure(reason);
+  return new MktowsFault(code, detail);
+}
+
+function required(rt: Runtime, name: string, v: string | undefined): string {
   if (v === undefined || v.trim() === '')
-    throw new MktowsFault(20014, `Authentication failed: ${name} is missing or empty`);
+    throw refuse(rt, 'field_missing', 20014, `Authentication failed: ${name} is missing or empty`);
   return v;
 }
 
 /** When the signature of the header is right: the instant of its timestamp, NaN when that cannot be parsed. */
-function verifiedAt(user: UserConfig, userId: string, timestamp: string, signature: string): number {
+function verifiedAt(rt: Runtime, user: UserConfig, userId: string, timestamp: string, signature: string): number {
   const last = lastVerified.get(user);
   if (
     last !== undefined &&
@@ -59,39 +75,52 @@ function verifiedAt(user: UserConfig, userId: string, timestamp: string, signatu
   }
   // The client signed its own text: HMAC the timestamp exactly as received.
   if (!verifySignature(timestamp, userId, user.encryptionKey, signature)) {
-    throw new MktowsFault(20014, 'Authentication failed: requestSignature does not match');
+    throw refuse(rt, 'bad_signature', 20014, AUTHENTICATION_FAILED);
   }
   const at = parseLenientDateTime(timestamp)?.getTime() ?? Number.NaN;
   lastVerified.set(user, { encryptionKey: user.encryptionKey, userId, timestamp, signature, at });
   return at;
 }
 
+/** The requestSignature as the parser decoded it, if the header has one: it is masked wherever the call is kept. */
+export function requestSignatureOf(header: XmlElement | undefined): string | undefined {
+  const auth = findHeader(header, 'AuthenticationHeader');
+  return auth && childText(auth, 'requestSignature');
+}
+
 export function authenticate(rt: Runtime, header: XmlElement | undefined): UserConfig {
   const auth = findHeader(header, 'AuthenticationHeader');
-  if (!auth) throw new MktowsFault(20014, 'Authentication failed: the AuthenticationHeader is missing');
-  const userId = required('mktowsUserId', childText(auth, 'mktowsUserId'));
-  const signature = required('requestSignature', childText(auth, 'requestSignature'));
-  const timestamp = required('requestTimestamp', childText(auth, 'requestTimestamp'));
+  if (!auth) throw refuse(rt, 'header_missing', 20014, 'Authentication failed: the AuthenticationHeader is missing');
+  const userId = required(rt, 'mktowsUserId', childText(auth, 'mktowsUserId'));
+  const signature = required(rt, 'requestSignature', childText(auth, 'requestSignature'));
+  const timestamp = required(rt, 'requestTimestamp', childText(auth, 'requestTimestamp'));
   const user = rt.users.get(userId.trim());
-  if (!user) throw new MktowsFault(20014, `Authentication failed: unknown mktowsUserId "${userId.trim()}"`);
-  const at = verifiedAt(user, userId, timestamp, signature);
+  if (!user) {
+    verifySignature(timestamp, userId, NO_USER_KEY, signature);
+    throw refuse(rt, 'unknown_user', 20014, AUTHENTICATION_FAILED);
+  }
+  const at = verifiedAt(rt, user, userId, timestamp, signature);
   if (Number.isNaN(at))
-    throw new MktowsFault(20016, `Request expired: requestTimestamp "${timestamp}" cannot be parsed`);
+    throw refuse(rt, 'expired', 20016, `Request expired: requestTimestamp "${echo(timestamp)}" cannot be parsed`);
   const now = rt.clock.now();
   const window = rt.config.signatureWindowMs;
   const age = now - at;
   if (age > window) {
-    throw new MktowsFault(
+    throw refuse(
+      rt,
+      'expired',
       20016,
-      `Request expired: requestTimestamp ${timestamp} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
+      `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
     );
   }
   if (-age > window) {
-    throw new MktowsFault(
+    throw refuse(
+      rt,
+      'expired',
       20016,
-      `Request expired: requestTimestamp ${timestamp} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
+      `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
     );
   }
-  if (user.blocked) throw new MktowsFault(20013, `Access denied: user ${user.userId} is blocked from API access`);
+  if (user.blocked) throw refuse(rt, 'blocked', 20013, `Access denied: user ${user.userId} is blocked from API access`);
   return user;
 }

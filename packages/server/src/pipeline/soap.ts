@@ -20,7 +20,7 @@ import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
 import { admit } from './admit.js';
-import { authenticate } from './authenticate.js';
+import { authenticate, requestSignatureOf } from './authenticate.js';
 import { isBackendFailure } from './backend-failure.js';
 
 export interface SoapResponse {
@@ -40,12 +40,14 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
   const started = performance.now();
   let op: OperationDef | undefined;
   let userId: string | null = null;
+  let signature: string | undefined;
   let response: SoapResponse;
   let faultCode: number | null = null;
   let release: (() => Promise<void>) | undefined;
   try {
     let parsed: ParsedRequest | undefined = parseRequest(call.bytes);
     op = parsed.operation;
+    signature = requestSignatureOf(parsed.header);
     // An operation without a handler is 20019 in the envelope stage, before it could count.
     const handler = HANDLERS[op.name as OperationName];
     if (!handler) throw new MktowsFault(20019, `Operation ${op.name} is not implemented by this server yet`);
@@ -82,13 +84,14 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     response = { status: 500, body: Buffer.from(faultXml(fault.code, fault.detail), 'utf8') };
     if (fault.code === 10001 || fault.code === 20011) {
       // The contract asks for the full request and response of every unexpected failure.
+      // Everything that may carry request text is masked: the error too, if it quoted the request.
       rt.log.error('unexpected failure', {
         code: fault.code,
         operation: op?.name ?? null,
         userId,
-        error: e instanceof Error ? (e.stack ?? e.message) : String(e),
-        request: rt.mask(call.bytes.toString('utf8')),
-        response: response.body.toString('utf8'),
+        error: rt.mask(e instanceof Error ? (e.stack ?? e.message) : String(e), signature),
+        request: rt.mask(call.bytes.toString('utf8'), signature),
+        response: rt.mask(response.body.toString('utf8'), signature),
       });
     }
   } finally {
@@ -105,6 +108,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     faultCode,
     request: call.bytes,
     response: response.body,
+    signature,
   });
   return response;
 }
