@@ -171,7 +171,7 @@ export const FAULTS: readonly FaultDef[] = [
     'Lead Detail Required',
     'invalid-request',
     'none',
-    'syncLead/syncMultipleLeads without leadRecord(s), or a record with none of Id, Email, ForeignSysPersonId',
+    'syncLead/syncMultipleLeads without leadRecord(s), or a record with none of Id, Email (element or attribute), ForeignSysPersonId (nor, for syncLead, a marketoCookie)',
     'fix the request',
   ),
   def(

@@ -542,6 +542,55 @@ describe('scheduleCampaign', () => {
     );
   });
 
+  test('the served WSDL declares cloneToProgramName after campaignRunAt, optional and not nillable', async () => {
+    const wsdl = await (await fetch(`${s.url}/soap/mktows/3_1?WSDL`)).text();
+    const type = /<xs:complexType name="ParamsScheduleCampaign">([\s\S]*?)<\/xs:complexType>/.exec(wsdl)?.[1] ?? '';
+    assert.deepEqual(
+      [...type.matchAll(/<xs:element ([^>]*?)\/?>/g)].map((m) => m[1].replace(/\s+/g, ' ').trim()),
+      [
+        'name="programName" type="xs:string" minOccurs="1" maxOccurs="1" nillable="false"',
+        'name="campaignName" type="xs:string" minOccurs="1" maxOccurs="1" nillable="false"',
+        'name="campaignRunAt" type="xs:dateTime" minOccurs="0" maxOccurs="1" nillable="true"',
+        'name="cloneToProgramName" type="xs:string" minOccurs="0" maxOccurs="1" nillable="false"',
+        'name="programTokenList" type="tns:ArrayOfAttrib" minOccurs="0" maxOccurs="1" nillable="true"',
+      ],
+    );
+  });
+
+  test('cloneToProgramName is read wherever it comes: second, as the earlier WSDL ordered it, or after campaignRunAt', async () => {
+    const at = '2030-01-02T03:04:05Z';
+    for (const [name, inner] of [
+      [
+        'Copy Second',
+        `<programName>Demo Program</programName><cloneToProgramName>Copy Second</cloneToProgramName><campaignName>Nightly</campaignName><campaignRunAt>${at}</campaignRunAt>`,
+      ],
+      [
+        'Copy Fourth',
+        `<programName>Demo Program</programName><campaignName>Nightly</campaignName><campaignRunAt>${at}</campaignRunAt><cloneToProgramName>Copy Fourth</cloneToProgramName>`,
+      ],
+    ]) {
+      success(await s.soap(`<ns1:paramsScheduleCampaign>${inner}</ns1:paramsScheduleCampaign>`));
+      const run = await lastRun(s);
+      assert.deepEqual(
+        [run.campaign, run.clonedFrom, run.cloneToProgram, run.runAt],
+        [`${name}.Nightly`, 'Demo Program', name, '2030-01-02T03:04:05.000Z'],
+      );
+    }
+  });
+
+  test('a nil cloneToProgramName (a client built from a WSDL that had it nillable) schedules without a copy', async () => {
+    const programs = (await s.runtime.store.campaigns.listPrograms()).length;
+    success(
+      await s.soap(
+        '<ns1:paramsScheduleCampaign><programName>Demo Program</programName><cloneToProgramName xsi:nil="true"/>' +
+          '<campaignName>Nightly</campaignName></ns1:paramsScheduleCampaign>',
+      ),
+    );
+    const run = await lastRun(s);
+    assert.deepEqual([run.campaign, run.clonedFrom, run.cloneToProgram], ['Demo Program.Nightly', null, null]);
+    assert.equal((await s.runtime.store.campaigns.listPrograms()).length, programs);
+  });
+
   describe('faults', () => {
     const fault = async (inner: string, code: number, message: string) => {
       const before = (await runs(s)).length;

@@ -1,8 +1,9 @@
 /**
- * getChannels and getTags over HTTP (spec §4.14–4.15): the channels programs use with their
- * progression statuses (Blog, Tradeshow and Webinar exactly as in Adobe's sample), the tag types of
- * the seed's `tagTypes` catalogue merged with the programs' tags, the filters of both calls, and the
- * seed section. Neither operation has a fault of its own: only the pipeline's codes apply.
+ * getChannels and getTags over HTTP (spec §4.14–4.15): the defined channels (the seed's `channels`,
+ * Marketo's standard ones in the demo) and those programs use, with their progression statuses
+ * (Blog, Tradeshow and Webinar exactly as in Adobe's sample), the tag types of the seed's
+ * `tagTypes` catalogue merged with the programs' tags, the filters of both calls, and the seed
+ * sections. Neither operation has a fault of its own: only the pipeline's codes apply.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +20,7 @@ import {
 } from './support/campaigns.js';
 import { findAll, startTestServer, type TestServer } from './support/harness.js';
 import { seed } from './support/leads.js';
+import { parseMObjStatuses, syncMObjectsBody } from './support/mobjects.js';
 
 const channelsBody = (values?: string[], type?: string) =>
   values === undefined && type === undefined
@@ -89,6 +91,23 @@ const status = (name: string, step: number, success: boolean, extra: [string, st
   ['Success', String(success)],
 ];
 
+/** Marketo's standard channels, defined by the demo seed, by name. */
+const STANDARD = [
+  'Blog',
+  'Content',
+  'Email Blast',
+  'Nurture',
+  'Online Advertising',
+  'Operational',
+  'Roadshow',
+  'Tradeshow',
+  'Webinar',
+];
+
+/** The standard channels and others, in getChannels' order (by name, case-insensitively). */
+const standardAnd = (...others: string[]) =>
+  [...STANDARD, ...others].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+
 describe('getChannels', () => {
   let s: TestServer;
   before(async () => {
@@ -105,15 +124,22 @@ describe('getChannels', () => {
   });
   after(() => s.close());
 
-  test('the channels programs use, by name, each once, with progression statuses sorted by status', async () => {
+  test('every defined channel, used by a program or not, and those programs name, by name, with statuses sorted by status', async () => {
     const all = await channels(s);
-    assert.deepEqual(Object.keys(all), ['Blog', 'email blast', 'Podcast', 'Tradeshow', 'Webinar']);
+    assert.deepEqual(Object.keys(all), standardAnd('Podcast'));
     assert.deepEqual(all.Blog, [
       status('Engaged', 20, true),
       status('Subscribed', 30, true),
       status('Visited', 10, false),
     ]);
-    assert.deepEqual(all['email blast'], [status('Engaged', 20, true), status('Member', 10, false)]);
+    // A program's "email blast" is the defined Email Blast, listed once under the defined name.
+    assert.deepEqual(all['Email Blast'], [status('Engaged', 20, true), status('Member', 10, false)]);
+    assert.deepEqual(all.Roadshow, [
+      status('Attended', 40, true),
+      status('Invited', 10, false),
+      status('No Show', 30, false),
+      status('Registered', 20, false),
+    ]);
     assert.deepEqual(all.Tradeshow, [
       status('Attended Show', 20, false, [['Check-in Status', 'Attended']]),
       status('Engaged', 40, true, [['Check-in Status', 'None']]),
@@ -128,16 +154,14 @@ describe('getChannels', () => {
     assert.deepEqual((await channels(s)).Podcast, [status('Engaged', 20, true), status('Member', 10, false)]);
   });
 
-  test('tag/values restricts to those channel names, case-insensitively; unknown names are left out', async () => {
-    assert.deepEqual(Object.keys(await channels(s, ['webinar', 'BLOG', 'Roadshow'])), ['Blog', 'Webinar']);
-    assert.deepEqual(Object.keys(await channels(s, [], 'Channel')), [
+  test('tag/values restricts to those channel names, case-insensitively; names that are no channel are left out', async () => {
+    assert.deepEqual(Object.keys(await channels(s, ['webinar', 'BLOG', 'Roadshow', 'Podium'])), [
       'Blog',
-      'email blast',
-      'Podcast',
-      'Tradeshow',
+      'Roadshow',
       'Webinar',
     ]);
-    const r = await s.soap(channelsBody(['Roadshow']));
+    assert.deepEqual(Object.keys(await channels(s, [], 'Channel')), standardAnd('Podcast'));
+    const r = await s.soap(channelsBody(['Podium']));
     const res = resultOf(r);
     assert.deepEqual(
       res.children.map((c) => [c.local, c.children.length]),
@@ -161,6 +185,112 @@ describe('getChannels', () => {
     const theirs = blocks.map((b) => parseXml(b)).find((e) => e.children[0].text === 'Webinar');
     assert.ok(theirs);
     assert.deepEqual(shapeOf(ourTs), shapeOf(theirs));
+  });
+});
+
+describe('getChannels: channels defined on their own', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ seed: 'demo', ratePerWindow: 100_000 });
+  });
+  after(() => s.close());
+
+  test("the demo seed defines Marketo's standard channels, though its programs use only Webinar and Tradeshow", async () => {
+    assert.deepEqual(Object.keys(await channels(s)), STANDARD);
+  });
+
+  test("Marketo's documented example: Webinar, Blog and Tradeshow all answer, no program using Blog", async () => {
+    const r = await s.soap(channelsBody(['Webinar', 'Blog', 'Tradeshow']));
+    assert.deepEqual(
+      findAll(resultOf(r), 'tagValue').map((v) => v.text),
+      ['Blog', 'Tradeshow', 'Webinar'],
+    );
+  });
+
+  test('the seed section `channels` defines channels, with their own statuses or the built-in ones; again redefines', async () => {
+    const r = await seed(s, {
+      channels: [
+        {
+          name: 'Podcast',
+          statuses: [
+            { status: 'Subscribed', step: 20, success: true, attributes: { Medium: 'Audio' } },
+            { status: 'Listened', step: 10, success: false },
+          ],
+        },
+        { name: 'Virtual Event' },
+      ],
+    });
+    assert.equal(r.channels, 2);
+    assert.deepEqual(await channels(s, ['Podcast', 'Virtual Event']), {
+      Podcast: [status('Listened', 10, false), status('Subscribed', 20, true, [['Medium', 'Audio']])],
+      'Virtual Event': [status('Engaged', 20, true), status('Member', 10, false)],
+    });
+    await seed(s, { channels: [{ name: 'podcast', statuses: [{ status: 'Member', step: 1, success: false }] }] });
+    assert.deepEqual(await channels(s, ['PODCAST']), { podcast: [status('Member', 1, false)] });
+    assert.deepEqual(Object.keys(await channels(s)), standardAnd('podcast', 'Virtual Event'));
+  });
+
+  test('syncMObjects sets a program to a defined channel no program uses', async () => {
+    const r = await s.soap(
+      syncMObjectsBody(
+        [{ type: 'Program', id: 1, typeAttribs: [['Tag', { Type: 'Channel', Value: 'nurture' }]] }],
+        'UPDATE',
+      ),
+    );
+    assert.deepEqual(parseMObjStatuses(r), [{ id: 1, status: 'UPDATED' }]);
+    assert.equal((await s.runtime.store.campaigns.findProgram('Demo Program'))?.channel, 'Nurture');
+  });
+
+  test('a bad channels section is refused (400) and changes nothing', async () => {
+    for (const [doc, msg] of [
+      [{ channels: {} }, 'seed: "channels" must be an array'],
+      [{ channels: [{ statuses: [] }] }, 'seed: channels[0].name must be a non-empty string'],
+      [{ channels: [{ name: 'A', statuses: [] }] }, 'seed: channels[0].statuses must be a non-empty array'],
+      [
+        { channels: [{ name: 'A', statuses: [{ status: 'S', step: -1, success: true }] }] },
+        'seed: channels[0].statuses[0].step must be an integer of 0 or more',
+      ],
+      [
+        { channels: [{ name: 'A', statuses: [{ status: 'S', step: 1, success: 'yes' }] }] },
+        'seed: channels[0].statuses[0].success must be true or false',
+      ],
+      [
+        { channels: [{ name: 'A', statuses: [{ status: 'S', step: 1, success: true, attributes: { n: 1 } }] }] },
+        'seed: channels[0].statuses[0].attributes must be an object of strings',
+      ],
+      [
+        {
+          channels: [
+            {
+              name: 'A',
+              statuses: [
+                { status: 'S', step: 1, success: true },
+                { status: 's', step: 2, success: true },
+              ],
+            },
+          ],
+        },
+        'seed: channels[0] names the status "s" twice',
+      ],
+    ] as const) {
+      const r = await s.admin('POST', '/_mktows/seed', doc);
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.equal(r.body.error, msg);
+    }
+    assert.ok(!Object.keys(await channels(s)).includes('A'));
+  });
+
+  test("a reset without a seed defines no channel: an empty tags; a program's channel is then the only one", async () => {
+    const r = await s.admin('POST', '/_mktows/reset', {});
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    const res = resultOf(await s.soap(channelsBody()));
+    assert.deepEqual(
+      res.children.map((c) => [c.local, c.children.length, isNil(c)]),
+      [['tags', 0, false]],
+    );
+    await seed(s, { programs: [{ name: 'Solo', channel: 'Webinar' }] });
+    assert.deepEqual(Object.keys(await channels(s)), ['Webinar']);
+    assert.equal((await channels(s)).Webinar.length, 9);
   });
 });
 

@@ -162,6 +162,67 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.deepEqual([l.Email, attrMap(l).FirstName], ['known@example.com', 'Known']);
   });
 
+  test('marketoCookie alone selects the lead the cookie is associated with: UPDATED, same Id', async () => {
+    const cookie = 'id:123-ABC-456&token:_mch-example.com-1-3';
+    const a = await sync(s, { Email: 'cookie.only@example.com', attrs: { FirstName: 'Before' } }, { cookie });
+    assert.equal(a.status, 'CREATED');
+    const before = await s.runtime.store.countLeads();
+    const b = await sync(s, { attrs: { FirstName: 'After' } }, { cookie });
+    assert.deepEqual([b.status, b.leadId], ['UPDATED', a.leadId]);
+    assert.deepEqual([b.lead?.Email, b.lead && attrMap(b.lead).FirstName], ['cookie.only@example.com', 'After']);
+    assert.equal(await s.runtime.store.countLeads(), before);
+  });
+
+  test('marketoCookie alone that no lead has creates an anonymous lead with the cookie; the cookie then selects it', async () => {
+    const cookie = 'id:123-ABC-456&token:_mch-example.com-1-4';
+    const before = await s.runtime.store.countLeads();
+    const a = await sync(s, { attrs: { FirstName: 'Anonymous' } }, { cookie });
+    assert.equal(a.status, 'CREATED');
+    assert.deepEqual([a.lead?.Id, a.lead?.Email, a.lead && attrMap(a.lead).FirstName], [a.leadId, null, 'Anonymous']);
+    assert.equal(await s.runtime.store.countLeads(), before + 1);
+    assert.deepEqual(
+      (await getLeadByKey(s, 'COOKIE', cookie)).map((l) => l.Id),
+      [a.leadId],
+    );
+    // No attributes at all: still the cookie's lead, nothing changed.
+    const b = await sync(s, {}, { cookie });
+    assert.deepEqual([b.status, b.leadId], ['UPDATED', a.leadId]);
+    // The anonymous lead becomes known: an e-mail given with its cookie is written to it.
+    const c = await sync(s, { Email: 'now.known@example.com' }, { cookie });
+    assert.deepEqual([c.status, c.leadId, c.lead?.Email], ['UPDATED', a.leadId, 'now.known@example.com']);
+    assert.equal(await s.runtime.store.countLeads(), before + 1);
+  });
+
+  test('an Email attribute alone is the key, as leadRecord/Email is: it creates, then updates its lead', async () => {
+    const before = await s.runtime.store.countLeads();
+    const a = await sync(s, { attrs: { Email: 'attr.key@example.com', FirstName: 'Attr' } });
+    assert.equal(a.status, 'CREATED');
+    assert.equal(a.lead?.Email, 'attr.key@example.com');
+    const b = await sync(s, { attrs: { FirstName: 'Again', Email: 'ATTR.KEY@example.com' } });
+    assert.deepEqual([b.status, b.leadId, b.lead && attrMap(b.lead).FirstName], ['UPDATED', a.leadId, 'Again']);
+    // An existing lead is found by it as by the element.
+    const ada = await sync(s, { attrs: { Email: 'ada@demo.example' } });
+    assert.deepEqual([ada.status, ada.leadId], ['UPDATED', 1]);
+    assert.equal(await s.runtime.store.countLeads(), before + 1);
+  });
+
+  test('leadRecord/Email and a different Email attribute: the element selects the lead, the attribute is its new e-mail', async () => {
+    const a = await sync(s, { Email: 'both.old@example.com' });
+    assert.equal(a.status, 'CREATED');
+    const before = await s.runtime.store.countLeads();
+    const b = await sync(s, { Email: 'both.old@example.com', attrs: { Email: 'both.new@example.com' } });
+    assert.deepEqual([b.status, b.leadId, b.lead?.Email], ['UPDATED', a.leadId, 'both.new@example.com']);
+    assert.equal(await s.runtime.store.countLeads(), before);
+    faultCode(await s.soap(getLeadBody('EMAIL', 'both.old@example.com')), 20103);
+  });
+
+  test('an empty Email attribute, or an empty marketoCookie, is no key (20104)', async () => {
+    const before = await s.runtime.store.countLeads();
+    faultCode(await s.soap(syncLeadBody({ attrs: { Email: '', FirstName: 'Nobody' } })), 20104);
+    faultCode(await s.soap(syncLeadBody({ attrs: { FirstName: 'Nobody' } }, { cookie: '' })), 20104);
+    assert.equal(await s.runtime.store.countLeads(), before);
+  });
+
   test('returnLead true returns the full record; false sends a nil leadRecord', async () => {
     const withLead = await sync(s, { Email: 'ada@demo.example', attrs: { Title: 'Countess' } }, { returnLead: true });
     assert.ok(withLead.lead);
@@ -320,6 +381,34 @@ describe('syncMultipleLeads', () => {
     // The failed update of lead 2 left it as it was.
     assert.equal(attrMap(await one(s, 2)).FirstName, 'Grace');
     faultCode(await s.soap(getLeadBody('EMAIL', 'multi.bad@example.com')), 20103);
+  });
+
+  test('an Email attribute alone is the key, as leadRecord/Email is; with the element too it is the new e-mail', async () => {
+    const before = await s.runtime.store.countLeads();
+    const r = await s.soap(
+      syncMultipleBody([
+        { attrs: { Email: 'multi.attr@example.com', FirstName: 'Attr' } },
+        { attrs: { Email: String(demoLeads[1].Email), Title: 'Rear Admiral' } },
+        { attrs: { FirstName: 'Attr again', Email: 'MULTI.ATTR@example.com' } },
+        { Email: 'multi.attr@example.com', attrs: { Email: 'multi.attr.new@example.com' } },
+      ]),
+    );
+    const st = parseStatuses(r);
+    assert.deepEqual(
+      st.map((x) => [x.status, x.error]),
+      [
+        ['CREATED', null],
+        ['UPDATED', null],
+        ['UPDATED', null],
+        ['UPDATED', null],
+      ],
+    );
+    assert.equal(st[1].leadId, 2);
+    assert.deepEqual([st[2].leadId, st[3].leadId], [st[0].leadId, st[0].leadId]);
+    assert.equal(await s.runtime.store.countLeads(), before + 1);
+    const l = await one(s, st[0].leadId);
+    assert.deepEqual([l.Email, attrMap(l).FirstName], ['multi.attr.new@example.com', 'Attr again']);
+    assert.equal(attrMap(await one(s, 2)).Title, 'Rear Admiral');
   });
 
   test('dedupEnabled true (and by default) updates the lead with that e-mail; false always creates', async () => {

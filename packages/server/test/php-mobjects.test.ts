@@ -8,16 +8,13 @@
  * a failure.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { KEY, startTestServer, type TestServer, USER } from './support/harness.js';
-import { PHP_INSTALL, PHP_PROBLEM, PHP_SKIP, type PhpLine, phpScript } from './support/php.js';
+import { PHP_INSTALL, PHP_PROBLEM, PHP_SKIP, runPhp } from './support/php.js';
 
-const SCRIPT = phpScript('mobjects.php');
 const problem = PHP_PROBLEM;
 const INSTALL = PHP_INSTALL;
 const SKIP = PHP_SKIP;
-type Line = PhpLine;
 
 /** 230 opportunities besides the demo's 3 (OPP-1..3): pages of 100, 100 and 33. */
 const EXTRA = 230;
@@ -38,35 +35,8 @@ describe('PHP SoapClient: getMObjects paging', { skip: SKIP }, () => {
   });
   after(() => s?.close());
 
-  /** Runs the script to its end (asynchronously: the server answers from this process). */
-  async function runScript(args: string[]): Promise<Line[]> {
-    const child = spawn('php', [SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill(), 60_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    clearTimeout(timer);
-    assert.equal(code, 0, `php exited with ${code}: ${stderr}\n${stdout}`);
-    return stdout
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => {
-        try {
-          return JSON.parse(l) as Line;
-        } catch {
-          throw new Error(`php printed something that is not JSON: ${l}\n${stderr}`);
-        }
-      });
-  }
-
   test('pages of 100 while hasMore, with and without criteria; end and foreign positions fault', async () => {
-    const lines = await runScript([`${s.url}/soap/mktows/3_1?WSDL`, USER, KEY]);
+    const lines = await runPhp('mobjects.php', [`${s.url}/soap/mktows/3_1?WSDL`, USER, KEY]);
     const by = (step: string) => {
       const l = lines.find((x) => x.step === step);
       assert.ok(l, `php reported no ${step}: ${JSON.stringify(lines)}`);

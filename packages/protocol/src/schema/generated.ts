@@ -509,10 +509,10 @@ export interface ParamsRequestCampaign {
 
 export interface ParamsScheduleCampaign {
   programName: string;
-  /** Only in 3_1 and later. */
-  cloneToProgramName?: string | null;
   campaignName: string;
   campaignRunAt?: Date | null;
+  /** Only in 3_1 and later. */
+  cloneToProgramName?: string;
   programTokenList?: ArrayOfAttrib | null;
 }
 

@@ -246,11 +246,14 @@ export const COMPLEX_TYPES = [
     'campaignName:string?~',
     'programTokenList:ArrayOfAttrib?~',
   ]),
+  // cloneToProgramName comes after campaignRunAt and is not nillable: Marketo's Java sample sets it
+  // as a plain String (a nillable optional would be a JAXBElement) and marshals it 4th. The decoder
+  // matches children by name, so clients built from a WSDL with another order are still understood.
   complex('ParamsScheduleCampaign', [
     'programName:string',
-    'cloneToProgramName:string?~@3_1',
     'campaignName:string',
     'campaignRunAt:dateTime?~',
+    'cloneToProgramName:string?@3_1',
     'programTokenList:ArrayOfAttrib?~',
   ]),
   complex('ParamsSyncLead', [

@@ -1,23 +1,18 @@
 /**
  * Program channels and their progression statuses (getChannels). A Marketo instance defines its
- * channels in Admin; this server serves the channels its programs use, each with a fixed status
- * list. Blog, Tradeshow and Webinar are exactly as in Adobe's getChannels sample
- * (shared/reference/recorded/adobe-docs/getChannels.response.xml); the others are ours, modelled
- * on Marketo's default channels. A channel not in the catalogue gets DEFAULT_STATUSES.
+ * channels in Admin, used by a program or not; here the seed's `channels` section defines them
+ * (the demo seed: Marketo's standard channels, this catalogue), and a channel a program names is
+ * defined by that use too. A channel defined without statuses has the built-in ones of its name:
+ * Blog, Tradeshow and Webinar exactly as in Adobe's getChannels sample
+ * (shared/reference/recorded/adobe-docs/getChannels.response.xml); the others are ours, modelled on
+ * Marketo's default channels. A name not in the catalogue gets DEFAULT_STATUSES.
  */
+import type { Channel, ChannelStatus } from '../store/campaigns.js';
 
-export interface ProgressionStatusDef {
-  readonly status: string;
-  readonly step: number;
-  readonly success: boolean;
-  /** Extra attributes some channels carry (Tradeshow's Check-in Status, Webinar Behavior). */
-  readonly extra?: readonly [string, string][];
-}
-
-const s = (status: string, step: number, success: boolean, extra?: [string, string][]): ProgressionStatusDef =>
+const s = (status: string, step: number, success: boolean, extra?: [string, string][]): ChannelStatus =>
   extra ? { status, step, success, extra } : { status, step, success };
 
-export const CHANNEL_CATALOGUE: Readonly<Record<string, readonly ProgressionStatusDef[]>> = {
+export const CHANNEL_CATALOGUE: Readonly<Record<string, readonly ChannelStatus[]>> = {
   Blog: [s('Engaged', 20, true), s('Subscribed', 30, true), s('Visited', 10, false)],
   Content: [s('Engaged', 20, true), s('Member', 10, false)],
   'Email Blast': [s('Engaged', 20, true), s('Member', 10, false)],
@@ -45,16 +40,17 @@ export const CHANNEL_CATALOGUE: Readonly<Record<string, readonly ProgressionStat
 };
 
 /** Statuses of a channel that the catalogue does not name. */
-export const DEFAULT_STATUSES: readonly ProgressionStatusDef[] = [s('Engaged', 20, true), s('Member', 10, false)];
+export const DEFAULT_STATUSES: readonly ChannelStatus[] = [s('Engaged', 20, true), s('Member', 10, false)];
 
 const BY_LOWER = new Map(Object.entries(CHANNEL_CATALOGUE).map(([k, v]) => [k.toLowerCase(), v]));
 
-export function channelStatuses(channel: string): readonly ProgressionStatusDef[] {
-  return BY_LOWER.get(channel.toLowerCase()) ?? DEFAULT_STATUSES;
+/** The statuses of a channel: its own when defined with some, else the built-in ones of its name. */
+export function channelStatuses(channel: Channel): readonly ChannelStatus[] {
+  return channel.statuses ?? BY_LOWER.get(channel.name.toLowerCase()) ?? DEFAULT_STATUSES;
 }
 
 /** A status as getChannels' attribs, in the sample's order: Status, Step, extras, Success. */
-export function statusAttribs(st: ProgressionStatusDef): { name: string; value: string }[] {
+export function statusAttribs(st: ChannelStatus): { name: string; value: string }[] {
   return [
     { name: 'Status', value: st.status },
     { name: 'Step', value: String(st.step) },

@@ -37,19 +37,37 @@ export interface SyncOptions {
 
 export type SyncOutcome = { status: 'CREATED' | 'UPDATED'; lead: Lead };
 
+export interface ValidateOptions {
+  /**
+   * syncLead's marketoCookie. It is a key of its own (spec §4.3: Id, ForeignSysPersonId, cookie,
+   * Email), so a record sent with one may carry no other: the anonymous lead the cookie names.
+   */
+  cookie?: string;
+}
+
 /**
  * Checks what makes the whole call fail: no key (20104) and unknown fields (20105, naming every
- * unknown field). Value problems are left to the write, per record.
+ * unknown field). Value problems are left to the write, per record. The record returned has its
+ * Email key filled from an Email attribute when the element is absent (see emailKeyed).
  */
-export function validateRecord(record: LeadRecord | undefined, schema: LeadSchema, where: string): SyncInput {
+export function validateRecord(
+  record: LeadRecord | undefined,
+  schema: LeadSchema,
+  where: string,
+  opts: ValidateOptions = {},
+): SyncInput {
   if (!record) throw new MktowsFault(20104, `${where}: leadRecord is required`);
+  const keyed = emailKeyed(record);
   const hasKey =
-    record.Id != null || (record.Email != null && record.Email !== '') || (record.ForeignSysPersonId ?? '') !== '';
+    keyed.Id != null ||
+    (keyed.Email != null && keyed.Email !== '') ||
+    (keyed.ForeignSysPersonId ?? '') !== '' ||
+    !!opts.cookie;
   if (!hasKey) throw new MktowsFault(20104, `${where}: leadRecord needs one of Id, Email or ForeignSysPersonId`);
   const values: [string, string][] = [];
   const fields: LeadFieldDef[] = [];
   const unknown: string[] = [];
-  for (const a of record.leadAttributeList?.attribute ?? []) {
+  for (const a of keyed.leadAttributeList?.attribute ?? []) {
     const f = schema.field(a.attrName);
     if (!f) unknown.push(a.attrName);
     else {
@@ -60,7 +78,22 @@ export function validateRecord(record: LeadRecord | undefined, schema: LeadSchem
   if (unknown.length) {
     throw new MktowsFault(20105, `${where} failed: unknown fields for import: ${echoList(unknown)}`);
   }
-  return { record, values, fields };
+  return { record: keyed, values, fields };
+}
+
+/**
+ * An Email attribute names the lead as the Email element does: clients (a popular PHP wrapper
+ * among them) send the e-mail only in leadAttributeList. When the element is given it stays the
+ * key, and an Email attribute is the e-mail to write, as syncMultipleLeads documents (spec §4.4).
+ * The last non-empty Email attribute is the key, as the last one is the value written.
+ */
+function emailKeyed(record: LeadRecord): LeadRecord {
+  if (record.Email != null && record.Email !== '') return record;
+  let email = '';
+  for (const a of record.leadAttributeList?.attribute ?? []) {
+    if (a.attrName === 'Email' && a.attrValue) email = a.attrValue;
+  }
+  return email ? { ...record, Email: email } : record;
 }
 
 async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Promise<Lead | undefined> {

@@ -5,11 +5,12 @@ import { syncRecord, validateRecord } from '../domain/lead-sync.js';
 import type { Handler } from './context.js';
 
 export const syncLead: Handler<'syncLead'> = async (params, ctx) => {
-  const input = validateRecord(params.leadRecord, ctx.schema, 'syncLead operation');
+  const cookie = params.marketoCookie || undefined;
+  const input = validateRecord(params.leadRecord, ctx.schema, 'syncLead operation', { cookie });
   const now = ctx.now();
   try {
     const { status, lead } = await ctx.store.transaction((tx) =>
-      syncRecord(tx, ctx.schema, input, { now, dedup: true, cookie: params.marketoCookie || undefined }),
+      syncRecord(tx, ctx.schema, input, { now, dedup: true, cookie }),
     );
     return {
       leadId: lead.id,

@@ -17,10 +17,12 @@ export const syncMObjects: Handler<'syncMObjects'> = async (params, ctx) => {
   const statuses = await ctx.store.transaction(async (tx) => {
     let known: Tag[] | undefined;
     const knownTags = async () => {
-      // Tags that exist: those programs carry (channels included) and the tag-type catalogue's values.
+      // Tags that exist: those programs carry (channels included), the tag-type catalogue's values
+      // and the defined channels.
       known ??= [
         ...(await tx.mobjects.knownTags()),
         ...(await tx.campaigns.listTagTypes()).flatMap((t) => t.values.map((value) => ({ type: t.type, value }))),
+        ...(await tx.campaigns.listChannels()).map((c) => ({ type: 'Channel', value: c.name })),
       ];
       return known;
     };

@@ -5,6 +5,7 @@
  * with 5 person roles, and the custom object type RoadShow (MKTOID, rid; city, state, zip).
  * Deterministic, so that examples and tests can name leads.
  */
+import { CHANNEL_CATALOGUE } from '../domain/channels.js';
 import { demoActivities } from './demo-activities.js';
 import type { SeedDocument } from './seed.js';
 
@@ -149,6 +150,8 @@ export function demoSeed(now: number = Date.now()): SeedDocument {
         campaigns: [{ name: 'Follow Up', kind: 'trigger', sources: ['MKTOWS'] }],
       },
     ],
+    // Marketo's standard channels, defined whether a program uses them or not.
+    channels: Object.keys(CHANNEL_CATALOGUE).map((name) => ({ name })),
     tagTypes: [
       { type: 'Region', values: ['EMEA', 'North America', 'APAC', 'LATAM'] },
       { type: 'Product Line', values: ['Platform', 'Analytics', 'Services'] },

@@ -9,6 +9,7 @@ import { LeadSchema } from '../domain/lead-schema.js';
 import { syncRecord, validateRecord } from '../domain/lead-sync.js';
 import type { NewActivity, Store } from '../store/store.js';
 import { applyActivitySeed, parseActivitySeed } from './activities-seed.js';
+import { applyChannelSeed, parseChannelSeed } from './channels-seed.js';
 import { applyObjectSeed, type OpportunityRoleSeed, type ProgramSeedExtras, parseObjectSeed } from './mobjects-seed.js';
 import { applyTagTypeSeed, parseTagTypeSeed } from './tags-seed.js';
 
@@ -38,6 +39,11 @@ export interface SeedDocument {
   opportunityRoles?: OpportunityRoleSeed[];
   /** Tag types and their allowed values, for getTags (seed/tags-seed.ts). */
   tagTypes?: { type: string; values?: string[] }[];
+  /** Program channels, with their progression statuses or the built-in ones (seed/channels-seed.ts). */
+  channels?: {
+    name: string;
+    statuses?: { status: string; step: number; success: boolean; attributes?: Record<string, string> }[];
+  }[];
   [section: string]: unknown;
 }
 
@@ -55,6 +61,8 @@ export interface SeedSummary {
   activities: number;
   /** The `tagTypes` catalogue (seed/tags-seed.ts). */
   tagTypes: number;
+  /** The `channels` section (seed/channels-seed.ts). */
+  channels: number;
 }
 
 const KNOWN = new Set([
@@ -68,6 +76,7 @@ const KNOWN = new Set([
   'opportunityRoles',
   'activities',
   'tagTypes',
+  'channels',
 ]);
 const SOURCES = new Set(['MKTOWS', 'SALES']);
 
@@ -204,6 +213,7 @@ export async function applySeed(
   const objectSeed = parseObjectSeed(d);
   const activitySeed = parseActivitySeed(d);
   const tagTypes = parseTagTypeSeed(d);
+  const channels = parseChannelSeed(d);
 
   const summary: SeedSummary = {
     leadFields: customFields.length,
@@ -217,6 +227,7 @@ export async function applySeed(
     customObjectTypes: objectTypes.length,
     activities: 0,
     tagTypes: tagTypes.length,
+    channels: channels.length,
   };
   await store.transaction(async (tx) => {
     // A reset with a seed empties and refills in one transaction: a bad seed changes nothing.
@@ -260,6 +271,7 @@ export async function applySeed(
     await applyObjectSeed(tx, objectSeed, now);
     summary.activities = await applyActivitySeed(tx, activitySeed);
     await applyTagTypeSeed(tx, tagTypes);
+    await applyChannelSeed(tx, channels);
   });
   return summary;
 }

@@ -1,5 +1,5 @@
 /**
- * Programs, smart campaigns, campaign runs, tag types and the per-lead My Tokens that importToList
+ * Programs, smart campaigns, campaign runs, tag types, channels and the per-lead My Tokens that importToList
  * leaves for a campaign's next run: the storage side of the campaign, channel and tag operations.
  * Reached as `store.campaigns` (reads) and `tx.campaigns` (reads and writes, inside a transaction).
  */
@@ -37,6 +37,14 @@ export interface TagTypeTable {
   type: string;
   /** JSON array of allowed values. */
   tag_values: string;
+  position: number;
+}
+
+export interface ChannelTable {
+  name: string;
+  name_lc: string;
+  /** JSON array of ChannelStatus, or null: the built-in statuses of the name (domain/channels.ts). */
+  statuses: string | null;
   position: number;
 }
 
@@ -99,6 +107,21 @@ export interface TagType {
   values: string[];
 }
 
+/** A progression status of a channel, as getChannels writes it. */
+export interface ChannelStatus {
+  status: string;
+  step: number;
+  success: boolean;
+  /** Extra attribs some channels carry (Tradeshow's Check-in Status, Webinar Behavior). */
+  extra?: [string, string][];
+}
+
+export interface Channel {
+  name: string;
+  /** null: the built-in statuses of the name. */
+  statuses: ChannelStatus[] | null;
+}
+
 export interface CampaignReads {
   /** A program by name, case-insensitively. */
   findProgram(name: string): Promise<Program | undefined>;
@@ -110,6 +133,8 @@ export interface CampaignReads {
   listCampaigns(): Promise<Campaign[]>;
   /** The seed's tag-type catalogue, in seed order. */
   listTagTypes(): Promise<TagType[]>;
+  /** The defined channels, in seed order. */
+  listChannels(): Promise<Channel[]>;
   /** Runs, newest first. */
   listCampaignRuns(filter?: { campaignId?: number; limit?: number }): Promise<CampaignRun[]>;
   /** scheduleCampaign calls with cloneToProgramName made by a user on a quota day. */
@@ -123,6 +148,8 @@ export interface CampaignWrites extends CampaignReads {
   /** Copies a program (channel, workspace, tags), its campaigns and its lists (without members). */
   cloneProgram(from: Program, toName: string, at: number): Promise<Program>;
   upsertTagType(tagType: TagType): Promise<void>;
+  /** Defines a channel, or redefines the one of that name (case-insensitively), keeping its place. */
+  upsertChannel(channel: Channel): Promise<void>;
   /** Merges token values for one lead into what waits for the campaign's next run. */
   setLeadTokens(campaignId: number, leadId: number, tokens: TokenPairs, at: number): Promise<void>;
   /** Removes and returns the waiting tokens of the given leads (all leads when omitted). */
@@ -246,6 +273,14 @@ export class SqlCampaigns implements CampaignWrites {
     return rows.map((r) => ({ type: r.type, values: JSON.parse(r.tag_values) as string[] }));
   }
 
+  async listChannels(): Promise<Channel[]> {
+    const rows = await this.db.selectFrom('channels').selectAll().orderBy('position').execute();
+    return rows.map((r) => ({
+      name: r.name,
+      statuses: r.statuses === null ? null : (JSON.parse(r.statuses) as ChannelStatus[]),
+    }));
+  }
+
   async listCampaignRuns(filter: { campaignId?: number; limit?: number } = {}): Promise<CampaignRun[]> {
     let q = this.db.selectFrom('campaign_runs').selectAll();
     if (filter.campaignId !== undefined) q = q.where('campaign_id', '=', filter.campaignId);
@@ -353,13 +388,32 @@ export class SqlCampaigns implements CampaignWrites {
         .execute();
       return;
     }
-    const last = await this.db
-      .selectFrom('tag_types')
-      .select((eb) => eb.fn.max<number | null>('position').as('p'))
-      .executeTakeFirst();
     await this.db
       .insertInto('tag_types')
-      .values({ type: t.type, tag_values: JSON.stringify(t.values), position: Number(last?.p ?? 0) + 1 })
+      .values({ type: t.type, tag_values: JSON.stringify(t.values), position: await this.nextPosition('tag_types') })
+      .execute();
+  }
+
+  /** The position after the last of a seed catalogue, which lists in seed order. */
+  private async nextPosition(table: 'tag_types' | 'channels'): Promise<number> {
+    const last = await this.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.max<number | null>('position').as('p'))
+      .executeTakeFirst();
+    return Number(last?.p ?? 0) + 1;
+  }
+
+  async upsertChannel(c: Channel): Promise<void> {
+    const values = { name: c.name, statuses: c.statuses === null ? null : JSON.stringify(c.statuses) };
+    const lc = c.name.toLowerCase();
+    const existing = await this.db.selectFrom('channels').select('name').where('name_lc', '=', lc).executeTakeFirst();
+    if (existing) {
+      await this.db.updateTable('channels').set(values).where('name_lc', '=', lc).execute();
+      return;
+    }
+    await this.db
+      .insertInto('channels')
+      .values({ ...values, name_lc: lc, position: await this.nextPosition('channels') })
       .execute();
   }
 

@@ -4,6 +4,7 @@
  */
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely';
 import { migration0004 } from './migration-0004.js';
+import { migration0006 } from './migration-0006.js';
 
 export type SqlFlavour = 'sqlite' | 'postgres';
 
@@ -183,5 +184,6 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
           .execute();
       },
     },
+    ...migration0006(),
   };
 }

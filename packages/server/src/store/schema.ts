@@ -1,6 +1,6 @@
 /** Table types for the typed query layer (Kysely), shared by every SQL backend. */
 import type { Generated } from 'kysely';
-import type { CampaignLeadTokenTable, CampaignRunTable, TagTypeTable } from './campaigns.js';
+import type { CampaignLeadTokenTable, CampaignRunTable, ChannelTable, TagTypeTable } from './campaigns.js';
 import type { ImportJobTable, ImportRowTable } from './imports.js';
 
 export interface MetaTable {
@@ -174,6 +174,8 @@ export interface Database {
   tag_types: TagTypeTable;
   import_jobs: ImportJobTable;
   import_rows: ImportRowTable;
+  // 0006_channels
+  channels: ChannelTable;
 }
 
 /** Every table, children first, for reset. */
@@ -183,6 +185,7 @@ export const TABLES: readonly (keyof Database)[] = [
   'campaign_runs',
   'campaign_lead_tokens',
   'tag_types',
+  'channels',
   'program_costs',
   'opportunity_roles',
   'custom_objects',

@@ -62,9 +62,9 @@ export interface ScheduleCampaignInput {
 export function scheduleCampaignBody(p: ScheduleCampaignInput): string {
   let x = '<ns1:paramsScheduleCampaign>';
   if (p.programName !== undefined) x += `<programName>${esc(p.programName)}</programName>`;
-  if (p.cloneToProgramName !== undefined) x += `<cloneToProgramName>${esc(p.cloneToProgramName)}</cloneToProgramName>`;
   if (p.campaignName !== undefined) x += `<campaignName>${esc(p.campaignName)}</campaignName>`;
   if (p.campaignRunAt !== undefined) x += `<campaignRunAt>${p.campaignRunAt}</campaignRunAt>`;
+  if (p.cloneToProgramName !== undefined) x += `<cloneToProgramName>${esc(p.cloneToProgramName)}</cloneToProgramName>`;
   return `${x}${tokensXml(p.tokens)}</ns1:paramsScheduleCampaign>`;
 }
 
