@@ -2,8 +2,8 @@
  * Client-side limits against a server that enforces the same limits exactly. The window is lowered
  * to 50 calls per 1 s on BOTH sides (server windowMs 1000 and the user's ratePerWindow 50; the
  * client's limits { ratePerWindow: 50, windowMs: 1000 }) so that 300 calls cross six windows in a
- * few seconds; concurrency stays at the default 10. Every call is delayed 20 ms on the server so
- * that the concurrency limit binds too. The proof is the server's: no call met 20023 or 20024,
+ * few seconds; concurrency stays at the default 10. Every call is delayed 100 ms on the server so
+ * that the concurrency limit binds too, even on a busy machine (10 calls × 100 ms is half a window). The proof is the server's: no call met 20023 or 20024,
  * and the journal's intervals never overlap more than 10 nor start more than 50 in any 1 s.
  */
 import assert from 'node:assert/strict';
@@ -28,7 +28,7 @@ function shrink(iv: { start: number; end: number }[]) {
 
 test('300 concurrent calls through one client: never more than 10 in flight nor 50 per 1 s on the server', async () => {
   const user = await server.user('limits', { ratePerWindow: RATE });
-  await server.admin('POST', '/_mktows/faults', { operation: 'getLead', delayMs: 20, userId: user });
+  await server.admin('POST', '/_mktows/faults', { operation: 'getLead', delayMs: 100, userId: user });
   const client = server.client(user, { limits: { ratePerWindow: RATE, windowMs: WINDOW } });
   // Sample the server's own view while the calls run.
   let maxInFlight = 0;

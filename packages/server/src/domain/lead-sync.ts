@@ -2,7 +2,7 @@
  * Creating and updating leads (syncLead, syncMultipleLeads): key matching, value conversion and
  * the activities every write appends. Runs inside a store transaction supplied by the caller.
  */
-import { echoList, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
+import { echo, echoList, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
 import type { Lead, NewActivity, NewLead, StoreTx } from '../store/store.js';
 import { dataValueActivities, newLeadActivity } from './activities.js';
 import type { LeadFieldDef } from './lead-fields.js';
@@ -183,7 +183,7 @@ interface Converted {
 function convertRecord(schema: LeadSchema, input: SyncInput, emailKeyOnly: boolean, owners: OwnerIds): Converted {
   const r = input.record;
   if (r.ForeignSysPersonId && !r.ForeignSysType) {
-    throw new FieldValueError(`ForeignSysType is required with ForeignSysPersonId ${r.ForeignSysPersonId}`);
+    throw new FieldValueError(`ForeignSysType is required with ForeignSysPersonId ${echo(r.ForeignSysPersonId)}`);
   }
   const changes: string[] = [];
   let ownerId: number | null | undefined;
@@ -205,7 +205,7 @@ function convertRecord(schema: LeadSchema, input: SyncInput, emailKeyOnly: boole
       if (value === '') ownerId = null;
       else {
         const id = owners.get(value);
-        if (id === undefined) throw new FieldValueError(`no lead owner has e-mail ${value}`);
+        if (id === undefined) throw new FieldValueError(`no lead owner has e-mail ${echo(String(value))}`);
         ownerId = id;
       }
     }
@@ -292,7 +292,9 @@ export async function syncRecord(
   if (r.ForeignSysPersonId && r.ForeignSysPersonId !== lead.foreignSysPersonId) {
     const [holder] = await tx.findLeads({ by: 'FSPID', value: r.ForeignSysPersonId });
     if (holder && holder.id !== lead.id) {
-      throw new FieldValueError(`ForeignSysPersonId ${r.ForeignSysPersonId} already belongs to lead ${holder.id}`);
+      throw new FieldValueError(
+        `ForeignSysPersonId ${echo(r.ForeignSysPersonId)} already belongs to lead ${holder.id}`,
+      );
     }
     lead.foreignSysPersonId = r.ForeignSysPersonId;
     lead.foreignSysType = r.ForeignSysType ?? null;
@@ -549,7 +551,7 @@ export async function syncRecords(
         if (holder && holder !== e) {
           // The message names the holder's id: a lead of this batch must be inserted first.
           if (holder.seq !== 0) await batch.flush();
-          throw new FieldValueError(`ForeignSysPersonId ${fsp} already belongs to lead ${holder.lead.id}`);
+          throw new FieldValueError(`ForeignSysPersonId ${echo(fsp)} already belongs to lead ${holder.lead.id}`);
         }
       }
       let changed = false;
