@@ -45,7 +45,7 @@ export const HOSTILE_SHAPES: readonly Shape[] = [
   {
     name: 'depth',
     what: 'n nested elements',
-    make: (n) => '<a>'.repeat(n) + '</a>'.repeat(n),
+    make: (n) => '<ab>'.repeat(n) + '</ab>'.repeat(n),
   },
   {
     name: 'long-name',
