@@ -3,6 +3,7 @@
 // the parser fuzz test's documents and mutations (packages/protocol/test/xml-fuzz-corpus.ts).
 // Usage: npm run build && node scripts/xml-oracle.mjs <reference parse.js> [label]
 // The reference is a compiled packages/protocol/src/xml/parse.ts of the version to compare with.
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,5 +22,9 @@ if (existsSync(resolve(shared, 'reference'))) docs.push(...corpus.sharedDocs(sha
 const oracle = {};
 for (const d of docs) oracle[d.name] = corpus.oracleEntry(parser, d, corpus.ORACLE_SEED);
 const out = resolve(root, 'packages/protocol/test/fixtures/xml-oracle.json');
-writeFileSync(out, `${JSON.stringify({ parser: label, seed: corpus.ORACLE_SEED, docs: oracle }, null, 0)}\n`);
+writeFileSync(out, JSON.stringify({ parser: label, seed: corpus.ORACLE_SEED, docs: oracle }));
+// Laid out as the repository's formatter lays it out, so that `npm run lint` passes.
+execFileSync(process.execPath, [resolve(root, 'node_modules/@biomejs/biome/bin/biome'), 'format', '--write', out], {
+  stdio: 'ignore',
+});
 console.log(`wrote ${out}: ${docs.length} documents`);
