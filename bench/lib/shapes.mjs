@@ -26,7 +26,7 @@ export const BENCH_SHAPES = {
   depth: { what: 'chains of 63 nested elements', make: copies('depth', 63) },
   'long-name': { what: 'names of 256 characters (the cap)', make: copies('long-name', 256) },
   'dense-elements': { what: '`<abcdef/>` elements, the densest the caps allow', make: shape('dense-elements').make },
-  'small-elements': { what: '`<a/>` elements: refused half way', make: shape('small-elements').make },
+  'small-elements': { what: '`<a/>` elements: refused after 1024 of them', make: shape('small-elements').make },
   'one-element-attributes': {
     what: 'one element, attributes without end (refused at 257)',
     make: shape('attributes').make,

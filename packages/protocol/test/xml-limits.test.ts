@@ -163,11 +163,20 @@ describe('parseRequest: a body over a cap is 20012 naming the cap', () => {
   });
 
   test('elements per character of the document', () => {
-    // 2000 × `<a/>` in `<r>`: 8007 characters allow max(1024, 1000) elements, the root counting.
+    // `<a/>` after `<r>`: the 1025th element (the root counting) starts at 4095, where 1024 are allowed.
     accepted(shape('small-elements').make(1023));
-    const doc = shape('small-elements').make(2000);
     const msg = `${LIMIT}elements exceed 1 per 8 characters of the document at offset ${3 + 1023 * 4}`;
-    assertFault(request(doc), 20012, msg);
+    assertFault(request(shape('small-elements').make(2_000_000)), 20012, msg);
+    // The start of a document is held to it too: a dense run after 1024 elements of a sparse head is not.
+    const head = `<r>${'<abcdefghijklmnop/>'.repeat(1024)}`;
+    accepted(`${head}${'<a/>'.repeat(1000)}</r>`);
+    // The (1025 + k)th element starts at head.length + 4(k - 1): the first k with 8(1025 + k) past it is 2814.
+    const at = head.length + 4 * 2813;
+    assertFault(
+      request(`${head}${'<a/>'.repeat(4000)}</r>`),
+      20012,
+      `${LIMIT}elements exceed 1 per 8 characters of the document at offset ${at}`,
+    );
     accepted(shape('dense-elements').make(100_000));
   });
 

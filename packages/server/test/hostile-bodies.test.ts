@@ -38,8 +38,8 @@ const CASES: [string, () => string, (body: string) => string][] = [
   [
     '10 MB of <a/> in one root',
     () => `<r>${'<a/>'.repeat(2_600_000)}</r>`,
-    (b) =>
-      `${LIMIT}elements exceed 1 per 8 characters of the document at offset ${3 + (Math.floor(b.length / 8) - 1) * 4}`,
+    // The 1025th element, past the floor of 1024 and at 4 characters each.
+    () => `${LIMIT}elements exceed 1 per 8 characters of the document at offset ${3 + 1023 * 4}`,
   ],
 ];
 

@@ -14,7 +14,7 @@ export interface XmlLimits {
   /** Characters in a qualified name (element or attribute, prefix included). */
   readonly maxNameLength: number;
   /**
-   * The fewest characters per element on average: a document of n characters may hold
+   * The fewest characters per element on average: the first n characters of a document may hold
    * max(minElements, n / charsPerElement) elements.
    */
   readonly charsPerElement: number;
@@ -39,8 +39,8 @@ export const XML_LIMITS: XmlLimits = {
   // An element costs the tree about 50 bytes, a few times what its tags take in the body, most of
   // all for bodies of bare `<a/>`. Real elements carry a name, content and an end tag: 30 characters
   // or more on average (`<attrValue>x</attrValue>`), never under 8, so a document denser in
-  // elements than that is refused, which halves the memory the densest body can cost. The floor
-  // keeps small documents out of it.
+  // elements than that is refused (as soon as its start is), which halves the memory the densest
+  // body can cost. The floor keeps small documents and the envelope's start out of it.
   charsPerElement: 8,
   minElements: 1024,
 };

@@ -442,8 +442,7 @@ export function parseXml(input: string, limits: XmlLimits = XML_LIMITS): XmlElem
   // Where the bindings stood before each open element's declarations, restored at its end tag.
   const marks: number[] = [];
   let depth = 0;
-  // Elements the document may still open (XmlLimits.charsPerElement).
-  let elementBudget = Math.max(limits.minElements, Math.floor(n / limits.charsPerElement));
+  let elements = 0;
   // The last namespace lookups: most elements share their scope and one of very few prefixes.
   let defScope: NsScope | undefined;
   let defNs: string | undefined;
@@ -508,7 +507,9 @@ export function parseXml(input: string, limits: XmlLimits = XML_LIMITS): XmlElem
     // Start tag.
     if (depth === 0 && root) throw new XmlError('more than one root element', pos);
     if (depth >= limits.maxDepth) throw new XmlLimitError(`element depth exceeds ${limits.maxDepth}`, pos);
-    if (--elementBudget < 0) {
+    // XmlLimits.charsPerElement, held by every part of the document read so far, so that a body
+    // too dense in elements is refused within its first few kilobytes.
+    if (++elements > limits.minElements && elements * limits.charsPerElement > pos) {
       throw new XmlLimitError(`elements exceed 1 per ${limits.charsPerElement} characters of the document`, pos);
     }
     const tagStart = pos;
