@@ -8,5 +8,5 @@ export * from './schema/index.js';
 export * from './signature.js';
 export { generateWsdl } from './wsdl.js';
 export { escapeAttr, escapeText } from './xml/escape.js';
-export { NO_XML_LIMITS, XML_LIMITS, type XmlLimits } from './xml/limits.js';
+export { XML_LIMITS, type XmlLimits } from './xml/limits.js';
 export { attr, parseXml, parseXmlBytes, resolveQName, type XmlElement, XmlError, XmlLimitError } from './xml/parse.js';
