@@ -4,7 +4,7 @@
  * figures, fewer samples, under a minute once bench/.data/ holds the stores).
  *
  *   --quick            fewer and shorter samples; pages 30,000 of the 1,000,000 leads
- *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client)
+ *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile)
  *   --profile[=DIR]    run every mktows server under --cpu-prof and print its top frames
  *   --no-build         use the packages' dist/ as it is
  *
@@ -27,7 +27,7 @@ const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile
 for (const a of args) {
   if (!/^--(quick|no-build|only=.+|profile(=.+)?)$/.test(a)) {
     console.error(
-      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client] [--profile[=DIR]] [--no-build]`,
+      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile] [--profile[=DIR]] [--no-build]`,
     );
     process.exit(2);
   }
@@ -71,8 +71,16 @@ if (profileArg) {
 }
 
 const opts = quick
-  ? { rounds: 1, seconds: 4, warmupSeconds: 1, syncLeads: 15_000, pageLeads: 30_000, clientCalls: 1000 }
-  : { rounds: 2, seconds: 15, warmupSeconds: 3, syncLeads: 99_900, pageLeads: 1_000_000, clientCalls: 4000 };
+  ? { rounds: 1, seconds: 4, warmupSeconds: 1, syncLeads: 15_000, pageLeads: 30_000, clientCalls: 1000, hostileMB: 1 }
+  : {
+      rounds: 2,
+      seconds: 15,
+      warmupSeconds: 3,
+      syncLeads: 99_900,
+      pageLeads: 1_000_000,
+      clientCalls: 4000,
+      hostileMB: 4,
+    };
 
 function loadavg() {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -93,12 +101,14 @@ const { runGetLead } = await import('./scenarios/getlead.mjs');
 const { runSync } = await import('./scenarios/sync.mjs');
 const { runGetMultiple } = await import('./scenarios/getmultiple.mjs');
 const { runClient } = await import('./scenarios/client.mjs');
+const { runHostile } = await import('./scenarios/hostile.mjs');
 
 const scenarios = [
   ['getlead', 'getLead, 50 keep-alive connections', runGetLead],
   ['sync', 'syncMultipleLeads, batches of 300', runSync],
   ['getmultiple', 'getMultipleLeads, batchSize 1000', runGetMultiple],
   ['client', 'client CPU per getLead call', runClient],
+  ['hostile', 'hostile shapes: the parser alone, one process per shape', runHostile],
 ];
 const results = {};
 for (const [key, title, fn] of scenarios) {
@@ -214,6 +224,23 @@ if (c) {
     target('client CPU ≤ 1/10 of node-soap (library)', c.library.ratio <= 0.1, x(c.library.ratio));
     target('client CPU ≤ 1/10 of node-soap (over HTTP)', c.overHttp.ratio <= 0.1, x(c.overHttp.ratio));
   }
+}
+
+const h = results.hostile;
+if (h) {
+  rows.push('### Hostile shapes: the parser alone (parseXmlBytes), one process per shape', '');
+  rows.push(
+    `Bodies of about ${h.mb} MB, parsed after a warm-up on normal requests, with the young generation of \`mktows serve\`. MB/s is the best of 5 parses (a body over a cap is refused where it breaks it: the rate at which it is disposed of); peak RSS is the growth of VmHWM over the first parse, per MB of body; "vs normal" is MB/s over the normal request's in this run.`,
+    '',
+    '| shape | MB/s | vs normal | peak RSS MB per MB | outcome |',
+    '|---|---:|---:|---:|---|',
+  );
+  for (const [name, r] of Object.entries(h.shapes)) {
+    rows.push(`| ${name}: ${r.what} | ${fmt(r.mbPerSec)} | ${x(r.ratio)} | ${fmt(r.rssPerMb)} | ${r.outcome} |`);
+  }
+  rows.push('');
+  const worst = Math.max(...Object.values(h.shapes).map((r) => r.rssPerMb));
+  target('hostile shapes: peak RSS ≤ 30 MB per MB of body', worst <= 30, `${fmt(worst)} MB per MB`);
 }
 
 const header = [

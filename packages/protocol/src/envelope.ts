@@ -5,7 +5,7 @@
 import { echo } from './fault-echo.js';
 import { MktowsFault } from './faults.js';
 import { NAMESPACE, OPERATION_BY_PARAMS_ELEMENT, type OperationDef } from './schema/operations.js';
-import { parseXmlBytes, type XmlElement, XmlError } from './xml/parse.js';
+import { parseXmlBytes, type XmlElement, XmlError, XmlLimitError } from './xml/parse.js';
 
 export const SOAP_ENV_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const SOAP12_ENV_NS = 'http://www.w3.org/2003/05/soap-envelope';
@@ -23,14 +23,15 @@ export function isLocalChild(el: XmlElement, local: string): boolean {
 }
 
 /**
- * Parses the request bytes. Faults: 20012 (not XML, not UTF-8, DOCTYPE, not a SOAP 1.1 envelope,
- * Body count ≠ 1), 20019 (unknown body element), 20017 (empty Body or more than one element).
+ * Parses the request bytes. Faults: 20012 (not XML, not UTF-8, DOCTYPE, over an XmlLimits cap, not
+ * a SOAP 1.1 envelope, Body count ≠ 1), 20019 (unknown body element), 20017 (empty Body or more than one element).
  */
 export function parseRequest(bytes: Uint8Array): ParsedRequest {
   let root: XmlElement;
   try {
     root = parseXmlBytes(bytes);
   } catch (e) {
+    if (e instanceof XmlLimitError) throw new MktowsFault(20012, `Request exceeds a parser limit: ${e.message}`);
     if (e instanceof XmlError) throw new MktowsFault(20012, `Request is not well-formed XML: ${e.message}`);
     throw e;
   }

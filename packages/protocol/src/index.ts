@@ -9,4 +9,5 @@ export * from './schema/index.js';
 export * from './signature.js';
 export { generateWsdl } from './wsdl.js';
 export { escapeAttr, escapeText } from './xml/escape.js';
-export { attr, parseXml, parseXmlBytes, resolveQName, type XmlElement, XmlError } from './xml/parse.js';
+export { XML_LIMITS, type XmlLimits } from './xml/limits.js';
+export { attr, parseXml, parseXmlBytes, resolveQName, type XmlElement, XmlError, XmlLimitError } from './xml/parse.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NAMESPACE, OPERATIONS, VERSIONS, type Version } from '../src/schema/index.js';
 import { generateWsdl } from '../src/wsdl.js';
-import { attr, parseXml, resolveQName, type XmlElement } from '../src/xml/parse.js';
+import { attr, lookupNamespace, parseXml, resolveQName, type XmlElement } from '../src/xml/parse.js';
 
 const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 const SOAP_NS = 'http://schemas.xmlsoap.org/wsdl/soap/';
@@ -103,7 +103,7 @@ function shape(text: string): WsdlShape {
     definitions: {
       name: a(root, 'name'),
       targetNamespace: a(root, 'targetNamespace'),
-      tns: root.scope.$tns,
+      tns: lookupNamespace(root.scope, 'tns'),
       schemaTargetNamespace: a(schema, 'targetNamespace'),
       elementFormDefault: a(schema, 'elementFormDefault'),
     },

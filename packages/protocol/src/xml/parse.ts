@@ -7,8 +7,10 @@
  * than the five predefined ones and character references can ever expand.
  */
 
-export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
-export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+import { XML_LIMITS, type XmlLimits } from './limits.js';
+import { Bindings, lookupNamespace, type NsScope, ROOT_SCOPE } from './namespaces.js';
+
+export { lookupNamespace, type NsScope, XML_NS, XMLNS_NS } from './namespaces.js';
 
 export class XmlError extends Error {
   constructor(
@@ -20,8 +22,13 @@ export class XmlError extends Error {
   }
 }
 
-/** Prefix → namespace URI, chained to the enclosing element's scope. Keys are `$prefix`. */
-export type NsScope = Record<string, string>;
+/** A document that breaks one of the XmlLimits: well-formed or not, it is refused there. */
+export class XmlLimitError extends XmlError {
+  constructor(message: string, position: number) {
+    super(message, position);
+    this.name = 'XmlLimitError';
+  }
+}
 
 export interface XmlAttr {
   readonly ns: string;
@@ -34,18 +41,13 @@ export interface XmlElement {
   readonly ns: string;
   readonly local: string;
   readonly prefix: string;
-  readonly attrs: XmlAttr[];
-  readonly children: XmlElement[];
+  /** Shared and frozen when empty. */
+  readonly attrs: readonly XmlAttr[];
+  /** Shared and frozen when empty. */
+  readonly children: readonly XmlElement[];
   /** Character data directly inside this element (entities decoded, CDATA included). */
   text: string;
   readonly scope: NsScope;
-}
-
-const ROOT_SCOPE: NsScope = Object.assign(Object.create(null) as NsScope, { $xml: XML_NS, $xmlns: XMLNS_NS });
-
-/** Resolves a prefix ('' = default namespace) in a scope; undefined when unbound. */
-export function lookupNamespace(scope: NsScope, prefix: string): string | undefined {
-  return scope[`$${prefix}`];
 }
 
 /** Resolves a QName such as `ns1:LastUpdateAtSelector` against an element's scope. */
@@ -132,14 +134,14 @@ interface RawAttr {
 }
 
 /** Decodes UTF-8 bytes (refusing anything else) and parses the document. */
-export function parseXmlBytes(bytes: Uint8Array): XmlElement {
+export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = XML_LIMITS): XmlElement {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch {
     throw new XmlError('the body is not valid UTF-8', 0);
   }
-  return parseXml(text);
+  return parseXml(text, limits);
 }
 
 /** A name that failed the quick checks: the same messages for start tags, end tags and attributes. */
@@ -240,13 +242,14 @@ function skipMarkup(s: string, pos: number, c1: number, top: XmlElement | undefi
  * An end tag other than `</name>` right after its content (whitespace before '>', or not the open
  * element's name): checks it and returns where it ends.
  */
-function endTag(s: string, start: number, n: number, open: string | undefined): number {
+function endTag(s: string, start: number, n: number, open: string | undefined, limits: XmlLimits): number {
   const p = start + 2;
   // A name equal to its start tag's was checked there; any other is checked before it is refused.
   let q = open === undefined ? -1 : spelled(s, p, n, open);
   const same = q >= 0;
   if (!same) {
     q = nameEnd(s, p, n);
+    checkNameLength(q - p, limits, p);
     checkName(s.slice(p, q), p);
   }
   let pos = q;
@@ -265,9 +268,29 @@ interface TagRest {
   end: number;
 }
 
+/**
+ * Up to this many attributes, a duplicate is looked for by scanning the earlier ones (the usual
+ * 0–3 cost nothing more); past it, in a Set, so that an element's attributes cost linear time.
+ */
+const SCAN_MAX = 8;
+
+/** Refuses a name longer than the limit, before it is sliced or echoed into a message. */
+function checkNameLength(length: number, limits: XmlLimits, pos: number): void {
+  if (length > limits.maxNameLength) throw new XmlLimitError(`name length exceeds ${limits.maxNameLength}`, pos);
+}
+
 /** Reads the rest of a start tag after its name s[p, q): attributes, then > or />. */
-function readAttributes(s: string, pos: number, n: number, p: number, q: number, tagStart: number): TagRest {
+function readAttributes(
+  s: string,
+  pos: number,
+  n: number,
+  p: number,
+  q: number,
+  tagStart: number,
+  limits: XmlLimits,
+): TagRest {
   let rawAttrs: RawAttr[] | undefined;
+  let names: Set<string> | undefined;
   let selfClosing = false;
   let c: number;
   for (;;) {
@@ -286,8 +309,12 @@ function readAttributes(s: string, pos: number, n: number, p: number, q: number,
     }
     if (pos >= n) throw new XmlError(`unterminated start tag <${s.slice(p, q)}`, tagStart);
     if (pos === before) throw new XmlError('expected whitespace before an attribute', pos);
+    if (rawAttrs !== undefined && rawAttrs.length >= limits.maxAttributes) {
+      throw new XmlLimitError(`attributes on one element exceed ${limits.maxAttributes}`, pos);
+    }
     const astart = pos;
     pos = nameEnd(s, pos, n);
+    checkNameLength(pos - astart, limits, astart);
     const aname = s.slice(astart, pos);
     checkName(aname, astart);
     while (pos < n && isWs(s.charCodeAt(pos))) pos++;
@@ -302,56 +329,98 @@ function readAttributes(s: string, pos: number, n: number, p: number, q: number,
     if (raw.indexOf('<') >= 0) throw new XmlError(`'<' in the value of attribute ${aname}`, pos);
     if (/[\t\n\r]/.test(raw)) raw = raw.replace(/\r\n|[\t\n\r]/g, ' ');
     if (rawAttrs === undefined) rawAttrs = [];
-    else for (const a of rawAttrs) if (a.name === aname) throw new XmlError(`duplicate attribute ${aname}`, pos);
+    else if (names !== undefined || rawAttrs.length >= SCAN_MAX) {
+      if (names === undefined) names = new Set(rawAttrs.map((a) => a.name));
+      if (names.has(aname)) throw new XmlError(`duplicate attribute ${aname}`, pos);
+      names.add(aname);
+    } else for (const a of rawAttrs) if (a.name === aname) throw new XmlError(`duplicate attribute ${aname}`, pos);
     rawAttrs.push({ name: aname, value: raw.indexOf('&') >= 0 ? decodeEntities(raw, pos + 1) : raw });
     pos = vend + 1;
   }
   return { attrs: rawAttrs, selfClosing, end: pos };
 }
 
-/** The scope of an element with attributes: its namespace declarations, applied first. */
-function declare(rawAttrs: RawAttr[], parentScope: NsScope, tagStart: number): NsScope {
-  let scope = parentScope;
+function isDeclaration(name: string): boolean {
+  return name === 'xmlns' || name.startsWith('xmlns:');
+}
+
+/**
+ * Applies an element's namespace declarations (before its name and attributes are resolved) and
+ * returns its scope: the parent's when it declares nothing.
+ */
+function declare(
+  rawAttrs: RawAttr[],
+  parentScope: NsScope,
+  bindings: Bindings,
+  limits: XmlLimits,
+  tagStart: number,
+): NsScope {
+  let decls: string[] | undefined;
   for (const a of rawAttrs) {
-    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = Object.create(parentScope) as NsScope;
-      const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
-      if (prefix !== '' && a.value === '') throw new XmlError(`prefix ${prefix} cannot be undeclared`, tagStart);
-      scope[`$${prefix}`] = a.value;
+    if (!isDeclaration(a.name)) continue;
+    const prefix = a.name === 'xmlns' ? '' : a.name.slice(6);
+    if (prefix !== '' && a.value === '') throw new XmlError(`prefix ${prefix} cannot be undeclared`, tagStart);
+    if (decls === undefined) decls = [];
+    else if (decls.length >= 2 * limits.maxDeclarations) {
+      throw new XmlLimitError(`namespace declarations on one element exceed ${limits.maxDeclarations}`, tagStart);
     }
+    decls.push(prefix, a.value);
+    bindings.bind(prefix, a.value);
   }
-  return scope;
+  return decls === undefined ? parentScope : { parent: parentScope, decls };
 }
 
 /** The attributes other than namespace declarations, with their namespaces resolved. */
-function qualify(rawAttrs: RawAttr[], scope: NsScope, tagStart: number): XmlAttr[] {
+function qualify(rawAttrs: RawAttr[], bindings: Bindings, tagStart: number): XmlAttr[] {
   const attrs: XmlAttr[] = [];
+  // The prefixed attributes so far, by `{ns}local`, once there are more than SCAN_MAX.
+  let expanded: Set<string> | undefined;
+  let prefixed = 0;
   for (const a of rawAttrs) {
-    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
+    if (isDeclaration(a.name)) continue;
     const ac = a.name.indexOf(':');
     if (ac < 0) {
       attrs.push({ ns: '', local: a.name, prefix: '', value: a.value });
-    } else {
-      const ap = a.name.slice(0, ac);
-      const ans = scope[`$${ap}`];
-      if (ans === undefined) throw new XmlError(`undeclared namespace prefix "${ap}"`, tagStart);
-      const alocal = a.name.slice(ac + 1);
-      // Namespaces in XML §6.3: two prefixes bound to one URI must not name the same attribute twice.
-      if (attrs.some((b) => b.ns === ans && b.local === alocal)) {
-        throw new XmlError(`duplicate attribute {${ans}}${alocal}`, tagStart);
-      }
-      attrs.push({ ns: ans, local: alocal, prefix: ap, value: a.value });
+      continue;
     }
+    const ap = a.name.slice(0, ac);
+    const ans = bindings.lookup(ap);
+    if (ans === undefined) throw new XmlError(`undeclared namespace prefix "${ap}"`, tagStart);
+    const alocal = a.name.slice(ac + 1);
+    // Namespaces in XML §6.3: two prefixes bound to one URI must not name the same attribute twice.
+    // Only prefixed attributes can collide: a prefix is never bound to no namespace.
+    let duplicate: boolean;
+    if (expanded === undefined && prefixed < SCAN_MAX) {
+      duplicate = attrs.some((b) => b.ns === ans && b.local === alocal);
+    } else {
+      if (expanded === undefined) {
+        expanded = new Set();
+        for (const b of attrs) if (b.prefix !== '') expanded.add(`{${b.ns}}${b.local}`);
+      }
+      const key = `{${ans}}${alocal}`;
+      duplicate = expanded.has(key);
+      expanded.add(key);
+    }
+    if (duplicate) throw new XmlError(`duplicate attribute {${ans}}${alocal}`, tagStart);
+    prefixed++;
+    attrs.push({ ns: ans, local: alocal, prefix: ap, value: a.value });
   }
   return attrs;
 }
+
+/** An element while its children are being read: the first child replaces NO_CHILDREN. */
+type Building = Omit<XmlElement, 'children'> & { children: readonly XmlElement[] };
+
+/** What every element without attributes or children shares, frozen so that no one adds to it. */
+const NO_ATTRS: readonly XmlAttr[] = Object.freeze([]);
+const NO_CHILDREN: readonly XmlElement[] = Object.freeze([]);
 
 /**
  * Parses a document in one pass: names are scanned over char codes and sliced once (local name,
  * prefix), an end tag is compared with its start tag's name, and text is found by native scans
  * for '<' and sliced as is unless it holds '&' or CR.
  */
-export function parseXml(input: string): XmlElement {
+export function parseXml(input: string, limits: XmlLimits = XML_LIMITS): XmlElement {
   const s = input;
   const n = s.length;
   let pos = 0;
@@ -366,10 +435,14 @@ export function parseXml(input: string): XmlElement {
     );
 
   let root: XmlElement | undefined;
-  const stack: XmlElement[] = [];
+  const stack: Building[] = [];
   // The qualified names of the open elements, as written.
   const names: string[] = [];
+  const bindings = new Bindings();
+  // Where the bindings stood before each open element's declarations, restored at its end tag.
+  const marks: number[] = [];
   let depth = 0;
+  let elements = 0;
   // The last namespace lookups: most elements share their scope and one of very few prefixes.
   let defScope: NsScope | undefined;
   let defNs: string | undefined;
@@ -418,11 +491,13 @@ export function parseXml(input: string): XmlElement {
         if (s.charCodeAt(gt) === 0x3e && s.slice(p, gt) === open) {
           pos = gt + 1;
           depth--;
+          if (bindings.mark !== marks[depth]) bindings.restore(marks[depth]);
           continue;
         }
       }
-      pos = endTag(s, pos, n, open);
+      pos = endTag(s, pos, n, open, limits);
       depth--;
+      if (bindings.mark !== marks[depth]) bindings.restore(marks[depth]);
       continue;
     }
     if (c1 === 0x21 /* ! */ || c1 === 0x3f /* ? */) {
@@ -431,6 +506,12 @@ export function parseXml(input: string): XmlElement {
     }
     // Start tag.
     if (depth === 0 && root) throw new XmlError('more than one root element', pos);
+    if (depth >= limits.maxDepth) throw new XmlLimitError(`element depth exceeds ${limits.maxDepth}`, pos);
+    // XmlLimits.charsPerElement, held by every part of the document read so far, so that a body
+    // too dense in elements is refused within its first few kilobytes.
+    if (++elements > limits.minElements && elements * limits.charsPerElement > pos) {
+      throw new XmlLimitError(`elements exceed 1 per ${limits.charsPerElement} characters of the document`, pos);
+    }
     const tagStart = pos;
     const p = pos + 1;
     // The name, with the quick checks of checkName: a first character that may start a name, at
@@ -450,6 +531,7 @@ export function parseXml(input: string): XmlElement {
       pos++;
     }
     const q = pos;
+    checkNameLength(q - p, limits, p);
     if (valid && q > p) {
       c = s.charCodeAt(p);
       if ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || colon === p || colon === q - 1) valid = false;
@@ -462,7 +544,7 @@ export function parseXml(input: string): XmlElement {
     if (c === 0x3e) {
       pos++;
     } else {
-      const tag = readAttributes(s, pos, n, p, q, tagStart);
+      const tag = readAttributes(s, pos, n, p, q, tagStart, limits);
       rawAttrs = tag.attrs;
       selfClosing = tag.selfClosing;
       pos = tag.end;
@@ -471,7 +553,8 @@ export function parseXml(input: string): XmlElement {
     // Namespace declarations first: they apply to the element's own name and attributes.
     const parent = depth > 0 ? stack[depth - 1] : undefined;
     const parentScope = parent ? parent.scope : ROOT_SCOPE;
-    const scope = rawAttrs === undefined ? parentScope : declare(rawAttrs, parentScope, tagStart);
+    const mark = bindings.mark;
+    const scope = rawAttrs === undefined ? parentScope : declare(rawAttrs, parentScope, bindings, limits, tagStart);
     let prefix: string;
     let ns: string | undefined;
     let local: string;
@@ -480,7 +563,7 @@ export function parseXml(input: string): XmlElement {
       // '$' is the default namespace's key.
       if (scope !== defScope) {
         defScope = scope;
-        defNs = scope.$;
+        defNs = bindings.lookup('');
       }
       ns = defNs;
       local = s.slice(p, q);
@@ -490,7 +573,7 @@ export function parseXml(input: string): XmlElement {
         ns = preNs;
       } else {
         prefix = s.slice(p, colon);
-        ns = scope[`$${prefix}`];
+        ns = bindings.lookup(prefix);
         if (ns === undefined) throw new XmlError(`undeclared namespace prefix "${prefix}"`, tagStart);
         preScope = scope;
         prePrefix = prefix;
@@ -498,21 +581,29 @@ export function parseXml(input: string): XmlElement {
       }
       local = s.slice(colon + 1, q);
     }
-    const attrs: XmlAttr[] = rawAttrs === undefined ? [] : qualify(rawAttrs, scope, tagStart);
-    const el: XmlElement = {
+    let attrs: readonly XmlAttr[] = NO_ATTRS;
+    if (rawAttrs !== undefined) {
+      const qualified = qualify(rawAttrs, bindings, tagStart);
+      if (qualified.length > 0) attrs = qualified;
+    }
+    const el: Building = {
       ns: ns ?? '',
       local,
       prefix,
       attrs,
-      children: [],
+      children: NO_CHILDREN,
       text: '',
       scope,
     };
-    if (parent) parent.children.push(el);
-    else root = el;
-    if (!selfClosing) {
+    if (parent === undefined) root = el;
+    else if (parent.children === NO_CHILDREN) parent.children = [el];
+    else (parent.children as XmlElement[]).push(el);
+    if (selfClosing) {
+      if (bindings.mark !== mark) bindings.restore(mark);
+    } else {
       stack[depth] = el;
       names[depth] = colon < 0 ? local : s.slice(p, q);
+      marks[depth] = mark;
       depth++;
     }
   }
