@@ -196,6 +196,17 @@ describe('admin API: seed files', () => {
     }
   });
 
+  test('a --seed-dir that is not a directory stops the start with a message', async () => {
+    await assert.rejects(
+      startTestServer({ seedDir: join(dir, 'no-such-dir') }),
+      /--seed-dir .*no-such-dir cannot be used: ENOENT/,
+    );
+    await assert.rejects(
+      startTestServer({ seedDir: join(dir, 'private.txt') }),
+      /--seed-dir .*private\.txt is not a directory/,
+    );
+  });
+
   test('with --seed-dir, files in it load; outside it, missing, or unreadable, all get the same message', async () => {
     const s = await startTestServer({ seed: 'none', seedDir: seeds });
     try {

@@ -306,24 +306,27 @@ function waitForShutdown(server: RunningServer, cli: CliIo): Promise<number> {
       }
       stopping = true;
       // A shutdown that hangs (a backend that never closes) still ends the process.
-      setTimeout(() => {
+      const deadline = setTimeout(() => {
         cli.err(`mktows: shutdown took longer than ${graceMs + SHUTDOWN_MARGIN_MS} ms; exiting\n`);
         cli.exit(EXIT_FAILURE);
         resolve(EXIT_FAILURE);
-      }, graceMs + SHUTDOWN_MARGIN_MS).unref();
+      }, graceMs + SHUTDOWN_MARGIN_MS);
+      deadline.unref();
+      const ended = (code: number) => {
+        clearTimeout(deadline);
+        cli.signals.off('SIGTERM', onSignal);
+        cli.signals.off('SIGINT', onSignal);
+        resolve(code);
+      };
       cli.out(`shutting down (${signal}); waiting up to ${formatWindow(graceMs)} for calls in flight\n`);
       server.close().then(
         () => {
-          cli.signals.off('SIGTERM', onSignal);
-          cli.signals.off('SIGINT', onSignal);
           cli.out('stopped\n');
-          resolve(EXIT_OK);
+          ended(EXIT_OK);
         },
         (e: unknown) => {
-          cli.signals.off('SIGTERM', onSignal);
-          cli.signals.off('SIGINT', onSignal);
           cli.err(`mktows: shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
-          resolve(EXIT_FAILURE);
+          ended(EXIT_FAILURE);
         },
       );
     };
