@@ -120,6 +120,18 @@ describe('admin API: requests from browsers', () => {
     }
   });
 
+  test('following a link from another site to a GET page is a navigation and passes; its fetches do not', async () => {
+    const nav = { 'Sec-Fetch-Site': 'cross-site', 'Sec-Fetch-Mode': 'navigate', 'Sec-Fetch-Dest': 'document' };
+    assert.equal((await raw(s.url, 'GET', '/_mktows/health', nav)).status, 200);
+    const post = await raw(s.url, 'POST', '/_mktows/reset', { ...nav, ...JSON_HEADERS }, '{}');
+    assert.equal(post.status, 403);
+    const script = await raw(s.url, 'GET', '/_mktows/journal', {
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'no-cors',
+    });
+    assert.equal(script.status, 403);
+  });
+
   test('a body that is not application/json is refused with 415 (a form or text/plain needs no preflight)', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await raw(s.url, 'POST', '/_mktows/users', { 'Content-Type': type }, newUser);

@@ -7,7 +7,8 @@
  *   `--host`, or the host of `--public-url` (a rebinding page sends its own name). With a token the
  *   Host is not checked: a page cannot make a browser send the Authorization header cross-origin.
  * - an Origin header, when sent, must be this server's own origin, and Sec-Fetch-Site must not say
- *   cross-site or same-site: the same-origin console passes, other pages do not.
+ *   cross-site or same-site (except a top-level GET, a link followed to the console): the
+ *   same-origin console passes, other pages' scripts and forms do not.
  * - a body must be sent as application/json: a page can send a cross-origin form or text/plain
  *   body without a preflight, never a JSON one.
  * Clients that are not browsers (curl, SDKs, tests) send neither Origin nor Sec-Fetch-Site.
@@ -79,8 +80,12 @@ export function adminRefusal(req: IncomingMessage, config: GuardConfig): AdminRe
       };
     }
   }
+  const method = req.method ?? 'GET';
   const site = req.headers['sec-fetch-site'];
-  if (site === 'cross-site' || site === 'same-site') {
+  // Following a link to the console from another site is a top-level GET: the page that held the
+  // link never sees the answer, and a GET changes nothing.
+  const navigation = (method === 'GET' || method === 'HEAD') && req.headers['sec-fetch-mode'] === 'navigate';
+  if ((site === 'cross-site' || site === 'same-site') && !navigation) {
     return { status: 403, error: `admin API: requests from other sites are refused (Sec-Fetch-Site: ${site})` };
   }
   const origin = req.headers.origin;
@@ -90,7 +95,6 @@ export function adminRefusal(req: IncomingMessage, config: GuardConfig): AdminRe
       error: `admin API: cross-origin requests are refused (Origin ${JSON.stringify(origin)} is not this server's)`,
     };
   }
-  const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD' && hasBody(req)) {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') {
