@@ -40,14 +40,8 @@ function sendXml(res: ServerResponse, status: number, body: Buffer, date: string
   res.end(body);
 }
 
-const JSON_TYPE = 'application/json; charset=utf-8';
-
-function jsonText(body: unknown): string {
-  return `${JSON.stringify(body, null, 2)}\n`;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, JSON_TYPE, jsonText(body));
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
 }
 
 function isLoopback(addr: string | undefined): boolean {
@@ -155,9 +149,8 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     } catch (e) {
       if (!(e instanceof BodyTooLargeError)) throw e;
       // Closing the connection stops the client from sending the rest of the oversized body.
-      send(res, 413, JSON_TYPE, jsonText({ error: `the body exceeds the limit of ${e.limit} bytes (--max-body)` }), {
-        Connection: 'close',
-      });
+      const error = `the body exceeds the limit of ${e.limit} bytes (--max-body)`;
+      sendJson(res, 413, { error }, { Connection: 'close' });
       req.resume();
       return;
     }
