@@ -132,6 +132,22 @@ describe('admin API: requests from browsers', () => {
     assert.equal(script.status, 403);
   });
 
+  test('without a token, a request relayed by a proxy (Forwarded, X-Forwarded-For) is refused', async () => {
+    const relayed: Record<string, string>[] = [{ 'X-Forwarded-For': '203.0.113.7' }, { Forwarded: 'for=203.0.113.7' }];
+    for (const h of relayed) {
+      const r = await raw(
+        s.url,
+        'POST',
+        '/_mktows/users',
+        { ...JSON_HEADERS, ...h, Host: 'mkto.example.com' },
+        newUser,
+      );
+      assert.equal(r.status, 403, r.text);
+      assert.match(r.json().error, /came through a proxy.*--admin-token/);
+    }
+    assert.ok(!hasUser(s, 'csrf_user'));
+  });
+
   test('a body that is not application/json is refused with 415 (a form or text/plain needs no preflight)', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const r = await raw(s.url, 'POST', '/_mktows/users', { 'Content-Type': type }, newUser);
@@ -161,6 +177,8 @@ describe('admin API: Host with an admin token', () => {
       const auth = { Authorization: 'Bearer tok' };
       assert.equal((await raw(s.url, 'GET', '/_mktows/health', { ...auth, Host: 'mktows.internal' })).status, 200);
       assert.equal((await raw(s.url, 'GET', '/_mktows/health', { Host: 'mktows.internal' })).status, 401);
+      const proxied = { ...auth, Host: 'mkto.example.com', 'X-Forwarded-For': '203.0.113.7' };
+      assert.equal((await raw(s.url, 'GET', '/_mktows/health', proxied)).status, 200);
       const cross = await raw(s.url, 'GET', '/_mktows/health', { ...auth, Origin: 'http://evil.example' });
       assert.equal(cross.status, 403);
     } finally {

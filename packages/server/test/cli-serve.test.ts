@@ -529,6 +529,8 @@ describe('mktows serve --public-url', () => {
         out.includes('  SOAP endpoint  https://mkto.example.com/api/soap/mktows/3_1   (any version 1_0…3_1)\n'),
       );
       assert.ok(out.includes('  WSDL           https://mkto.example.com/api/soap/mktows/3_1?WSDL\n'));
+      // Without a token the admin API answers local clients only: its local address is shown.
+      assert.ok(out.includes(`  Admin API      ${m[1]}/_mktows/health   (loopback only)\n`), out);
       const wsdl = await (await fetch(`${m[1]}/soap/mktows/3_1?WSDL`)).text();
       assert.ok(wsdl.includes('location="https://mkto.example.com/api/soap/mktows/3_1"'));
       c.child.kill('SIGTERM');

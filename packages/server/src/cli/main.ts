@@ -242,8 +242,8 @@ export function startupMessage(e: unknown, config: ServerConfig): string {
   return message.split('\n')[0];
 }
 
-function displayBase(server: RunningServer, config: ServerConfig): { base: string; note: string } {
-  if (config.publicUrl) return { base: config.publicUrl, note: ` on ${server.url}` };
+/** Where the server is reached from this machine. */
+function localBase(server: RunningServer, config: ServerConfig): { base: string; note: string } {
   if (config.host === '0.0.0.0')
     return { base: `http://127.0.0.1:${server.port}`, note: ' (listening on all IPv4 interfaces)' };
   if (config.host === '::') return { base: `http://[::1]:${server.port}`, note: ' (listening on all interfaces)' };
@@ -253,7 +253,9 @@ function displayBase(server: RunningServer, config: ServerConfig): { base: strin
 /** The startup banner (stdout). */
 export async function banner(server: RunningServer, resolved: ResolvedServe): Promise<string> {
   const config = server.runtime.config;
-  const { base, note } = displayBase(server, config);
+  const local = localBase(server, config);
+  const base = config.publicUrl ?? local.base;
+  const note = config.publicUrl ? ` on ${local.base}` : local.note;
   const soap = `${base}/soap/mktows/3_1`;
   let store: string;
   if (server.seeded) {
@@ -280,7 +282,8 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `mktows ${VERSION} listening${note}`,
     `${label('SOAP endpoint')}${soap}   (any version 1_0…3_1)`,
     `${label('WSDL')}${soap}?WSDL`,
-    `${label('Admin API')}${base}/_mktows/health   (${config.adminToken ? 'bearer token' : 'loopback only'})`,
+    // Without a token the admin API answers local clients only, so the local address is shown.
+    `${label('Admin API')}${config.adminToken ? base : local.base}/_mktows/health   (${config.adminToken ? 'bearer token' : 'loopback only'})`,
     `${label('Metrics')}${base}/metrics`,
     `${label('Store')}${store}`,
     `${label('Limits')}${limits}`,

@@ -12,6 +12,8 @@
  * - a body must be sent as application/json: a page can send a cross-origin form or text/plain
  *   body without a preflight, never a JSON one.
  * Clients that are not browsers (curl, SDKs, tests) send neither Origin nor Sec-Fetch-Site.
+ * And without a token, a request that names a forwarded client (Forwarded, X-Forwarded-For) came
+ * through a proxy on this machine: the loopback peer is the proxy, not the client, so it is refused.
  */
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
@@ -70,6 +72,13 @@ function hasBody(req: IncomingMessage): boolean {
 
 /** Why this admin request is refused, or undefined when it may go on. */
 export function adminRefusal(req: IncomingMessage, config: GuardConfig): AdminRefusal | undefined {
+  if (!config.adminToken && (req.headers.forwarded !== undefined || req.headers['x-forwarded-for'] !== undefined)) {
+    return {
+      status: 403,
+      error:
+        "admin API: this request came through a proxy (Forwarded / X-Forwarded-For), so its loopback address is the proxy's, not the client's; set --admin-token to use the admin API through a proxy",
+    };
+  }
   const host = req.headers.host;
   if (!config.adminToken && host !== undefined) {
     const name = hostName(host);
