@@ -20,7 +20,8 @@ if (argv[0] === 'serve' && process.env.MKTOWS_SERVE_THREAD !== '0') {
   });
   // The thread shuts down on the first signal; the process ends here on a second one, or when the
   // thread has not stopped within the shutdown grace plus a margin (SHUTDOWN_MARGIN_MS in main.ts).
-  let graceMs = 10_000;
+  // Until the thread reports the grace, nothing is in flight: only the margin applies.
+  let graceMs = 0;
   let signalled = false;
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => {
