@@ -262,28 +262,30 @@ describe('mktows serve', () => {
     }
   });
 
-  test('a second signal forces exit 1', async () => {
-    const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`]);
-    try {
-      const { base } = await started(c);
-      const rule = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: '*', delayMs: 30_000 }),
-      });
-      assert.equal(rule.status, 200, await rule.text());
-      const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
-      await new Promise((r) => setTimeout(r, 300));
-      c.child.kill('SIGTERM');
-      await c.waitFor('shutting down');
-      c.child.kill('SIGTERM');
-      assert.equal(await finish(c, 5000), 1);
-      assert.ok(plainErr(c).some((l) => l.includes('SIGTERM again')));
-      await call;
-    } finally {
-      c.child.kill('SIGKILL');
-    }
-  });
+  for (const thread of ['1', '0']) {
+    test(`a second signal forces exit 1 (thread ${thread})`, async () => {
+      const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`], { MKTOWS_SERVE_THREAD: thread });
+      try {
+        const { base } = await started(c);
+        const rule = await fetch(`${base}/_mktows/faults`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ operation: '*', delayMs: 30_000 }),
+        });
+        assert.equal(rule.status, 200, await rule.text());
+        const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
+        await new Promise((r) => setTimeout(r, 300));
+        c.child.kill('SIGTERM');
+        await c.waitFor('shutting down');
+        c.child.kill('SIGTERM');
+        assert.equal(await finish(c, 5000), 1);
+        assert.ok(plainErr(c).some((l) => l.includes('SIGTERM again')));
+        await call;
+      } finally {
+        c.child.kill('SIGKILL');
+      }
+    });
+  }
 
   test('a port in use: exit code 1 and one line', async () => {
     const { server, port } = await listenOnFreePort();
