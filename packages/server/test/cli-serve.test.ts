@@ -138,6 +138,16 @@ async function soap(base: string, inner: string): Promise<{ status: number; text
   return { status: r.status, text: await r.text() };
 }
 
+/** Adds a fault rule through the admin API, as a test script would. */
+async function addFaultRule(base: string, rule: Record<string, unknown>): Promise<void> {
+  const r = await fetch(`${base}/_mktows/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
 describe('mktows serve', () => {
   test('prints the banner with the real port, answers health, exits 0 within 5 s of SIGTERM', async () => {
     const c = cli(['serve', ...MEMORY]);
@@ -244,12 +254,7 @@ describe('mktows serve', () => {
     const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`]);
     try {
       const { base } = await started(c);
-      const rule = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: '*', delayMs: 800 }),
-      });
-      assert.equal(rule.status, 200, await rule.text());
+      await addFaultRule(base, { operation: '*', delayMs: 800 });
       const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com'));
       await new Promise((r) => setTimeout(r, 300));
       c.child.kill('SIGTERM');
@@ -267,12 +272,7 @@ describe('mktows serve', () => {
       const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`], { MKTOWS_SERVE_THREAD: thread });
       try {
         const { base } = await started(c);
-        const rule = await fetch(`${base}/_mktows/faults`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ operation: '*', delayMs: 30_000 }),
-        });
-        assert.equal(rule.status, 200, await rule.text());
+        await addFaultRule(base, { operation: '*', delayMs: 30_000 });
         const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
         await new Promise((r) => setTimeout(r, 300));
         c.child.kill('SIGTERM');
@@ -446,18 +446,8 @@ describe('mktows serve: shutdown has a deadline', () => {
     const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`, '--shutdown-grace', '1500ms']);
     try {
       const { base } = await started(c);
-      const rule = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: 'getLead', delayMs: 30_000 }),
-      });
-      assert.equal(rule.status, 200, await rule.text());
-      const quick = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: 'getMultipleLeads', delayMs: 700 }),
-      });
-      assert.equal(quick.status, 200, await quick.text());
+      await addFaultRule(base, { operation: 'getLead', delayMs: 30_000 });
+      await addFaultRule(base, { operation: 'getMultipleLeads', delayMs: 700 });
       const slow = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
       const within = soap(
         base,
