@@ -18,10 +18,33 @@ if (argv[0] === 'serve' && process.env.MKTOWS_SERVE_THREAD !== '0') {
     workerData: { argv },
     resourceLimits: { maxYoungGenerationSizeMb: 96 },
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => worker.postMessage({ signal }));
+  // The thread shuts down on the first signal; the process ends here on a second one, or when the
+  // thread has not stopped within the shutdown grace plus a margin (SHUTDOWN_MARGIN_MS in main.ts).
+  // Until the thread reports the grace, nothing is in flight: only the margin applies.
+  let graceMs = 0;
+  let signalled = false;
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (signalled) {
+        console.error(`mktows: ${signal} again; exiting without waiting`);
+        process.exit(1);
+      }
+      signalled = true;
+      worker.postMessage({ signal });
+      setTimeout(() => {
+        console.error(`mktows: shutdown took longer than ${graceMs + 3000} ms; exiting`);
+        process.exit(1);
+      }, graceMs + 3000).unref();
+    });
+  }
   worker.on('message', (m) => {
+    if ('graceMs' in m) graceMs = m.graceMs;
     if ('exit' in m) process.exit(m.exit);
-    if ('done' in m) process.exitCode = m.done;
+    if ('done' in m) {
+      process.exitCode = m.done;
+      // A call cut at the end of the grace may leave a timer in the thread; its output is flushed by now.
+      setTimeout(() => process.exit(m.done), 500).unref();
+    }
   });
   worker.on('error', (e) => {
     console.error(`mktows: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -29,5 +52,8 @@ if (argv[0] === 'serve' && process.env.MKTOWS_SERVE_THREAD !== '0') {
   });
 } else {
   const { run } = await import(main.href);
-  process.exitCode = await run(argv);
+  const code = await run(argv);
+  // A stopped server may leave a timer behind (a call cut at the end of the shutdown grace).
+  if (argv[0] === 'serve') process.exit(code);
+  process.exitCode = code;
 }

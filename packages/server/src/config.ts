@@ -32,6 +32,15 @@ export interface ServerConfig {
   journalBytes: number;
   /** Log level for the structured log on stderr. */
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /**
+   * Base URL written into WSDLs, the banner and `GET /` (behind a proxy or TLS terminator), without
+   * a trailing slash; unset, the base follows the request's Host and X-Forwarded-* headers.
+   */
+  publicUrl?: string;
+  /** How long in-flight calls may run after a shutdown signal before their connections are cut. */
+  shutdownGraceMs: number;
+  /** Directory the admin API may read seed files from; unset, it reads none (only documents and names). */
+  seedDir?: string;
 }
 
 /** The demo credentials, printed by the banner and used by the README's first call. */
@@ -57,4 +66,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   journalSize: 1000,
   journalBytes: 64 * 1024 * 1024,
   logLevel: 'info',
+  shutdownGraceMs: 10_000,
 };

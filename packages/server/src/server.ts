@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Clock } from './clock.js';
 import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
 import { FaultRules } from './fault-rules.js';
+import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
 import { Journal } from './journal.js';
@@ -11,7 +12,7 @@ import { MemoryLimits } from './limits/memory.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { loadStoredState, type Runtime } from './runtime.js';
-import { resolveSeed } from './seed/load.js';
+import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
 import { maskSecrets } from './signature-mask.js';
 import { openStore } from './store/open.js';
@@ -34,9 +35,20 @@ function openLimits(config: ServerConfig): Limits {
   throw new Error(`--limits must be memory or redis://…; got "${config.limits}"`);
 }
 
+function publicUrlSetting(value: string): string {
+  try {
+    return normalisePublicUrl(value);
+  } catch (e) {
+    if (e instanceof PublicUrlError) throw new Error(`publicUrl must be ${e.message}; got ${JSON.stringify(value)}`);
+    throw e;
+  }
+}
+
 export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
   if (config.users.length === 0) config.users = [DEMO_USER];
+  if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
+  if (config.seedDir !== undefined) config.seedDir = await seedDirectory(config.seedDir);
   const log = createLogger(config.logLevel);
   const limits = openLimits(config);
   const store = await openStore(config.store);
@@ -100,8 +112,12 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         http.server.closeIdleConnections();
         // In-flight calls finish; their keep-alive sockets close once idle.
         const timer = setInterval(() => http.server.closeIdleConnections(), 50);
+        // Past the grace, whatever is still open (a slow call, a half-sent body) is cut: one
+        // client must not hold the process up.
+        const deadline = setTimeout(() => http.server.closeAllConnections(), config.shutdownGraceMs);
         await closed;
         clearInterval(timer);
+        clearTimeout(deadline);
         await rt.imports.stop();
         await limits.close();
         await store.close();

@@ -62,6 +62,56 @@ describe('defaults', () => {
     assert.equal(c.journalSize, 1000);
     assert.equal(c.journalBytes, 64 * 1024 * 1024);
     assert.equal(c.logLevel, 'info');
+    assert.equal(c.publicUrl, undefined);
+    assert.equal(c.seedDir, undefined);
+    assert.equal(c.shutdownGraceMs, 10_000);
+  });
+});
+
+describe('--public-url and --shutdown-grace', () => {
+  test('--public-url keeps a path prefix, drops the trailing slash, and comes from env and file too', () => {
+    assert.equal(resolve(['--public-url', 'https://mkto.example.com/api/']).publicUrl, 'https://mkto.example.com/api');
+    assert.equal(resolve(['--public-url', 'http://proxy:8443/']).publicUrl, 'http://proxy:8443');
+    assert.equal(resolve(['--public-url', 'HTTPS://Mkto.Example.com']).publicUrl, 'https://mkto.example.com');
+    assert.equal(resolve([], { MKTOWS_PUBLIC_URL: 'https://e.example/x' }).publicUrl, 'https://e.example/x');
+    const file = files({ 'c.json': { publicUrl: 'https://f.example', shutdownGrace: '3s', seedDir: 'seeds' } });
+    const c = resolve(['--config', 'c.json'], {}, file);
+    assert.equal(c.publicUrl, 'https://f.example');
+    assert.equal(c.shutdownGraceMs, 3000);
+    assert.equal(c.seedDir, 'seeds');
+  });
+
+  test('--public-url must be an absolute http(s) URL without query, fragment or credentials', () => {
+    refused(
+      ['--public-url', 'mkto.example.com'],
+      '--public-url must be an absolute http:// or https:// URL; got "mkto.example.com"',
+    );
+    refused(
+      ['--public-url', 'ftp://mkto.example.com'],
+      '--public-url must be an http:// or https:// URL; got "ftp://mkto.example.com"',
+    );
+    refused(
+      ['--public-url', 'https://m.example/?a=1'],
+      '--public-url must be a URL without a query; got "https://m.example/?a=1"',
+    );
+    refused(
+      ['--public-url', 'https://m.example/#x'],
+      '--public-url must be a URL without a fragment; got "https://m.example/#x"',
+    );
+    refused(
+      ['--public-url', 'https://u:p@m.example'],
+      '--public-url must be a URL without user name or password; got "https://u:p@m.example"',
+    );
+  });
+
+  test('--shutdown-grace is a duration; 0 cuts connections at once', () => {
+    assert.equal(resolve(['--shutdown-grace', '0']).shutdownGraceMs, 0);
+    assert.equal(resolve(['--shutdown-grace', '30']).shutdownGraceMs, 30_000);
+    assert.equal(resolve([], { MKTOWS_SHUTDOWN_GRACE: '1m' }).shutdownGraceMs, 60_000);
+    refused(
+      ['--shutdown-grace', 'soon'],
+      '--shutdown-grace must be a duration with a unit ms, s, m or h (a bare number means seconds), e.g. 15m, 900s or 500ms; got "soon"',
+    );
   });
 });
 
@@ -84,6 +134,9 @@ describe('every flag', () => {
       ['journal-size', '7'],
       ['journal-bytes', '2mb'],
       ['log-level', 'warn'],
+      ['public-url', 'https://mkto.example.com/api/'],
+      ['seed-dir', '/srv/seeds'],
+      ['shutdown-grace', '2500ms'],
     ];
     const expected = {
       ...DEFAULT_CONFIG,
@@ -104,6 +157,9 @@ describe('every flag', () => {
       journalSize: 7,
       journalBytes: 2 * 1024 * 1024,
       logLevel: 'warn',
+      publicUrl: 'https://mkto.example.com/api',
+      seedDir: '/srv/seeds',
+      shutdownGraceMs: 2500,
     };
     assert.deepEqual(resolve(args.flatMap(([k, v]) => [`--${k}`, v])), expected);
     assert.deepEqual(resolve(args.map(([k, v]) => `--${k}=${v}`)), expected);
@@ -127,6 +183,9 @@ describe('every flag', () => {
       '--journal-size',
       '--config',
       '--log-level',
+      '--public-url',
+      '--shutdown-grace',
+      '--seed-dir',
     ]) {
       assert.ok(SERVE_FLAGS.includes(f), f);
     }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -138,6 +138,16 @@ async function soap(base: string, inner: string): Promise<{ status: number; text
   return { status: r.status, text: await r.text() };
 }
 
+/** Adds a fault rule through the admin API, as a test script would. */
+async function addFaultRule(base: string, rule: Record<string, unknown>): Promise<void> {
+  const r = await fetch(`${base}/_mktows/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  assert.equal(r.status, 200, await r.text());
+}
+
 describe('mktows serve', () => {
   test('prints the banner with the real port, answers health, exits 0 within 5 s of SIGTERM', async () => {
     const c = cli(['serve', ...MEMORY]);
@@ -168,7 +178,7 @@ describe('mktows serve', () => {
       assert.equal(await finish(c, 5000), 0);
       assert.ok(Date.now() - t0 < 5000);
       // The server runs in a worker thread; its last words still reach stdout before the process ends.
-      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting for calls in flight\nstopped\n$/);
+      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting up to 10 s for calls in flight\nstopped\n$/);
       assert.deepEqual(plainErr(c), []);
     } finally {
       c.child.kill('SIGKILL');
@@ -185,7 +195,7 @@ describe('mktows serve', () => {
       assert.match(r.text, /<code>20103<\/code>/);
       c.child.kill('SIGTERM');
       assert.equal(await finish(c, 5000), 0);
-      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting for calls in flight\nstopped\n$/);
+      assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting up to 10 s for calls in flight\nstopped\n$/);
     } finally {
       c.child.kill('SIGKILL');
     }
@@ -244,12 +254,7 @@ describe('mktows serve', () => {
     const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`]);
     try {
       const { base } = await started(c);
-      const rule = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: '*', delayMs: 800 }),
-      });
-      assert.equal(rule.status, 200, await rule.text());
+      await addFaultRule(base, { operation: '*', delayMs: 800 });
       const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com'));
       await new Promise((r) => setTimeout(r, 300));
       c.child.kill('SIGTERM');
@@ -262,28 +267,25 @@ describe('mktows serve', () => {
     }
   });
 
-  test('a second signal forces exit 1', async () => {
-    const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`]);
-    try {
-      const { base } = await started(c);
-      const rule = await fetch(`${base}/_mktows/faults`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ operation: '*', delayMs: 30_000 }),
-      });
-      assert.equal(rule.status, 200, await rule.text());
-      const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
-      await new Promise((r) => setTimeout(r, 300));
-      c.child.kill('SIGTERM');
-      await c.waitFor('shutting down');
-      c.child.kill('SIGTERM');
-      assert.equal(await finish(c, 5000), 1);
-      assert.ok(plainErr(c).some((l) => l.includes('SIGTERM again')));
-      await call;
-    } finally {
-      c.child.kill('SIGKILL');
-    }
-  });
+  for (const thread of ['1', '0']) {
+    test(`a second signal forces exit 1 (thread ${thread})`, async () => {
+      const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`], { MKTOWS_SERVE_THREAD: thread });
+      try {
+        const { base } = await started(c);
+        await addFaultRule(base, { operation: '*', delayMs: 30_000 });
+        const call = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
+        await new Promise((r) => setTimeout(r, 300));
+        c.child.kill('SIGTERM');
+        await c.waitFor('shutting down');
+        c.child.kill('SIGTERM');
+        assert.equal(await finish(c, 5000), 1);
+        assert.ok(plainErr(c).some((l) => l.includes('SIGTERM again')));
+        await call;
+      } finally {
+        c.child.kill('SIGKILL');
+      }
+    });
+  }
 
   test('a port in use: exit code 1 and one line', async () => {
     const { server, port } = await listenOnFreePort();
@@ -312,6 +314,22 @@ describe('mktows serve', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  for (const thread of ['1', '0']) {
+    test(`a store under /proc (mkdir never returns there): exit 1 at once, MKTOWS_SERVE_THREAD=${thread}`, async () => {
+      const store = 'sqlite:/proc/nope/x.db';
+      const c = cli(['serve', '--port', '0', '--store', store], { MKTOWS_SERVE_THREAD: thread });
+      try {
+        assert.equal(await finish(c, 8000), 1);
+        const lines = plainErr(c);
+        assert.equal(lines.length, 1, c.stderr());
+        assert.ok(lines[0].startsWith(`mktows: cannot open store ${store}: `), lines[0]);
+        assert.match(lines[0], /\/proc\/nope/);
+      } finally {
+        c.child.kill('SIGKILL');
+      }
+    });
+  }
 
   test('a seed file that cannot be read: exit code 1 and one line', async () => {
     const c = cli(['serve', '--port', '0', '--store', 'sqlite::memory:', '--seed', 'no/such/seed.json']);
@@ -361,6 +379,162 @@ describe('mktows serve', () => {
       c.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A raw connection to the server, left as the test leaves it (idle, or mid-request). */
+async function openSocket(port: number, text: string): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.write(text);
+  return socket;
+}
+
+/** Milliseconds from SIGTERM to the process's exit; fails past limitMs. */
+async function exitTime(c: Cli, limitMs: number): Promise<{ code: number | string; ms: number }> {
+  const t0 = performance.now();
+  c.child.kill('SIGTERM');
+  const code = await finish(c, limitMs);
+  return { code, ms: performance.now() - t0 };
+}
+
+const HALF_BODY =
+  'POST /soap/mktows/3_1 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: 1000\r\n\r\n<soapenv:Envelope';
+
+describe('mktows serve: shutdown has a deadline', () => {
+  for (const thread of ['1', '0']) {
+    test(`an idle keep-alive connection and a half-sent body do not hold the process (thread ${thread})`, async () => {
+      const c = cli(['serve', ...MEMORY, '--shutdown-grace', '1s'], { MKTOWS_SERVE_THREAD: thread });
+      const sockets: Socket[] = [];
+      try {
+        const { port } = await started(c);
+        const idle = await openSocket(port, 'GET /_mktows/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+        sockets.push(idle, await openSocket(port, HALF_BODY));
+        await new Promise<void>((resolve) => idle.once('data', () => resolve()));
+        const { code, ms } = await exitTime(c, 5000);
+        assert.equal(code, 0, c.stderr());
+        assert.ok(ms < 2000, `exited ${Math.round(ms)} ms after SIGTERM; grace 1 s`);
+        assert.match(c.stdout(), /shutting down \(SIGTERM\); waiting up to 1 s for calls in flight\nstopped\n$/);
+      } finally {
+        for (const s of sockets) s.destroy();
+        c.child.kill('SIGKILL');
+      }
+    });
+  }
+
+  test('an idle connection alone: the process exits at once', async () => {
+    const c = cli(['serve', ...MEMORY]);
+    let socket: Socket | undefined;
+    try {
+      const { port } = await started(c);
+      socket = await openSocket(port, 'GET /_mktows/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await new Promise<void>((resolve) => socket?.once('data', () => resolve()));
+      const { code, ms } = await exitTime(c, 5000);
+      assert.equal(code, 0);
+      assert.ok(ms < 1000, `exited ${Math.round(ms)} ms after SIGTERM`);
+    } finally {
+      socket?.destroy();
+      c.child.kill('SIGKILL');
+    }
+  });
+
+  test('a call longer than the grace is cut when it ends; one within it completes', async () => {
+    const c = cli(['serve', ...MEMORY, '--user', `${USER}:${KEY}`, '--shutdown-grace', '1500ms']);
+    try {
+      const { base } = await started(c);
+      await addFaultRule(base, { operation: 'getLead', delayMs: 30_000 });
+      await addFaultRule(base, { operation: 'getMultipleLeads', delayMs: 700 });
+      const slow = soap(base, getLeadBody('EMAIL', 'nobody@example.com')).catch((e: unknown) => e);
+      const within = soap(
+        base,
+        '<ns1:paramsGetMultipleLeads><leadSelector xsi:type="ns1:LeadKeySelector" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><keyType>EMAIL</keyType><keyValues><stringItem>nobody@example.com</stringItem></keyValues></leadSelector></ns1:paramsGetMultipleLeads>',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const { code, ms } = await exitTime(c, 6000);
+      assert.equal(code, 0, c.stderr());
+      assert.ok(ms >= 1400 && ms < 3000, `exited ${Math.round(ms)} ms after SIGTERM; grace 1.5 s`);
+      const done = await within;
+      assert.equal(done.status, 200, done.text);
+      assert.ok((await slow) instanceof Error, 'the 30 s call was cut');
+    } finally {
+      c.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('mktows serve: what clients cannot make the log say', () => {
+  test('an oversized admin body gets 413; aborted uploads log no error and no stack', async () => {
+    const c = cli(['serve', ...MEMORY, '--max-body', '1kb', '--log-level', 'debug']);
+    const sockets: Socket[] = [];
+    try {
+      const { base, port } = await started(c);
+      const big = await fetch(`${base}/_mktows/users`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ userId: 'big', encryptionKey: 'k'.repeat(4000) }),
+      });
+      assert.equal(big.status, 413);
+      assert.deepEqual(await big.json(), { error: 'the body exceeds the limit of 1024 bytes (--max-body)' });
+      const admin =
+        'POST /_mktows/users HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"userId":';
+      for (const text of [HALF_BODY, admin]) {
+        const s = await openSocket(port, text);
+        sockets.push(s);
+        await new Promise((r) => setTimeout(r, 100));
+        s.destroy();
+      }
+      // The server still answers, and has logged the aborts at debug level at most.
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal((await fetch(`${base}/_mktows/health`)).status, 200);
+      const { code } = await exitTime(c, 5000);
+      assert.equal(code, 0);
+      const log = c
+        .stderr()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { level: string; msg: string });
+      assert.deepEqual(
+        log.filter((l) => l.level === 'error' || l.level === 'warn'),
+        [],
+      );
+      assert.equal(log.filter((l) => l.msg === 'client closed the connection during its request').length, 2);
+      assert.ok(!/\n\s+at /.test(c.stderr()) && !c.stderr().includes('\\n    at '), c.stderr());
+    } finally {
+      for (const s of sockets) s.destroy();
+      c.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('mktows serve --public-url', () => {
+  test('the banner and the WSDL show the public URL; the banner also says where it listens', async () => {
+    const c = cli(['serve', ...MEMORY, '--public-url', 'https://mkto.example.com/api/']);
+    try {
+      const out = await c.waitFor(/Credentials .*\n/);
+      const m = /^mktows \S+ listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
+      assert.ok(m, out);
+      assert.ok(
+        out.includes('  SOAP endpoint  https://mkto.example.com/api/soap/mktows/3_1   (any version 1_0…3_1)\n'),
+      );
+      assert.ok(out.includes('  WSDL           https://mkto.example.com/api/soap/mktows/3_1?WSDL\n'));
+      // Without a token the admin API answers local clients only: its local address is shown.
+      assert.ok(out.includes(`  Admin API      ${m[1]}/_mktows/health   (loopback only)\n`), out);
+      const wsdl = await (await fetch(`${m[1]}/soap/mktows/3_1?WSDL`)).text();
+      assert.ok(wsdl.includes('location="https://mkto.example.com/api/soap/mktows/3_1"'));
+      c.child.kill('SIGTERM');
+      assert.equal(await finish(c, 5000), 0);
+    } finally {
+      c.child.kill('SIGKILL');
+    }
+    const bad = cli(['serve', '--public-url', 'https://x.example/?a=1']);
+    assert.equal(await finish(bad), 2);
+    assert.deepEqual(plainErr(bad), [
+      'mktows: --public-url must be a URL without a query; got "https://x.example/?a=1"',
+    ]);
   });
 });
 

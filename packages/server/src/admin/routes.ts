@@ -49,8 +49,13 @@ function optInt(v: unknown, name: string, min = 0): number | undefined {
   return v;
 }
 
+/** Seeds named in admin requests: documents, `demo`, `none`, or files of --seed-dir only. */
+function adminSeed(rt: Runtime, seed: unknown) {
+  return resolveSeed(seed, { via: 'admin', seedDir: rt.config.seedDir });
+}
+
 async function seedInto(rt: Runtime, seed: unknown): Promise<unknown> {
-  const doc = await resolveSeed(seed);
+  const doc = await adminSeed(rt, seed);
   if (!doc) return null;
   const summary = await applySeed(rt.store, doc, rt.clock.now());
   Object.assign(rt, await loadStoredState(rt));
@@ -77,7 +82,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
     case 'POST /_mktows/reset': {
       const b = obj(req.body);
       // A seed that cannot be resolved or applied is refused before anything changes.
-      const doc = await resolveSeed(b.seed);
+      const doc = await adminSeed(rt, b.seed);
       // The seed is written at the reset clock (offset 0).
       const seeded = doc ? await applySeed(rt.store, doc, Date.now(), { replaceAll: true }) : null;
       if (!doc) await rt.store.reset();

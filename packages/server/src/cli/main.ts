@@ -26,6 +26,8 @@ export interface CliIo {
   signals: Pick<NodeJS.Process, 'on' | 'off'>;
   /** Ends the process at once (second signal). */
   exit(code: number): void;
+  /** Told the settings once the server listens (the serve thread passes the grace to the main thread). */
+  listening?(config: ServerConfig): void;
 }
 
 function defaultIo(): CliIo {
@@ -203,6 +205,7 @@ async function serveCommand(args: string[], cli: CliIo): Promise<number> {
   }
   // Listen for signals before printing: whoever reads the banner may signal at once.
   const stopped = waitForShutdown(server, cli);
+  cli.listening?.(server.runtime.config);
   cli.out(text);
   return stopped;
 }
@@ -227,13 +230,20 @@ export function startupMessage(e: unknown, config: ServerConfig): string {
   }
   if (e instanceof SeedError) return message;
   const code = typeof err?.code === 'string' ? err.code : '';
-  if (code.startsWith('SQLITE_') || err?.syscall === 'mkdir' || err?.syscall === 'open' || /database/i.test(message)) {
+  if (
+    code.startsWith('SQLITE_') ||
+    err?.syscall === 'mkdir' ||
+    err?.syscall === 'stat' ||
+    err?.syscall === 'open' ||
+    /database/i.test(message)
+  ) {
     return `cannot open store ${config.store}: ${message}`;
   }
   return message.split('\n')[0];
 }
 
-function displayBase(server: RunningServer, config: ServerConfig): { base: string; note: string } {
+/** Where the server is reached from this machine. */
+function localBase(server: RunningServer, config: ServerConfig): { base: string; note: string } {
   if (config.host === '0.0.0.0')
     return { base: `http://127.0.0.1:${server.port}`, note: ' (listening on all IPv4 interfaces)' };
   if (config.host === '::') return { base: `http://[::1]:${server.port}`, note: ' (listening on all interfaces)' };
@@ -243,7 +253,9 @@ function displayBase(server: RunningServer, config: ServerConfig): { base: strin
 /** The startup banner (stdout). */
 export async function banner(server: RunningServer, resolved: ResolvedServe): Promise<string> {
   const config = server.runtime.config;
-  const { base, note } = displayBase(server, config);
+  const local = localBase(server, config);
+  const base = config.publicUrl ?? local.base;
+  const note = config.publicUrl ? ` on ${local.base}` : local.note;
   const soap = `${base}/soap/mktows/3_1`;
   let store: string;
   if (server.seeded) {
@@ -270,7 +282,8 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `mktows ${VERSION} listening${note}`,
     `${label('SOAP endpoint')}${soap}   (any version 1_0…3_1)`,
     `${label('WSDL')}${soap}?WSDL`,
-    `${label('Admin API')}${base}/_mktows/health   (${config.adminToken ? 'bearer token' : 'loopback only'})`,
+    // Without a token the admin API answers local clients only, so the local address is shown.
+    `${label('Admin API')}${config.adminToken ? base : local.base}/_mktows/health   (${config.adminToken ? 'bearer token' : 'loopback only'})`,
     `${label('Metrics')}${base}/metrics`,
     `${label('Store')}${store}`,
     `${label('Limits')}${limits}`,
@@ -279,8 +292,12 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
   ].join('\n');
 }
 
+/** How long after the grace a shutdown may take (backends closing) before the process is ended anyway. */
+export const SHUTDOWN_MARGIN_MS = 3000;
+
 /** Resolves with the exit code once a SIGTERM or SIGINT has shut the server down. */
 function waitForShutdown(server: RunningServer, cli: CliIo): Promise<number> {
+  const graceMs = server.runtime.config.shutdownGraceMs;
   return new Promise<number>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -291,19 +308,28 @@ function waitForShutdown(server: RunningServer, cli: CliIo): Promise<number> {
         return;
       }
       stopping = true;
-      cli.out(`shutting down (${signal}); waiting for calls in flight\n`);
+      // A shutdown that hangs (a backend that never closes) still ends the process.
+      const deadline = setTimeout(() => {
+        cli.err(`mktows: shutdown took longer than ${graceMs + SHUTDOWN_MARGIN_MS} ms; exiting\n`);
+        cli.exit(EXIT_FAILURE);
+        resolve(EXIT_FAILURE);
+      }, graceMs + SHUTDOWN_MARGIN_MS);
+      deadline.unref();
+      const ended = (code: number) => {
+        clearTimeout(deadline);
+        cli.signals.off('SIGTERM', onSignal);
+        cli.signals.off('SIGINT', onSignal);
+        resolve(code);
+      };
+      cli.out(`shutting down (${signal}); waiting up to ${formatWindow(graceMs)} for calls in flight\n`);
       server.close().then(
         () => {
-          cli.signals.off('SIGTERM', onSignal);
-          cli.signals.off('SIGINT', onSignal);
           cli.out('stopped\n');
-          resolve(EXIT_OK);
+          ended(EXIT_OK);
         },
         (e: unknown) => {
-          cli.signals.off('SIGTERM', onSignal);
-          cli.signals.off('SIGINT', onSignal);
           cli.err(`mktows: shutdown failed: ${e instanceof Error ? e.message : String(e)}\n`);
-          resolve(EXIT_FAILURE);
+          ended(EXIT_FAILURE);
         },
       );
     };

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { assertTimeZone } from '@mktows/protocol';
 import { DEFAULT_CONFIG, type ServerConfig, type UserConfig } from '../config.js';
+import { normalisePublicUrl, PublicUrlError } from '../http/public-url.js';
 import { parseDuration, parseRate } from '../limits/parse.js';
 
 /** A usage error: bad flag, environment variable or config file. The CLI exits with code 2. */
@@ -81,6 +82,23 @@ function nonEmpty(value: unknown, where: Where, expected: string): string {
   const t = text(value);
   if (t === undefined || t.trim() === '') throw new OptionsError(`${where} must be ${expected}; got ${got(value)}`);
   return t.trim();
+}
+
+/** A duration flag of at least `min` ms: `15m`, `900s`, `500ms`, or a bare number of seconds. */
+function duration(value: unknown, where: Where, min: number, expected: string): number {
+  const t = text(value);
+  let ms = -1;
+  try {
+    if (t !== undefined) ms = parseDuration(t);
+  } catch {
+    ms = -1;
+  }
+  if (ms < min) {
+    throw new OptionsError(
+      `${where} must be ${expected} with a unit ms, s, m or h (a bare number means seconds), e.g. 15m, 900s or 500ms; got ${got(value)}`,
+    );
+  }
+  return ms;
 }
 
 const SIZE_UNITS: Readonly<Record<string, number>> = {
@@ -234,19 +252,7 @@ const SPECS: readonly OptionSpec[] = [
     def: `${DEFAULT_CONFIG.signatureWindowMs / 60_000}m`,
     help: 'max age of requestTimestamp, and max skew into the future (e.g. 15m, 900s, 500ms)',
     apply: (v, where, c) => {
-      const t = text(v);
-      let ms = 0;
-      try {
-        if (t !== undefined) ms = parseDuration(t);
-      } catch {
-        ms = 0;
-      }
-      if (ms < 1) {
-        throw new OptionsError(
-          `${where} must be a positive duration with a unit ms, s, m or h (a bare number means seconds), e.g. 15m, 900s or 500ms; got ${got(v)}`,
-        );
-      }
-      c.signatureWindowMs = ms;
+      c.signatureWindowMs = duration(v, where, 1, 'a positive duration');
     },
   },
   {
@@ -274,6 +280,38 @@ const SPECS: readonly OptionSpec[] = [
       const t = text(v);
       if (t === undefined || t.trim() === '') throw new OptionsError(`${where} must be a non-empty token`);
       c.adminToken = t;
+    },
+  },
+  {
+    name: 'public-url',
+    arg: 'URL',
+    def: 'from the request',
+    help: 'base URL written into WSDLs and the banner, behind a proxy or TLS terminator (e.g. https://mkto.example.com/api)',
+    apply: (v, where, c) => {
+      try {
+        c.publicUrl = normalisePublicUrl(nonEmpty(v, where, 'an absolute http:// or https:// URL'));
+      } catch (e) {
+        if (e instanceof PublicUrlError) throw new OptionsError(`${where} must be ${e.message}; got ${got(v)}`);
+        throw e;
+      }
+    },
+  },
+  {
+    name: 'seed-dir',
+    arg: 'DIR',
+    def: 'none',
+    help: 'directory the admin API may load seed files from ({"seed": "file.json"}); with none it loads documents and demo/none only',
+    apply: (v, where, c) => {
+      c.seedDir = nonEmpty(v, where, 'the path of a directory');
+    },
+  },
+  {
+    name: 'shutdown-grace',
+    arg: 'DURATION',
+    def: `${DEFAULT_CONFIG.shutdownGraceMs / 1000}s`,
+    help: 'after SIGTERM/SIGINT, how long calls in flight may finish before their connections are cut (e.g. 10s, 500ms, 0)',
+    apply: (v, where, c) => {
+      c.shutdownGraceMs = duration(v, where, 0, 'a duration');
     },
   },
   {

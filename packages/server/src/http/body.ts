@@ -7,6 +7,13 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The client closed the connection before its body was complete: its doing, not the server's. */
+export class ClientAbortedError extends Error {
+  constructor() {
+    super('the client closed the connection before sending the whole body');
+  }
+}
+
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
@@ -28,11 +35,21 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
       chunks.push(c);
     });
+    let ended = false;
     req.on('end', () => {
+      ended = true;
       if (!failed) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
     });
+    // An aborted upload shows as an 'aborted' error, or as a close before the end.
     req.on('error', (e) => {
-      if (!failed) reject(e);
+      if (failed) return;
+      failed = true;
+      reject(req.destroyed || (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? new ClientAbortedError() : e);
+    });
+    req.on('close', () => {
+      if (failed || ended) return;
+      failed = true;
+      reject(new ClientAbortedError());
     });
   });
 }

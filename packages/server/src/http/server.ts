@@ -4,7 +4,9 @@ import { faultXml, generateWsdl, isVersion } from '@mktows/protocol';
 import { handleAdmin } from '../admin/routes.js';
 import { handleSoap } from '../pipeline/soap.js';
 import type { Runtime } from '../runtime.js';
-import { BodyTooLargeError, readBody } from './body.js';
+import { adminRefusal } from './admin-guard.js';
+import { BodyTooLargeError, ClientAbortedError, readBody } from './body.js';
+import { requestBase } from './public-url.js';
 
 const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
 const XML = 'text/xml; charset=utf-8';
@@ -38,17 +40,12 @@ function sendXml(res: ServerResponse, status: number, body: Buffer, date: string
   res.end(body);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`);
+function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body, null, 2)}\n`, extra);
 }
 
 function isLoopback(addr: string | undefined): boolean {
   return !!addr && (addr === '::1' || addr.startsWith('127.') || addr.startsWith('::ffff:127.'));
-}
-
-function baseUrl(req: IncomingMessage): string {
-  const proto = (req.headers['x-forwarded-proto'] as string | undefined)?.split(',')[0].trim() || 'http';
-  return `${proto}://${req.headers.host ?? 'localhost'}`;
 }
 
 export interface HttpServer {
@@ -67,6 +64,12 @@ export function createHttpServer(rt: Runtime): HttpServer {
       if (!res.writableFinished) call.aborted?.();
     });
     route(rt, req, res, call).catch((e) => {
+      if (e instanceof ClientAbortedError) {
+        // A client that gives up mid-upload is no fault of the server's: no stack, no error line.
+        rt.log.debug('client closed the connection during its request', { method: req.method, url: req.url });
+        res.destroy();
+        return;
+      }
       rt.log.error('request failed', { error: e instanceof Error ? (e.stack ?? e.message) : String(e), url: req.url });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
       else res.destroy();
@@ -105,7 +108,8 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     }
     if (req.method === 'GET') {
       if (url.searchParams.has('WSDL') || url.searchParams.has('wsdl')) {
-        send(res, 200, XML, generateWsdl(version, `${baseUrl(req)}/soap/mktows/${version}`));
+        const base = requestBase(req, rt.config.publicUrl);
+        send(res, 200, XML, generateWsdl(version, `${base}/soap/mktows/${version}`));
       } else {
         send(
           res,
@@ -132,9 +136,24 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
       });
       return;
     }
+    const refusal = adminRefusal(req, rt.config);
+    if (refusal) {
+      sendJson(res, refusal.status, { error: refusal.error });
+      return;
+    }
     let body: unknown;
-    const raw =
-      req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, rt.config.maxBodyBytes);
+    let raw: Buffer;
+    try {
+      raw =
+        req.method === 'GET' || req.method === 'DELETE' ? Buffer.alloc(0) : await readBody(req, rt.config.maxBodyBytes);
+    } catch (e) {
+      if (!(e instanceof BodyTooLargeError)) throw e;
+      // Closing the connection stops the client from sending the rest of the oversized body.
+      const error = `the body exceeds the limit of ${e.limit} bytes (--max-body)`;
+      sendJson(res, 413, { error }, { Connection: 'close' });
+      req.resume();
+      return;
+    }
     if (raw.length) {
       try {
         body = JSON.parse(raw.toString('utf8'));
@@ -148,11 +167,12 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     return;
   }
   if (path === '/' && req.method === 'GET') {
+    const base = requestBase(req, rt.config.publicUrl);
     send(
       res,
       200,
       'text/plain; charset=utf-8',
-      `mktows: Marketo SOAP API\nSOAP endpoint: ${baseUrl(req)}/soap/mktows/3_1\nWSDL: ${baseUrl(req)}/soap/mktows/3_1?WSDL\nAdmin API: ${baseUrl(req)}/_mktows/health\n`,
+      `mktows: Marketo SOAP API\nSOAP endpoint: ${base}/soap/mktows/3_1\nWSDL: ${base}/soap/mktows/3_1?WSDL\nAdmin API: ${base}/_mktows/health\n`,
     );
     return;
   }

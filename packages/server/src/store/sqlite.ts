@@ -1,5 +1,4 @@
 /** The embedded default backend: SQLite through better-sqlite3 in WAL mode. */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
@@ -12,6 +11,7 @@ import {
   SqliteDriver,
   type SqliteStatement,
 } from 'kysely';
+import { makeDirs } from './make-dirs.js';
 import type { Database } from './schema.js';
 import { type DirectAccess, SqlStore } from './sql-store.js';
 
@@ -86,7 +86,7 @@ function directSql(db: SqliteDatabase, driver: GuardedDriver): DirectAccess {
 }
 
 export async function openSqliteStore(path: string): Promise<SqlStore> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') makeDirs(dirname(path));
   const sqlite = new BetterSqlite3(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
