@@ -26,8 +26,8 @@ import { StreamCodec } from '../src/domain/stream-position.js';
 import type { OpContext } from '../src/operations/context.js';
 import { getLead } from '../src/operations/getLead.js';
 import { getMultipleLeads } from '../src/operations/getMultipleLeads.js';
-import type { SqlStore } from '../src/store/sql-store.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
+import { openSqliteStore } from '../src/store/sqlite/open.js';
 import type { NewLead } from '../src/store/store.js';
 
 const OP = OPERATION_BY_NAME.get('getMultipleLeads') as OperationDef;

@@ -523,7 +523,10 @@ describe('scheduleCampaign', () => {
     const copy = await s.runtime.store.campaigns.findProgram('Demo Copy');
     const original = await s.runtime.store.campaigns.findProgram('Demo Program');
     assert.ok(copy && original);
-    assert.deepEqual([copy.channel, copy.workspace, copy.tags], [original.channel, original.workspace, original.tags]);
+    assert.deepEqual(
+      [copy.channel, copy.workspaceName, copy.tags],
+      [original.channel, original.workspaceName, original.tags],
+    );
     const campaigns = (await s.runtime.store.campaigns.listCampaigns()).filter((c) => c.programName === 'Demo Copy');
     assert.deepEqual(
       campaigns.map((c) => [c.name, c.kind, c.sources, c.description]),

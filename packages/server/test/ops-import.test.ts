@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ImportJob } from '../src/store/imports.js';
+import type { ImportJob } from '../src/store/import-store.js';
 import type { Lead } from '../src/store/store.js';
 import {
   type ImportInput,

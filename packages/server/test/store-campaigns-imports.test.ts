@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/open.js';
 import type { Store } from '../src/store/store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mktows-store-ci-'));
@@ -43,7 +43,7 @@ function contract(name: string, open: () => Promise<Store>): void {
         id,
         name: 'P',
         channel: 'Webinar',
-        workspace: 'Default',
+        workspaceName: 'Default',
         tags: [{ type: 'Region', value: 'EMEA' }],
       });
       const copy = await store.transaction((tx) => tx.campaigns.cloneProgram(p!, 'Q', 2_000));

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import { openSqliteStore } from '../src/store/sqlite/open.js';
 import { activitiesContract } from './store/activities-contract.js';
 import { storeContract } from './store/contract.js';
 import { mobjectsContract } from './store/mobjects-contract.js';

@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
 import { FieldValueError, LeadSchema } from '../src/domain/lead-schema.js';
 import { type SyncInput, syncRecord, syncRecords, validateRecord } from '../src/domain/lead-sync.js';
-import type { SqlStore } from '../src/store/sql-store.js';
-import { openSqliteStore } from '../src/store/sqlite.js';
+import type { SqlStore } from '../src/store/sql/sql-store.js';
+import { openSqliteStore } from '../src/store/sqlite/open.js';
 import type { NewActivity, NewLead, StoreTx } from '../src/store/store.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {

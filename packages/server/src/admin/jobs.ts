@@ -5,7 +5,7 @@
  */
 import { importSummary } from '../domain/list-import.js';
 import type { Runtime } from '../runtime.js';
-import type { ImportStatus } from '../store/imports.js';
+import type { ImportStatus } from '../store/import-store.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

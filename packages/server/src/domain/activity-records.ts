@@ -11,7 +11,7 @@ import {
   type LeadChangeRecord,
   MktowsFault,
 } from '@mktows/protocol';
-import type { TypeFilter } from '../store/activities.js';
+import type { TypeFilter } from '../store/activity-store.js';
 import type { Activity } from '../store/store.js';
 import { activityByToken, canonicalActivityName } from './activity-types.js';
 

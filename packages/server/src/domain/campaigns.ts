@@ -12,7 +12,7 @@ import {
   campaignFullName,
   type NewCampaignRun,
   type TokenPairs,
-} from '../store/campaigns.js';
+} from '../store/campaign-store.js';
 import type { NewActivity, StoreTx } from '../store/store.js';
 import { activity } from './activities.js';
 import { ACTIVITY, API_SOURCE } from './activity-types.js';

@@ -7,7 +7,7 @@
  * (shared/reference/recorded/adobe-docs/getChannels.response.xml); the others are ours, modelled on
  * Marketo's default channels. A name not in the catalogue gets DEFAULT_STATUSES.
  */
-import type { Channel, ChannelStatus } from '../store/campaigns.js';
+import type { Channel, ChannelStatus } from '../store/campaign-store.js';
 
 const s = (status: string, step: number, success: boolean, extra?: [string, string][]): ChannelStatus =>
   extra ? { status, step, success, extra } : { status, step, success };

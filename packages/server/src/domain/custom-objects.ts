@@ -4,7 +4,7 @@
  * types; the handlers do the reads and writes.
  */
 import { type Attribute, echo, MktowsFault } from '@mktows/protocol';
-import type { CustomObject, CustomObjectReader, CustomObjectType } from '../store/custom-objects.js';
+import type { CustomObject, CustomObjectReader, CustomObjectType } from '../store/custom-object-store.js';
 import type { LeadFieldType } from './lead-fields.js';
 import { canonicalValue, FieldValueError } from './lead-schema.js';
 import { matchName } from './mobjects.js';

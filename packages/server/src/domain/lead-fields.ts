@@ -3,22 +3,10 @@
  * plus the CRM keys that LeadKeyRef can look up. `Id` and `Email` travel as leadRecord elements,
  * every other field as an attribute.
  */
-export type LeadFieldType =
-  | 'string'
-  | 'text'
-  | 'email'
-  | 'phone'
-  | 'url'
-  | 'reference'
-  | 'integer'
-  | 'float'
-  | 'currency'
-  | 'boolean'
-  | 'date'
-  | 'datetime'
-  | 'score'
-  | 'percent'
-  | 'textarea';
+import type { LeadFieldDef, LeadFieldType } from '../store/store.js';
+
+// The types live with the store, which keeps custom fields; the domain names them as its own.
+export type { LeadFieldDef, LeadFieldType };
 
 export const LEAD_FIELD_TYPES: readonly LeadFieldType[] = [
   'string',
@@ -37,18 +25,6 @@ export const LEAD_FIELD_TYPES: readonly LeadFieldType[] = [
   'percent',
   'textarea',
 ];
-
-export interface LeadFieldDef {
-  /** SOAP name (attrName). */
-  readonly name: string;
-  /** UI label; also the importToList CSV header. */
-  readonly displayName: string;
-  readonly dataType: LeadFieldType;
-  /** Maximum length of string values; undefined = no limit checked. */
-  readonly length?: number;
-  readonly readOnly: boolean;
-  readonly custom: boolean;
-}
 
 // name | display name | type | length | read-only over SOAP
 const TABLE = `

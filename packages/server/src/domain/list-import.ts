@@ -4,7 +4,7 @@
  * (20105, 20110); the job runner (jobs/import-runner.ts) applies the rows.
  */
 import { echo, echoList, MktowsFault } from '@mktows/protocol';
-import type { ImportJob } from '../store/imports.js';
+import type { ImportJob } from '../store/import-store.js';
 import type { Lead, StaticList, StoreTx } from '../store/store.js';
 import { listActivity } from './activities.js';
 import { MY_TOKEN } from './campaigns.js';

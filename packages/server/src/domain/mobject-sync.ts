@@ -22,7 +22,7 @@ import type {
   OpportunityRole,
   ProgramCost,
   Tag,
-} from '../store/mobjects.js';
+} from '../store/mobject-store.js';
 import type { LeadReader } from '../store/store.js';
 import { FieldValueError } from './lead-schema.js';
 import { type MObjFieldDef, matchName, mobjValue, OPPORTUNITY_FIELDS, ROLE_FIELDS } from './mobjects.js';

@@ -15,7 +15,7 @@ import {
   parseLenientDateTime,
   type TypeAttrib,
 } from '@mktows/protocol';
-import type { Opportunity, OpportunityRole, Program } from '../store/mobjects.js';
+import type { Opportunity, OpportunityRole, Program } from '../store/mobject-store.js';
 import { canonicalValue, FieldValueError, type LeadSchema } from './lead-schema.js';
 
 /** What listMObjects answers, in this order. */

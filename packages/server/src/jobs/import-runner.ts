@@ -11,7 +11,7 @@ import { listActivity } from '../domain/activities.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import { importRow, planImport } from '../domain/list-import.js';
 import type { Logger } from '../log.js';
-import { type ImportJob, type ImportProblem, MAX_PROBLEMS } from '../store/imports.js';
+import { type ImportJob, type ImportProblem, MAX_PROBLEMS } from '../store/import-store.js';
 import type { Store } from '../store/store.js';
 
 export interface ImportRunnerDeps {

@@ -1,5 +1,5 @@
 import type { CampaignRecord } from '@mktows/protocol';
-import { campaignFullName } from '../store/campaigns.js';
+import { campaignFullName } from '../store/campaign-store.js';
 import type { Handler } from './context.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { TagStatus } from '@mktows/protocol';
 import { channelStatuses, statusAttribs } from '../domain/channels.js';
-import type { Channel } from '../store/campaigns.js';
+import type { Channel } from '../store/campaign-store.js';
 import type { Handler } from './context.js';
 
 /**

@@ -2,7 +2,7 @@ import { echo, echoList, MktowsFault } from '@mktows/protocol';
 import { customObjectType, MAX_CUSTOM_OBJECTS, toCustomObj } from '../domain/custom-objects.js';
 import { matchName } from '../domain/mobjects.js';
 import { selectorHash } from '../domain/stream-position.js';
-import type { CustomObject } from '../store/custom-objects.js';
+import type { CustomObject } from '../store/custom-object-store.js';
 import type { Handler } from './context.js';
 
 const SCAN_CHUNK = 500;

@@ -2,7 +2,7 @@ import { echo, type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { combineFilters, nameFilter, tokenFilter, toLeadChangeRecord } from '../domain/activity-records.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import { selectorHash } from '../domain/stream-position.js';
-import type { ChangeLeadFilter } from '../store/activities.js';
+import type { ChangeLeadFilter } from '../store/activity-store.js';
 import type { Handler, OpContext } from './context.js';
 import { checkRange } from './getMultipleLeads.js';
 

@@ -14,7 +14,7 @@ import {
   roleToMObject,
 } from '../domain/mobjects.js';
 import { selectorHash } from '../domain/stream-position.js';
-import type { Opportunity, OpportunityRole, Program } from '../store/mobjects.js';
+import type { Opportunity, OpportunityRole, Program } from '../store/mobject-store.js';
 import type { Handler, OpContext } from './context.js';
 
 /** Objects per batch (spec §4.18). */

@@ -1,7 +1,7 @@
 import { echo, MktowsFault, quotaDay } from '@mktows/protocol';
 import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
-import type { Campaign } from '../store/campaigns.js';
+import type { Campaign } from '../store/campaign-store.js';
 import type { Handler } from './context.js';
 
 /** Marketo's limit of lead keys per call. More is a bad parameter here (Marketo ignored the extra keys). */

@@ -1,6 +1,6 @@
 import type { MObjStatus } from '@mktows/protocol';
 import { checkObjectCount, syncObject, toMObjStatus } from '../domain/mobject-sync.js';
-import type { Tag } from '../store/mobjects.js';
+import type { Tag } from '../store/mobject-store.js';
 import type { Handler } from './context.js';
 
 export const MAX_SYNC_MOBJECTS = 100;

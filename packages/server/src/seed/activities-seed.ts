@@ -14,7 +14,7 @@ import { parseLenientDateTime } from '@mktows/protocol';
 import { activity } from '../domain/activities.js';
 import { type ActivityTypeDef, activityByName, activityByToken } from '../domain/activity-types.js';
 import type { StoreTx } from '../store/store.js';
-import { type SeedDocument, SeedError } from './seed.js';
+import { type SeedDocument, SeedError } from './seed-document.js';
 
 export interface ActivitySeed {
   lead: string | number;

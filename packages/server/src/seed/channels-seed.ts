@@ -5,9 +5,9 @@
  * "success": true, "attributes": { "Medium": "Audio" } }] }]`. Without statuses a channel has the
  * built-in ones of its name (domain/channels.ts). A name defined again is redefined.
  */
-import type { Channel, ChannelStatus } from '../store/campaigns.js';
+import type { Channel, ChannelStatus } from '../store/campaign-store.js';
 import type { StoreTx } from '../store/store.js';
-import { SeedError } from './seed.js';
+import { SeedError } from './seed-document.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 

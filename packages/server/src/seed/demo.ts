@@ -7,7 +7,7 @@
  */
 import { CHANNEL_CATALOGUE } from '../domain/channels.js';
 import { demoActivities } from './demo-activities.js';
-import type { SeedDocument } from './seed.js';
+import type { SeedDocument } from './seed-document.js';
 
 const FIRST = [
   'Ada',

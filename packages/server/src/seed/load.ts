@@ -8,7 +8,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { demoSeed } from './demo.js';
-import { type SeedDocument, SeedError } from './seed.js';
+import { type SeedDocument, SeedError } from './seed-document.js';
 
 /** Where a seed was asked for: the command line, or the admin API (with its seed directory, if any). */
 export type SeedOrigin = { via: 'cli' } | { via: 'admin'; seedDir: string | undefined };

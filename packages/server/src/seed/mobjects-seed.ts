@@ -5,26 +5,7 @@
  * transaction after programs, opportunities and types exist.
  */
 import type { StoreTx } from '../store/store.js';
-import { type SeedDocument, SeedError } from './seed.js';
-
-export interface ProgramSeedExtras {
-  type?: string;
-  treePath?: string;
-  archived?: boolean;
-  crmId?: string;
-  tokens?: { name: string; value: string }[];
-  costs?: { month: string; amount: number | string; note?: string }[];
-}
-
-export interface OpportunityRoleSeed {
-  /** The opportunity's externalKey, or its id. */
-  opportunity: string | number;
-  /** The lead's e-mail, or its id. */
-  lead: string | number;
-  role?: string;
-  isPrimary?: boolean;
-  externalKey?: string;
-}
+import { type OpportunityRoleSeed, type ProgramSeedExtras, type SeedDocument, SeedError } from './seed-document.js';
 
 interface ParsedProgram {
   name: string;

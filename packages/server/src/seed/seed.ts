@@ -10,42 +10,12 @@ import { syncRecord, validateRecord } from '../domain/lead-sync.js';
 import type { NewActivity, Store } from '../store/store.js';
 import { applyActivitySeed, parseActivitySeed } from './activities-seed.js';
 import { applyChannelSeed, parseChannelSeed } from './channels-seed.js';
-import { applyObjectSeed, type OpportunityRoleSeed, type ProgramSeedExtras, parseObjectSeed } from './mobjects-seed.js';
+import { applyObjectSeed, parseObjectSeed } from './mobjects-seed.js';
+import { type SeedDocument, SeedError } from './seed-document.js';
 import { applyTagTypeSeed, parseTagTypeSeed } from './tags-seed.js';
 
-export class SeedError extends Error {}
-
-export interface SeedDocument {
-  leadFields?: { name: string; dataType: string; displayName?: string; length?: number }[];
-  owners?: { email: string; sfdcId?: string; firstName?: string; lastName?: string }[];
-  leads?: Record<string, unknown>[];
-  lists?: { name: string; members?: (string | number)[] }[];
-  programs?: ({
-    name: string;
-    channel?: string;
-    workspace?: string;
-    tags?: { type: string; value: string }[];
-    lists?: string[];
-    campaigns?: { name: string; kind?: 'trigger' | 'batch'; sources?: string[]; description?: string }[];
-  } & ProgramSeedExtras)[];
-  opportunities?: { name: string; externalKey?: string; [field: string]: unknown }[];
-  customObjectTypes?: {
-    name: string;
-    keys: string[];
-    fields?: { name: string; dataType: string }[];
-    /** The key holding a lead id; defaults to a key named MKTOID. */
-    linkField?: string | null;
-  }[];
-  opportunityRoles?: OpportunityRoleSeed[];
-  /** Tag types and their allowed values, for getTags (seed/tags-seed.ts). */
-  tagTypes?: { type: string; values?: string[] }[];
-  /** Program channels, with their progression statuses or the built-in ones (seed/channels-seed.ts). */
-  channels?: {
-    name: string;
-    statuses?: { status: string; step: number; success: boolean; attributes?: Record<string, string> }[];
-  }[];
-  [section: string]: unknown;
-}
+export type { SeedDocument };
+export { SeedError };
 
 export interface SeedSummary {
   leadFields: number;

@@ -2,9 +2,9 @@
  * The seed's `tagTypes` section: the catalogue of program tag types and their allowed values that
  * getTags serves (with the tags programs carry): `[{ "type": "Region", "values": ["EMEA", …] }]`.
  */
-import type { TagType } from '../store/campaigns.js';
+import type { TagType } from '../store/campaign-store.js';
 import type { StoreTx } from '../store/store.js';
-import { SeedError } from './seed.js';
+import { SeedError } from './seed-document.js';
 
 export function parseTagTypeSeed(doc: Record<string, unknown>): TagType[] {
   const v = doc.tagTypes;

@@ -1,5 +1,5 @@
 /** Opens the store named by `--store`: `sqlite:PATH`, `sqlite::memory:` (postgres:// comes later). */
-import { openSqliteStore } from './sqlite.js';
+import { openSqliteStore } from './sqlite/open.js';
 import type { Store } from './store.js';
 
 export async function openStore(url: string): Promise<Store> {

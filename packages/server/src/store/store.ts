@@ -3,12 +3,45 @@
  * activities), never of SQL: a later backend serves the same interface from Marketo's REST API.
  * Every multi-row write goes through `transaction`, so a failing call leaves nothing half-written.
  */
-import type { LeadFieldDef } from '../domain/lead-fields.js';
-import type { ActivityReader, ListMemberWriter } from './activities.js';
-import type { CampaignReads, CampaignWrites } from './campaigns.js';
-import type { CustomObjectReader, CustomObjectStore } from './custom-objects.js';
-import type { ImportReads, ImportWrites } from './imports.js';
-import type { MObjectReader, MObjectStore } from './mobjects.js';
+import type { Activity, ActivityReader, ListMemberWriter, NewActivity } from './activity-store.js';
+import type { CampaignReads, CampaignWrites } from './campaign-store.js';
+import type { CustomObjectReader, CustomObjectStore } from './custom-object-store.js';
+import type { ImportReads, ImportWrites } from './import-store.js';
+import type { MObjectReader, MObjectStore } from './mobject-store.js';
+
+// Activities are defined beside the reader that pages them; most callers know them as store types.
+export type { Activity, NewActivity };
+
+/** How a lead field's values are checked and written (domain/lead-fields.ts lists the standard ones). */
+export type LeadFieldType =
+  | 'string'
+  | 'text'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'reference'
+  | 'integer'
+  | 'float'
+  | 'currency'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'score'
+  | 'percent'
+  | 'textarea';
+
+/** A lead field as stored (custom fields) and as the domain describes the standard ones. */
+export interface LeadFieldDef {
+  /** SOAP name (attrName). */
+  readonly name: string;
+  /** UI label; also the importToList CSV header. */
+  readonly displayName: string;
+  readonly dataType: LeadFieldType;
+  /** Maximum length of string values; undefined = no limit checked. */
+  readonly length?: number;
+  readonly readOnly: boolean;
+  readonly custom: boolean;
+}
 
 export interface Lead {
   id: number;
@@ -37,24 +70,6 @@ export interface StaticList {
   id: number;
   name: string;
   programName: string | null;
-}
-
-export interface NewActivity {
-  leadId: number;
-  /** Marketo activity type id (1 Visit Webpage, 12 New Lead, 13 Change Data Value, ...). */
-  typeId: number;
-  /** Display name, e.g. "Change Data Value". */
-  typeName: string;
-  occurredAt: number;
-  assetName: string | null;
-  campaign: string | null;
-  /** Ordered name/value pairs. */
-  attributes: [string, string][];
-}
-
-export interface Activity extends NewActivity {
-  id: number;
-  guid: string;
 }
 
 export interface ProgramInput {
@@ -131,13 +146,13 @@ export interface LeadReader {
 }
 
 export interface StoreTx extends LeadReader, ListMemberWriter {
-  /** Programs, opportunities and person roles as MObjects (store/mobjects.ts). */
+  /** Programs, opportunities and person roles as MObjects (store/mobject-store.ts). */
   readonly mobjects: MObjectStore;
-  /** Custom object types and records (store/custom-objects.ts). */
+  /** Custom object types and records (store/custom-object-store.ts). */
   readonly customObjects: CustomObjectStore;
-  /** Programs' campaigns and runs, tag types, per-lead tokens (store/campaigns.ts). */
+  /** Programs' campaigns and runs, tag types, per-lead tokens (store/campaign-store.ts). */
   readonly campaigns: CampaignWrites;
-  /** importToList jobs and their rows (store/imports.ts). */
+  /** importToList jobs and their rows (store/import-store.ts). */
   readonly imports: ImportWrites;
   insertLead(lead: NewLead): Promise<Lead>;
   /** Replaces every column of the lead. */

@@ -1,69 +1,12 @@
 /**
- * The activity log and list membership, at the level of the domain: page one lead's activities
- * newest first (getLeadActivity), page the change stream of all leads oldest first by activity id
- * (getLeadChanges), and remove list members (listOperation). The interfaces are part of Store and
- * StoreTx; the SQL functions take any Kysely database or transaction, so SqlStore only delegates.
+ * The activity log and list membership in SQL (store/activity-store.ts). The functions take any
+ * Kysely database or transaction, so SqlStore only delegates.
  */
 import type { Expression, ExpressionBuilder, Kysely, Selectable, SqlBool, Transaction } from 'kysely';
+import type { Activity, ActivityPage, ChangeQuery, LeadActivityQuery, TypeFilter } from '../activity-store.js';
 import type { ActivityTable, Database } from './schema.js';
-import type { Activity } from './store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-/** Which activity types a query returns, by display name. */
-export interface TypeFilter {
-  /** Only these names (none = every type). */
-  include?: readonly string[];
-  /** Every type but these. */
-  exclude?: readonly string[];
-}
-
-export interface LeadActivityQuery extends TypeFilter {
-  leadId: number;
-  /** occurred_at bounds, inclusive, in ms. */
-  from?: number;
-  to?: number;
-  /** Newest-first cursor: only activities strictly older than this one (by time, then id). */
-  before?: { at: number; id: number };
-  limit: number;
-}
-
-/** Which leads a change query covers. */
-export type ChangeLeadFilter = { kind: 'ids'; ids: readonly number[] } | { kind: 'list'; listId: number };
-
-export interface ChangeQuery extends TypeFilter {
-  from?: number;
-  to?: number;
-  leads?: ChangeLeadFilter;
-  /** Only leads that have some activity (of any type) at or after this time. */
-  activeSince?: number;
-  /** Oldest-first cursor: only activities with a greater id. */
-  afterId: number;
-  limit: number;
-}
-
-export interface ActivityPage {
-  activities: Activity[];
-  /** Activities matching the query after the last one returned. */
-  remaining: number;
-}
-
-/** Read side (Store). */
-export interface ActivityReader {
-  /** One lead's activities, newest first (time, then id). */
-  pageLeadActivities(query: LeadActivityQuery): Promise<ActivityPage>;
-  /** Activities across leads, by ascending id: a cursor that new activity never disturbs. */
-  pageActivityChanges(query: ChangeQuery): Promise<ActivityPage>;
-}
-
-/** Write side (StoreTx). */
-export interface ListMemberWriter {
-  /** The subset of `leadIds` that are members of the list. */
-  listMembersAmong(listId: number, leadIds: readonly number[]): Promise<Set<number>>;
-  removeListMembers(listId: number, leadIds: readonly number[]): Promise<void>;
-  /** Removes every member; returns the ids that were members, ascending. */
-  clearListMembers(listId: number): Promise<number[]>;
-}
 
 export function toActivity(r: Selectable<ActivityTable>): Activity {
   return {

@@ -3,10 +3,9 @@
  * shares them. Never edit a released migration: add the next one.
  */
 import { type CreateTableBuilder, type Kysely, type Migration, sql } from 'kysely';
+import type { SqlFlavour } from '../sql-flavour.js';
 import { migration0004 } from './migration-0004.js';
 import { migration0006 } from './migration-0006.js';
-
-export type SqlFlavour = 'sqlite' | 'postgres';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>

@@ -3,21 +3,14 @@
  * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
  */
 import { CompiledQuery, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
-import type { LeadFieldDef, LeadFieldType } from '../domain/lead-fields.js';
-import * as activityQueries from './activities.js';
-import { SqlCampaigns } from './campaigns.js';
-import { SqlCustomObjects } from './custom-objects.js';
-import { SqlImports } from './imports.js';
-import * as leadBatch from './lead-batch.js';
-import { migrations, type SqlFlavour } from './migrations.js';
-import { SqlMObjects } from './mobjects.js';
-import type { Database, LeadTable } from './schema.js';
-import { TABLES } from './schema.js';
+import type { ActivityPage, ChangeQuery, LeadActivityQuery } from '../activity-store.js';
 import type {
   Activity,
   CampaignInput,
   CustomObjectTypeInput,
   Lead,
+  LeadFieldDef,
+  LeadFieldType,
   LeadFilter,
   LeadLookup,
   LeadPage,
@@ -31,11 +24,21 @@ import type {
   StaticList,
   Store,
   StoreTx,
-} from './store.js';
+} from '../store.js';
+import * as leadBatch from './lead-batch.js';
+import { migrations } from './migrations/migrations.js';
+import type { Database, LeadTable } from './schema.js';
+import { TABLES } from './schema.js';
+import * as activityQueries from './sql-activities.js';
+import { SqlCampaigns } from './sql-campaigns.js';
+import { SqlCustomObjects } from './sql-custom-objects.js';
+import type { SqlFlavour } from './sql-flavour.js';
+import { SqlImports } from './sql-imports.js';
+import { SqlMObjects } from './sql-mobjects.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** Synchronous prepared statements beside Kysely, where a backend offers them (SQLite: store/sqlite.ts). */
+/** Synchronous prepared statements beside Kysely, where a backend offers them (SQLite: store/sqlite/). */
 export interface DirectSql {
   /** The rows, or undefined when the statement cannot run now and Kysely must run it. */
   all(sql: string, params: readonly unknown[]): unknown[] | undefined;
@@ -213,7 +216,7 @@ class TxImpl extends Reader implements StoreTx {
     super(db, direct);
   }
 
-  // Activities and list membership (store/activities.ts).
+  // Activities and list membership (store/sql/sql-activities.ts).
   listMembersAmong(listId: number, leadIds: readonly number[]): Promise<Set<number>> {
     return activityQueries.listMembersAmong(this.db, listId, leadIds);
   }
@@ -233,7 +236,7 @@ class TxImpl extends Reader implements StoreTx {
     await this.db.updateTable('leads').set(leadColumns(lead)).where('id', '=', lead.id).execute();
   }
 
-  // Batched lead writes (store/lead-batch.ts).
+  // Batched lead writes (store/sql/lead-batch.ts).
   findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]> {
     return leadBatch.findLeadsByKeys(this.db, by, values);
   }
@@ -284,12 +287,12 @@ class TxImpl extends Reader implements StoreTx {
     }
     await this.db.updateTable('activities').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
     await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
-    // Opportunity person roles follow the lead (store/mobjects.ts).
+    // Opportunity person roles follow the lead (store/sql/sql-mobjects.ts).
     await this.db.updateTable('opportunity_roles').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
   }
 
   appendActivities(activities: readonly NewActivity[]): Promise<void> {
-    // Many rows per statement, compiled once per shape (store/lead-batch.ts).
+    // Many rows per statement, compiled once per shape (store/sql/lead-batch.ts).
     return leadBatch.appendActivities(this.db, activities);
   }
 
@@ -519,11 +522,11 @@ export class SqlStore extends Reader implements Store {
     return Number(r.n);
   }
 
-  // Activities (store/activities.ts).
-  pageLeadActivities(query: activityQueries.LeadActivityQuery): Promise<activityQueries.ActivityPage> {
+  // Activities (store/sql/sql-activities.ts).
+  pageLeadActivities(query: LeadActivityQuery): Promise<ActivityPage> {
     return activityQueries.pageLeadActivities(this.kysely, query);
   }
-  pageActivityChanges(query: activityQueries.ChangeQuery): Promise<activityQueries.ActivityPage> {
+  pageActivityChanges(query: ChangeQuery): Promise<ActivityPage> {
     return activityQueries.pageActivityChanges(this.kysely, query);
   }
 

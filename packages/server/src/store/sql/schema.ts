@@ -1,7 +1,5 @@
 /** Table types for the typed query layer (Kysely), shared by every SQL backend. */
 import type { Generated } from 'kysely';
-import type { CampaignLeadTokenTable, CampaignRunTable, ChannelTable, TagTypeTable } from './campaigns.js';
-import type { ImportJobTable, ImportRowTable } from './imports.js';
 
 export interface MetaTable {
   key: string;
@@ -150,6 +148,90 @@ export interface CustomObjectTable {
   attributes: string;
   created_at: number;
   updated_at: number;
+}
+
+export interface CampaignRunTable {
+  id: Generated<number>;
+  /** 'requestCampaign' or 'scheduleCampaign'. */
+  operation: string;
+  campaign_id: number;
+  /** `Program Name.Campaign Name` at the time of the run. */
+  campaign_name: string;
+  /** MKTOWS or SALES (requestCampaign); null for scheduleCampaign. */
+  source: string | null;
+  user_id: string;
+  /** JSON array of lead ids. */
+  lead_ids: string;
+  /** JSON array of [token, value] pairs given with the call. */
+  tokens: string;
+  /** JSON object: lead id → [token, value] pairs left by importToList for this run. */
+  lead_tokens: string;
+  run_at: number;
+  created_at: number;
+  /** Quota day (America/Chicago by default) of the call, for the daily clone limit. */
+  quota_day: string;
+  /** scheduleCampaign with cloneToProgramName: the program that was cloned, and the clone's name. */
+  cloned_from: string | null;
+  clone_to_program: string | null;
+}
+
+export interface TagTypeTable {
+  type: string;
+  /** JSON array of allowed values. */
+  tag_values: string;
+  position: number;
+}
+
+export interface ChannelTable {
+  name: string;
+  name_lc: string;
+  /** JSON array of ChannelStatus, or null: the built-in statuses of the name (domain/channels.ts). */
+  statuses: string | null;
+  position: number;
+}
+
+export interface CampaignLeadTokenTable {
+  campaign_id: number;
+  lead_id: number;
+  /** JSON array of [token, value] pairs. */
+  tokens: string;
+  updated_at: number;
+}
+
+export interface ImportJobTable {
+  id: Generated<number>;
+  program_name: string;
+  list_id: number;
+  /** `Program Name.List Name`. */
+  list_name: string;
+  /** UPSERTLEADS or LISTONLY. */
+  mode: string;
+  clear_list: number;
+  /** The campaign that per-lead My Token columns are for. */
+  campaign_id: number | null;
+  header: string;
+  /** PROCESSING, COMPLETE, FAILED or CANCELED. */
+  status: string;
+  estimated_rows: number;
+  /** Rows before this one (0-based) are done. */
+  next_row: number;
+  rows_imported: number;
+  rows_failed: number;
+  rows_ignored: number;
+  /** JSON array of ImportProblem, at most MAX_PROBLEMS. */
+  problems: string;
+  /** Why the whole job failed (FAILED only). */
+  failure: string | null;
+  user_id: string;
+  started_at: number;
+  ended_at: number | null;
+}
+
+export interface ImportRowTable {
+  job_id: number;
+  /** 0-based position in importFileRows. */
+  row_no: number;
+  line: string;
 }
 
 export interface Database {

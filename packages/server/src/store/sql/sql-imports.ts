@@ -1,113 +1,17 @@
-/**
- * importToList jobs: the job row (status, counters, the row cursor) and its CSV rows, so that a job
- * survives a restart and resumes at the first row not yet committed. Reached as `store.imports`
- * (reads) and `tx.imports` (reads and writes, inside a transaction).
- */
-import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from './schema.js';
+/** importToList jobs and their rows in SQL (store/import-store.ts). */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type {
+  ImportJob,
+  ImportJobUpdate,
+  ImportMode,
+  ImportProblem,
+  ImportStatus,
+  ImportWrites,
+  NewImportJob,
+} from '../import-store.js';
+import type { Database, ImportJobTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
-
-export interface ImportJobTable {
-  id: Generated<number>;
-  program_name: string;
-  list_id: number;
-  /** `Program Name.List Name`. */
-  list_name: string;
-  /** UPSERTLEADS or LISTONLY. */
-  mode: string;
-  clear_list: number;
-  /** The campaign that per-lead My Token columns are for. */
-  campaign_id: number | null;
-  header: string;
-  /** PROCESSING, COMPLETE, FAILED or CANCELED. */
-  status: string;
-  estimated_rows: number;
-  /** Rows before this one (0-based) are done. */
-  next_row: number;
-  rows_imported: number;
-  rows_failed: number;
-  rows_ignored: number;
-  /** JSON array of ImportProblem, at most MAX_PROBLEMS. */
-  problems: string;
-  /** Why the whole job failed (FAILED only). */
-  failure: string | null;
-  user_id: string;
-  started_at: number;
-  ended_at: number | null;
-}
-
-export interface ImportRowTable {
-  job_id: number;
-  /** 0-based position in importFileRows. */
-  row_no: number;
-  line: string;
-}
-
-export type ImportStatus = 'PROCESSING' | 'COMPLETE' | 'FAILED' | 'CANCELED';
-export type ImportMode = 'UPSERTLEADS' | 'LISTONLY';
-
-export interface ImportProblem {
-  /** 1-based row number in importFileRows. */
-  row: number;
-  kind: 'failed' | 'ignored';
-  reason: string;
-}
-
-/** Problems kept per job for the summary; the counters stay exact beyond it. */
-export const MAX_PROBLEMS = 100;
-
-export interface NewImportJob {
-  programName: string;
-  listId: number;
-  listName: string;
-  mode: ImportMode;
-  clearList: boolean;
-  campaignId: number | null;
-  header: string;
-  userId: string;
-  startedAt: number;
-}
-
-export interface ImportJob extends NewImportJob {
-  id: number;
-  status: ImportStatus;
-  estimatedRows: number;
-  nextRow: number;
-  rowsImported: number;
-  rowsFailed: number;
-  rowsIgnored: number;
-  problems: ImportProblem[];
-  failure: string | null;
-  endedAt: number | null;
-}
-
-export type ImportJobUpdate = Partial<
-  Pick<
-    ImportJob,
-    'status' | 'nextRow' | 'rowsImported' | 'rowsFailed' | 'rowsIgnored' | 'problems' | 'failure' | 'endedAt'
-  >
->;
-
-export interface ImportReads {
-  getImportJob(id: number): Promise<ImportJob | undefined>;
-  /** The newest job of a list (the one getImportToListStatus reports). */
-  latestImportForList(listId: number): Promise<ImportJob | undefined>;
-  /** The oldest job still PROCESSING: the runner's next work. */
-  nextProcessingJob(): Promise<ImportJob | undefined>;
-  /** Jobs, newest first. */
-  listImportJobs(filter?: { status?: ImportStatus; limit?: number }): Promise<ImportJob[]>;
-}
-
-export interface ImportWrites extends ImportReads {
-  /** Stores a PROCESSING job and its rows. */
-  createImportJob(job: NewImportJob, rows: readonly string[]): Promise<ImportJob>;
-  /** Rows `[from, from + limit)` of a job, in order. */
-  importRows(jobId: number, from: number, limit: number): Promise<{ rowNo: number; line: string }[]>;
-  updateImportJob(id: number, update: ImportJobUpdate): Promise<void>;
-  /** Drops a finished job's rows (the counters and problems stay). */
-  deleteImportRows(jobId: number): Promise<void>;
-}
 
 function toJob(r: Selectable<ImportJobTable>): ImportJob {
   return {

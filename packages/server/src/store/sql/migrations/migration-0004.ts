@@ -4,7 +4,7 @@
  * edited: add the next one.
  */
 import type { Kysely, Migration } from 'kysely';
-import type { SqlFlavour } from './migrations.js';
+import type { SqlFlavour } from '../sql-flavour.js';
 
 export function migration0004(flavour: SqlFlavour): Record<string, Migration> {
   const ms = flavour === 'sqlite' ? 'integer' : 'bigint';

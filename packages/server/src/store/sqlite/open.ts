@@ -11,9 +11,9 @@ import {
   SqliteDriver,
   type SqliteStatement,
 } from 'kysely';
+import type { Database } from '../sql/schema.js';
+import { type DirectAccess, SqlStore } from '../sql/sql-store.js';
 import { makeDirs } from './make-dirs.js';
-import type { Database } from './schema.js';
-import { type DirectAccess, SqlStore } from './sql-store.js';
 
 /** Distinct SQL texts kept prepared; queries with variable-length IN lists make the rest. */
 export const STATEMENT_CACHE_SIZE = 500;

@@ -1,168 +1,27 @@
-/**
- * Programs, smart campaigns, campaign runs, tag types, channels and the per-lead My Tokens that importToList
- * leaves for a campaign's next run: the storage side of the campaign, channel and tag operations.
- * Reached as `store.campaigns` (reads) and `tx.campaigns` (reads and writes, inside a transaction).
- */
-import { type Generated, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
-import type { Database, ProgramTable } from './schema.js';
+/** Programs' campaigns, runs, tag types, channels and per-lead tokens in SQL (store/campaign-store.ts). */
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import type {
+  Campaign,
+  CampaignRun,
+  CampaignWrites,
+  Channel,
+  ChannelStatus,
+  NewCampaignRun,
+  ProgramSummary,
+  TagType,
+  TokenPairs,
+} from '../campaign-store.js';
+import type { CampaignRunTable, Database, ProgramTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface CampaignRunTable {
-  id: Generated<number>;
-  /** 'requestCampaign' or 'scheduleCampaign'. */
-  operation: string;
-  campaign_id: number;
-  /** `Program Name.Campaign Name` at the time of the run. */
-  campaign_name: string;
-  /** MKTOWS or SALES (requestCampaign); null for scheduleCampaign. */
-  source: string | null;
-  user_id: string;
-  /** JSON array of lead ids. */
-  lead_ids: string;
-  /** JSON array of [token, value] pairs given with the call. */
-  tokens: string;
-  /** JSON object: lead id → [token, value] pairs left by importToList for this run. */
-  lead_tokens: string;
-  run_at: number;
-  created_at: number;
-  /** Quota day (America/Chicago by default) of the call, for the daily clone limit. */
-  quota_day: string;
-  /** scheduleCampaign with cloneToProgramName: the program that was cloned, and the clone's name. */
-  cloned_from: string | null;
-  clone_to_program: string | null;
-}
-
-export interface TagTypeTable {
-  type: string;
-  /** JSON array of allowed values. */
-  tag_values: string;
-  position: number;
-}
-
-export interface ChannelTable {
-  name: string;
-  name_lc: string;
-  /** JSON array of ChannelStatus, or null: the built-in statuses of the name (domain/channels.ts). */
-  statuses: string | null;
-  position: number;
-}
-
-export interface CampaignLeadTokenTable {
-  campaign_id: number;
-  lead_id: number;
-  /** JSON array of [token, value] pairs. */
-  tokens: string;
-  updated_at: number;
-}
-
-export interface Program {
-  id: number;
-  name: string;
-  channel: string | null;
-  workspace: string;
-  tags: { type: string; value: string }[];
-}
-
-export interface Campaign {
-  id: number;
-  programId: number;
-  programName: string;
-  name: string;
-  kind: 'trigger' | 'batch';
-  /** Sources it may be requested from: MKTOWS, SALES. */
-  sources: string[];
-  description: string;
-}
-
-/** `Program Name.Campaign Name`, as getCampaignsForSource and activities name a campaign. */
-export function campaignFullName(c: Pick<Campaign, 'programName' | 'name'>): string {
-  return `${c.programName}.${c.name}`;
-}
-
-export type TokenPairs = [string, string][];
-
-export interface NewCampaignRun {
-  operation: 'requestCampaign' | 'scheduleCampaign';
-  campaignId: number;
-  campaignName: string;
-  source: string | null;
-  userId: string;
-  leadIds: number[];
-  tokens: TokenPairs;
-  leadTokens: Record<string, TokenPairs>;
-  runAt: number;
-  createdAt: number;
-  quotaDay: string;
-  clonedFrom: string | null;
-  cloneToProgram: string | null;
-}
-
-export interface CampaignRun extends NewCampaignRun {
-  id: number;
-}
-
-export interface TagType {
-  type: string;
-  values: string[];
-}
-
-/** A progression status of a channel, as getChannels writes it. */
-export interface ChannelStatus {
-  status: string;
-  step: number;
-  success: boolean;
-  /** Extra attribs some channels carry (Tradeshow's Check-in Status, Webinar Behavior). */
-  extra?: [string, string][];
-}
-
-export interface Channel {
-  name: string;
-  /** null: the built-in statuses of the name. */
-  statuses: ChannelStatus[] | null;
-}
-
-export interface CampaignReads {
-  /** A program by name, case-insensitively. */
-  findProgram(name: string): Promise<Program | undefined>;
-  listPrograms(): Promise<Program[]>;
-  getCampaign(id: number): Promise<Campaign | undefined>;
-  /** A campaign of a program by name, case-insensitively. */
-  findCampaign(programId: number, name: string): Promise<Campaign | undefined>;
-  /** Every campaign, by program name then campaign name. */
-  listCampaigns(): Promise<Campaign[]>;
-  /** The seed's tag-type catalogue, in seed order. */
-  listTagTypes(): Promise<TagType[]>;
-  /** The defined channels, in seed order. */
-  listChannels(): Promise<Channel[]>;
-  /** Runs, newest first. */
-  listCampaignRuns(filter?: { campaignId?: number; limit?: number }): Promise<CampaignRun[]>;
-  /** scheduleCampaign calls with cloneToProgramName made by a user on a quota day. */
-  countCloneRuns(userId: string, quotaDay: string): Promise<number>;
-  /** Per-lead My Tokens waiting for the campaign's next run, by lead id. */
-  pendingLeadTokens(campaignId: number): Promise<Map<number, TokenPairs>>;
-}
-
-export interface CampaignWrites extends CampaignReads {
-  recordCampaignRun(run: NewCampaignRun): Promise<CampaignRun>;
-  /** Copies a program (channel, workspace, tags), its campaigns and its lists (without members). */
-  cloneProgram(from: Program, toName: string, at: number): Promise<Program>;
-  upsertTagType(tagType: TagType): Promise<void>;
-  /** Defines a channel, or redefines the one of that name (case-insensitively), keeping its place. */
-  upsertChannel(channel: Channel): Promise<void>;
-  /** Merges token values for one lead into what waits for the campaign's next run. */
-  setLeadTokens(campaignId: number, leadId: number, tokens: TokenPairs, at: number): Promise<void>;
-  /** Removes and returns the waiting tokens of the given leads (all leads when omitted). */
-  takeLeadTokens(campaignId: number, leadIds?: readonly number[]): Promise<Map<number, TokenPairs>>;
-}
-
-function toProgram(r: Selectable<ProgramTable>): Program {
+function toProgram(r: Selectable<ProgramTable>): ProgramSummary {
   return {
     id: Number(r.id),
     name: r.name,
     channel: r.channel,
-    workspace: r.workspace,
-    tags: JSON.parse(r.tags) as Program['tags'],
+    workspaceName: r.workspace,
+    tags: JSON.parse(r.tags) as ProgramSummary['tags'],
   };
 }
 
@@ -230,7 +89,7 @@ export class SqlCampaigns implements CampaignWrites {
     };
   }
 
-  async findProgram(name: string): Promise<Program | undefined> {
+  async findProgram(name: string): Promise<ProgramSummary | undefined> {
     const r = await this.db
       .selectFrom('programs')
       .selectAll()
@@ -240,7 +99,7 @@ export class SqlCampaigns implements CampaignWrites {
     return r && toProgram(r);
   }
 
-  async listPrograms(): Promise<Program[]> {
+  async listPrograms(): Promise<ProgramSummary[]> {
     const rows = await this.db.selectFrom('programs').selectAll().orderBy('id').execute();
     return rows.map(toProgram);
   }
@@ -333,7 +192,7 @@ export class SqlCampaigns implements CampaignWrites {
     return { ...run, id: Number(r.id) };
   }
 
-  async cloneProgram(from: Program, toName: string, at: number): Promise<Program> {
+  async cloneProgram(from: ProgramSummary, toName: string, at: number): Promise<ProgramSummary> {
     // Every column of the program is copied (whatever later migrations add), except its identity.
     const src = await this.db.selectFrom('programs').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
     const { id: _id, ...copy } = src as Record<string, unknown>;

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Lead, NewActivity, NewLead } from '../store.js';
 import type { Database, LeadTable } from './schema.js';
-import type { Lead, NewActivity, NewLead } from './store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
