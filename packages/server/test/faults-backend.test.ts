@@ -5,7 +5,7 @@
  * in the body, count as admitted calls, release their concurrency lease and are journaled.
  */
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -22,6 +22,7 @@ import {
   limitsOf,
 } from './support/fault-helpers.js';
 import { KEY, startTestServer, type TestServer, USER } from './support/harness.js';
+import { corrupt } from './support/sqlite-files.js';
 
 const GET_ADA = getLeadByEmail('ada@demo.example');
 const STORE_FAILED = 'The storage or limits backend failed; retry later';
@@ -43,26 +44,6 @@ function assertNoSecret(r: HttpResult, signature: string, key = KEY): void {
   assert.ok(!r.text.includes(key), 'the encryption key must not appear in the fault');
   assert.ok(!r.text.includes(signature), 'the signature must not appear in the fault');
   assert.ok(!r.text.includes('Error:') && !r.text.includes('    at '), 'no exception text or stack in the fault');
-}
-
-/**
- * Overwrites the database, its WAL and its shared-memory index with garbage, keeping every size.
- * (Truncating instead is no good: the -shm file is memory-mapped by SQLite, and shrinking it kills
- * the whole process with SIGBUS; truncating only the main file changes nothing, because the WAL and
- * the page cache still hold every page.) With a garbage wal-index SQLite rebuilds it from the WAL,
- * finds no valid WAL header, drops its page cache and reads page 1 of the main file: SQLITE_NOTADB.
- */
-function corrupt(dbPath: string): void {
-  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
-    assert.ok(existsSync(f), `${f} should exist (the store runs in WAL mode)`);
-    const size = statSync(f).size;
-    const fd = openSync(f, 'r+');
-    try {
-      writeSync(fd, Buffer.alloc(size, 0xab), 0, size, 0);
-    } finally {
-      closeSync(fd);
-    }
-  }
 }
 
 describe('10001 Internal Error: the SQLite file store really fails', () => {

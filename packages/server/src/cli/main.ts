@@ -8,6 +8,7 @@ import { DEMO_USER, type ServerConfig } from '../config.js';
 import { formatWindow } from '../limits/parse.js';
 import { SeedError } from '../seed/seed.js';
 import { type RunningServer, startServer } from '../server.js';
+import { StoreUnavailableError } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { RETRY_MEANING } from './errors-doc.js';
 import { closest, OptionsError, type ReadFile, type ResolvedServe, resolveServe, serveHelp } from './options.js';
@@ -231,6 +232,7 @@ export function startupMessage(e: unknown, config: ServerConfig): string {
   if (e instanceof SeedError) return message;
   const code = typeof err?.code === 'string' ? err.code : '';
   if (
+    e instanceof StoreUnavailableError ||
     code.startsWith('SQLITE_') ||
     err?.syscall === 'mkdir' ||
     err?.syscall === 'stat' ||

@@ -42,6 +42,14 @@ export interface LimitsSnapshot {
   concurrency: number;
 }
 
+/** Raised by a limits backend that cannot reach or use its own store; the pipeline answers 10001. */
+export class LimitsUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LimitsUnavailableError';
+  }
+}
+
 export interface Limits {
   readonly kind: 'memory' | 'redis';
   /** Atomically: quota (20015) → sliding rate window (20023) → concurrency (20024); on success counts the call once against quota and window and takes a concurrency lease. A rejected call counts against nothing. */

@@ -1,9 +1,8 @@
 /** Admission through the limits backend: 20015 → 20023 → 20024, or a lease to release. */
 import { MktowsFault } from '@mktows/protocol';
 import type { UserConfig } from '../config.js';
-import type { Lease, UserLimits } from '../limits/limits.js';
+import { type Lease, LimitsUnavailableError, type UserLimits } from '../limits/limits.js';
 import type { Runtime } from '../runtime.js';
-import { LimitsUnavailableError } from './backend-failure.js';
 
 /** The user's limits: server flags, overridden per user. */
 export function userLimits(rt: Runtime, user: UserConfig): UserLimits {

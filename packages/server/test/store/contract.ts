@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { isBackendFailure } from '../../src/pipeline/backend-failure.js';
 import type { NewLead, Store } from '../../src/store/store.js';
 
 function lead(email: string | null, extra: Partial<NewLead> = {}): NewLead {
@@ -27,6 +28,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
     after(async () => {
       await store.close();
+    });
+
+    test('a constraint violation is our bug (20011), not a backend failure (10001), and writes nothing', async () => {
+      await store.reset();
+      const twice = store.transaction(async (tx) => {
+        await tx.insertLead(lead('one@x.example', { foreignSysPersonId: 'FSP-1' }));
+        await tx.insertLead(lead('two@x.example', { foreignSysPersonId: 'FSP-1' }));
+      });
+      await assert.rejects(twice, (e) => e instanceof Error && !isBackendFailure(e));
+      assert.equal(await store.countLeads(), 0);
     });
 
     test('a lead is found by every key it carries, newest first', async () => {
