@@ -12,18 +12,11 @@ import BetterSqlite3 from 'better-sqlite3';
 import { isBackendFailure } from '../src/pipeline/backend-failure.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
 import { withStatementCache } from '../src/store/sqlite/statement-cache.js';
-import { type NewLead, StoreUnavailableError } from '../src/store/store.js';
+import { StoreUnavailableError } from '../src/store/store.js';
+import { newLead } from './support/new-lead.js';
 import { corrupt } from './support/sqlite-files.js';
 
-const LEAD: NewLead = {
-  email: 'ada@example.com',
-  foreignSysPersonId: 'P1',
-  foreignSysType: null,
-  ownerId: null,
-  attributes: {},
-  createdAt: 1_000,
-  updatedAt: 1_000,
-};
+const LEAD = newLead();
 
 function isStoreFailure(e: unknown): boolean {
   return e instanceof StoreUnavailableError && isBackendFailure(e);

@@ -6,18 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isBackendFailure } from '../../src/pipeline/backend-failure.js';
 import type { NewLead, Store } from '../../src/store/store.js';
+import { newLead } from '../support/new-lead.js';
 
 function lead(email: string | null, extra: Partial<NewLead> = {}): NewLead {
-  return {
-    email,
-    foreignSysPersonId: null,
-    foreignSysType: null,
-    ownerId: null,
-    attributes: {},
-    createdAt: 1_000,
-    updatedAt: 1_000,
-    ...extra,
-  };
+  return newLead({ email, foreignSysPersonId: null, ...extra });
 }
 
 export function storeContract(name: string, open: () => Promise<Store>): void {

@@ -2,12 +2,13 @@
  * Set-at-a-time lead writes for syncMultipleLeads: leads by many keys in one query, multi-row
  * inserts, and activity rows in bulk. The SQL is built by Kysely, so every backend shares it, but
  * only once per statement shape: building a 300-row insert costs more in Kysely than SQLite takes
- * to run it. The compiled text is kept and run with fresh parameters through `executeQuery`, on the
- * connection of the transaction it is given.
+ * to run it. The compiled text is kept by the store (compiled-sql.ts) and run with fresh parameters
+ * through `executeQuery`, on the connection of the transaction it is given.
  */
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Lead, NewActivity, NewLead } from '../store.js';
+import type { CompiledSql } from './compiled-sql.js';
 import type { Database, LeadTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -23,29 +24,6 @@ export type LeadBatchKey = 'IDNUM' | 'EMAIL' | 'FSPID';
 const MAX_LEAD_ROWS = 256;
 const MAX_ACTIVITY_ROWS = 256;
 const MAX_IN_VALUES = 512;
-
-/** Compiled SQL by dialect (its adapter object) and statement shape. */
-const compiled = new WeakMap<object, Map<string, string>>();
-
-function cachedSql(db: Db, shape: string, params: number, build: () => CompiledQuery): string {
-  const adapter = db.getExecutor().adapter;
-  let byShape = compiled.get(adapter);
-  if (!byShape) {
-    byShape = new Map();
-    compiled.set(adapter, byShape);
-  }
-  let text = byShape.get(shape);
-  if (text === undefined) {
-    const q = build();
-    // The parameters are bound by position: the compiled text must take exactly those given.
-    if (q.parameters.length !== params) {
-      throw new Error(`${shape}: compiled with ${q.parameters.length} parameters, ${params} expected`);
-    }
-    text = q.sql;
-    byShape.set(shape, text);
-  }
-  return text;
-}
 
 /** The largest power of two ≤ n (n ≥ 1), at most `max`. */
 function chunkSize(n: number, max: number): number {
@@ -81,7 +59,12 @@ const KEY_COLUMN = { IDNUM: 'id', EMAIL: 'email_lc', FSPID: 'foreign_sys_person_
  * (as findLeads does). Lists longer than a statement takes are split; a short list is padded with
  * its last value, which an IN list ignores, so that few statement texts arise.
  */
-export async function findLeadsByKeys(db: Db, by: LeadBatchKey, values: readonly (string | number)[]): Promise<Lead[]> {
+export async function findLeadsByKeys(
+  db: Db,
+  compiled: CompiledSql,
+  by: LeadBatchKey,
+  values: readonly (string | number)[],
+): Promise<Lead[]> {
   const out: Lead[] = [];
   const column = KEY_COLUMN[by];
   for (let i = 0; i < values.length; i += MAX_IN_VALUES) {
@@ -92,7 +75,7 @@ export async function findLeadsByKeys(db: Db, by: LeadBatchKey, values: readonly
       const v = values[i + Math.min(j, n - 1)];
       params[j] = by === 'EMAIL' ? String(v).toLowerCase() : v;
     }
-    const text = cachedSql(db, `leads-by-${column}-${size}`, size, () =>
+    const text = compiled.shape(`leads-by-${column}-${size}`, size, () =>
       db
         .selectFrom('leads')
         .selectAll()
@@ -146,14 +129,14 @@ function placeholderLeadRow() {
  * Inserts the leads in order and returns their ids in the same order. RETURNING gives no row order,
  * so the ids are sorted: the rows of one insert get increasing ids in the order of its VALUES.
  */
-export async function insertLeads(db: Db, leads: readonly NewLead[]): Promise<number[]> {
+export async function insertLeads(db: Db, compiled: CompiledSql, leads: readonly NewLead[]): Promise<number[]> {
   const ids: number[] = [];
   let i = 0;
   while (i < leads.length) {
     const n = chunkSize(leads.length - i, MAX_LEAD_ROWS);
     const params: unknown[] = [];
     for (let j = i; j < i + n; j++) pushLeadColumns(params, leads[j]);
-    const text = cachedSql(db, `insert-leads-${n}`, n * LEAD_COLUMNS, () =>
+    const text = compiled.shape(`insert-leads-${n}`, n * LEAD_COLUMNS, () =>
       db
         .insertInto('leads')
         .values(Array.from({ length: n }, placeholderLeadRow))
@@ -170,9 +153,9 @@ export async function insertLeads(db: Db, leads: readonly NewLead[]): Promise<nu
 }
 
 /** Replaces every column of each lead (as StoreTx.updateLead), one prepared statement reused. */
-export async function updateLeads(db: Db, leads: readonly Lead[]): Promise<void> {
+export async function updateLeads(db: Db, compiled: CompiledSql, leads: readonly Lead[]): Promise<void> {
   if (leads.length === 0) return;
-  const text = cachedSql(db, 'update-lead', LEAD_COLUMNS + 1, () =>
+  const text = compiled.shape('update-lead', LEAD_COLUMNS + 1, () =>
     db.updateTable('leads').set(placeholderLeadRow()).where('id', '=', 0).compile(),
   );
   for (const l of leads) {
@@ -186,7 +169,11 @@ export async function updateLeads(db: Db, leads: readonly Lead[]): Promise<void>
 const ACTIVITY_COLUMNS = 8;
 
 /** Appends activities in order (ids follow the order given), many rows per statement. */
-export async function appendActivities(db: Db, activities: readonly NewActivity[]): Promise<void> {
+export async function appendActivities(
+  db: Db,
+  compiled: CompiledSql,
+  activities: readonly NewActivity[],
+): Promise<void> {
   let i = 0;
   while (i < activities.length) {
     const n = chunkSize(activities.length - i, MAX_ACTIVITY_ROWS);
@@ -202,7 +189,7 @@ export async function appendActivities(db: Db, activities: readonly NewActivity[
       params[k++] = a.campaign;
       params[k++] = JSON.stringify(a.attributes);
     }
-    const text = cachedSql(db, `insert-activities-${n}`, n * ACTIVITY_COLUMNS, () =>
+    const text = compiled.shape(`insert-activities-${n}`, n * ACTIVITY_COLUMNS, () =>
       db
         .insertInto('activities')
         .values(

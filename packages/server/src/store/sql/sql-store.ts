@@ -25,6 +25,7 @@ import type {
   Store,
   StoreTx,
 } from '../store.js';
+import { CompiledSql } from './compiled-sql.js';
 import * as leadBatch from './lead-batch.js';
 import { migrations } from './migrations/migrations.js';
 import type { Database, LeadTable } from './schema.js';
@@ -60,10 +61,6 @@ const STORED_LEAD_COLUMNS = [
   'leads.foreign_sys_type as foreignSysType',
   'leads.attributes as attributesJson',
 ] as const;
-/** findLeads' SQL per lookup kind, compiled by Kysely once: the text never changes, only the value. */
-const findSql = new Map<FindBy, string>();
-const findStoredSql = new Map<FindBy, string>();
-
 function leadColumns(l: NewLead) {
   const a = l.attributes;
   return {
@@ -85,6 +82,8 @@ function leadColumns(l: NewLead) {
 class Reader implements LeadReader {
   constructor(
     protected readonly db: Db,
+    /** This store's compiled SQL, shared with its transactions. */
+    protected readonly compiled: CompiledSql,
     protected readonly direct?: DirectSql,
   ) {}
 
@@ -92,7 +91,7 @@ class Reader implements LeadReader {
   private async findRows(lookup: LeadLookup, stored: boolean): Promise<unknown[]> {
     const param =
       lookup.by === 'OWNER' ? lookup.ownerId : lookup.by === 'EMAIL' ? lookup.value.toLowerCase() : lookup.value;
-    const cache = stored ? findStoredSql : findSql;
+    const cache = stored ? this.compiled.findStoredLeads : this.compiled.findLeads;
     let text = cache.get(lookup.by);
     if (text === undefined) {
       const q = this.findLeadsQuery(lookup.by);
@@ -210,10 +209,11 @@ class TxImpl extends Reader implements StoreTx {
 
   constructor(
     db: Db,
+    compiled: CompiledSql,
     private readonly kind: 'sqlite' | 'postgres',
     direct?: DirectSql,
   ) {
-    super(db, direct);
+    super(db, compiled, direct);
   }
 
   // Activities and list membership (store/sql/sql-activities.ts).
@@ -238,13 +238,13 @@ class TxImpl extends Reader implements StoreTx {
 
   // Batched lead writes (store/sql/lead-batch.ts).
   findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]> {
-    return leadBatch.findLeadsByKeys(this.db, by, values);
+    return leadBatch.findLeadsByKeys(this.db, this.compiled, by, values);
   }
   insertLeads(leads: readonly NewLead[]): Promise<number[]> {
-    return leadBatch.insertLeads(this.db, leads);
+    return leadBatch.insertLeads(this.db, this.compiled, leads);
   }
   updateLeads(leads: readonly Lead[]): Promise<void> {
-    return leadBatch.updateLeads(this.db, leads);
+    return leadBatch.updateLeads(this.db, this.compiled, leads);
   }
 
   async deleteLeads(ids: readonly number[]): Promise<void> {
@@ -293,7 +293,7 @@ class TxImpl extends Reader implements StoreTx {
 
   appendActivities(activities: readonly NewActivity[]): Promise<void> {
     // Many rows per statement, compiled once per shape (store/sql/lead-batch.ts).
-    return leadBatch.appendActivities(this.db, activities);
+    return leadBatch.appendActivities(this.db, this.compiled, activities);
   }
 
   async upsertOwner(owner: Omit<Owner, 'id'>): Promise<Owner> {
@@ -434,7 +434,7 @@ export class SqlStore extends Reader implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
     private readonly access?: DirectAccess,
   ) {
-    super(kysely, access?.idle);
+    super(kysely, new CompiledSql(), access?.idle);
   }
 
   async migrate(): Promise<void> {
@@ -463,7 +463,9 @@ export class SqlStore extends Reader implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute((trx) => fn(new TxImpl(trx, this.kind, this.access?.owned)));
+    return this.kysely
+      .transaction()
+      .execute((trx) => fn(new TxImpl(trx, this.compiled, this.kind, this.access?.owned)));
   }
 
   async listCustomLeadFields(): Promise<LeadFieldDef[]> {
