@@ -7,8 +7,7 @@ import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
 import { Journal } from './journal.js';
-import type { Limits } from './limits/limits.js';
-import { MemoryLimits } from './limits/memory.js';
+import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { loadStoredState, type Runtime } from './runtime.js';
@@ -28,13 +27,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-function openLimits(config: ServerConfig): Limits {
-  if (config.limits === 'memory') return new MemoryLimits({ quotaTimeZone: config.quotaTimeZone });
-  if (config.limits.startsWith('redis://'))
-    throw new Error('the Redis limits backend is not available yet; use --limits memory');
-  throw new Error(`--limits must be memory or redis://…; got "${config.limits}"`);
-}
-
 function publicUrlSetting(value: string): string {
   try {
     return normalisePublicUrl(value);
@@ -50,7 +42,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   if (config.seedDir !== undefined) config.seedDir = await seedDirectory(config.seedDir);
   const log = createLogger(config.logLevel);
-  const limits = openLimits(config);
+  const limits = await openLimits(config.limits, { quotaTimeZone: config.quotaTimeZone });
   const store = await openStore(config.store);
   const clock = new Clock();
   const base = {
