@@ -1,5 +1,5 @@
 /**
- * The store's campaign and import parts (store/campaigns.ts, store/imports.ts), on every SQLite
+ * The store's campaign and import parts (store/campaign-store.ts, store/import-store.ts), on every SQLite
  * flavour: program clones, per-lead tokens, clone counting by user and quota day, the tag-type
  * catalogue, import jobs with their rows, and that a reset empties all of it.
  */

@@ -1,5 +1,5 @@
 /**
- * The Store contract for the activity log and list membership (store/activities.ts), run by every
+ * The Store contract for the activity log and list membership (store/activity-store.ts), run by every
  * backend beside the main contract.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The Store contract for MObjects and custom objects (store/mobjects.ts, store/custom-objects.ts):
+ * The Store contract for MObjects and custom objects (store/mobject-store.ts, store/custom-object-store.ts):
  * one suite every backend runs, so that the operations can rely on the same behaviour.
  */
 import assert from 'node:assert/strict';
