@@ -234,30 +234,38 @@ export interface ImportRowTable {
   line: string;
 }
 
+/**
+ * Every table, with the module that owns it: the one that writes it (and clears it only through
+ * clearAll). Queries may read another part's table in a join or subquery.
+ */
 export interface Database {
+  // sql-store.ts (with lead-batch.ts for batched lead writes)
   meta: MetaTable;
   lead_fields: LeadFieldTable;
   owners: OwnerTable;
   leads: LeadTable;
   lead_cookies: LeadCookieTable;
   lists: ListTable;
-  list_members: ListMemberTable;
+  // sql-activities.ts (with lead-batch.ts for batched inserts)
   activities: ActivityTable;
+  list_members: ListMemberTable;
+  // sql-mobjects.ts
   programs: ProgramTable;
-  campaigns: CampaignTable;
-  opportunities: OpportunityTable;
-  custom_object_types: CustomObjectTypeTable;
   program_costs: ProgramCostTable;
+  opportunities: OpportunityTable;
   opportunity_roles: OpportunityRoleTable;
-  custom_objects: CustomObjectTable;
-  // 0004_campaigns_imports (tables described in campaigns.ts and imports.ts)
+  // sql-campaigns.ts (0004_campaigns_imports, 0006_channels)
+  campaigns: CampaignTable;
   campaign_runs: CampaignRunTable;
   campaign_lead_tokens: CampaignLeadTokenTable;
   tag_types: TagTypeTable;
+  channels: ChannelTable;
+  // sql-custom-objects.ts
+  custom_object_types: CustomObjectTypeTable;
+  custom_objects: CustomObjectTable;
+  // sql-imports.ts (0004_campaigns_imports)
   import_jobs: ImportJobTable;
   import_rows: ImportRowTable;
-  // 0006_channels
-  channels: ChannelTable;
 }
 
 /** Every table, children first, for reset. */

@@ -150,3 +150,66 @@ export async function clearListMembers(db: Db, listId: number): Promise<number[]
   await db.deleteFrom('list_members').where('list_id', '=', listId).execute();
   return rows.map((r) => Number(r.lead_id));
 }
+
+/** Activities of one lead, newest first (by id). */
+export async function listActivities(db: Db, leadId: number): Promise<Activity[]> {
+  const rows = await db
+    .selectFrom('activities')
+    .selectAll()
+    .where('lead_id', '=', leadId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toActivity);
+}
+
+/** Moves the activities of merged leads to the lead that stays (mergeLeads). */
+export async function moveActivities(db: Db, fromIds: readonly number[], toId: number): Promise<void> {
+  await db
+    .updateTable('activities')
+    .set({ lead_id: toId })
+    .where('lead_id', 'in', [...fromIds])
+    .execute();
+}
+
+/** Whether the lead is a member of the list. */
+export async function isListMember(db: Db, listId: number, leadId: number): Promise<boolean> {
+  const r = await db
+    .selectFrom('list_members')
+    .select('lead_id')
+    .where('list_id', '=', listId)
+    .where('lead_id', '=', leadId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+/** Adds members (already members stay as they were), 200 rows per statement. */
+export async function addListMembers(db: Db, listId: number, leadIds: readonly number[], at: number): Promise<void> {
+  for (let i = 0; i < leadIds.length; i += 200) {
+    const rows = leadIds.slice(i, i + 200).map((lead_id) => ({ list_id: listId, lead_id, added_at: at }));
+    await db
+      .insertInto('list_members')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['list_id', 'lead_id']).doNothing())
+      .execute();
+  }
+}
+
+/** Moves the list memberships of merged leads to the lead that stays (mergeLeads), each list once. */
+export async function moveListMemberships(db: Db, from: number[], toId: number): Promise<void> {
+  // Memberships the winner already has would collide: drop those, move the rest.
+  const winnerLists = db.selectFrom('list_members').select('list_id').where('lead_id', '=', toId);
+  await db.deleteFrom('list_members').where('lead_id', 'in', from).where('list_id', 'in', winnerLists).execute();
+  const moving = await db
+    .selectFrom('list_members')
+    .select(['list_id', 'lead_id', 'added_at'])
+    .where('lead_id', 'in', from)
+    .orderBy('added_at')
+    .execute();
+  await db.deleteFrom('list_members').where('lead_id', 'in', from).execute();
+  const seen = new Set<number>();
+  for (const m of moving) {
+    if (seen.has(Number(m.list_id))) continue;
+    seen.add(Number(m.list_id));
+    await db.insertInto('list_members').values({ list_id: m.list_id, lead_id: toId, added_at: m.added_at }).execute();
+  }
+}

@@ -11,6 +11,7 @@ import type {
   TagType,
   TokenPairs,
 } from '../campaign-store.js';
+import type { CampaignInput } from '../store.js';
 import type { CampaignRunTable, Database, ProgramTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -192,6 +193,7 @@ export class SqlCampaigns implements CampaignWrites {
     return { ...run, id: Number(r.id) };
   }
 
+  /** The one write outside this part's tables (schema.ts): the clone's program row and its lists. */
   async cloneProgram(from: ProgramSummary, toName: string, at: number): Promise<ProgramSummary> {
     // Every column of the program is copied (whatever later migrations add), except its identity.
     const src = await this.db.selectFrom('programs').selectAll().where('id', '=', from.id).executeTakeFirstOrThrow();
@@ -314,5 +316,17 @@ export class SqlCampaigns implements CampaignWrites {
         .execute();
     }
     return out;
+  }
+
+  /** A campaign of a program by name, created or redefined (the seed). */
+  async upsertCampaign(c: CampaignInput): Promise<number> {
+    const values = { kind: c.kind, sources: JSON.stringify(c.sources), description: c.description };
+    const r = await this.db
+      .insertInto('campaigns')
+      .values({ program_id: c.programId, name: c.name, ...values })
+      .onConflict((oc) => oc.columns(['program_id', 'name']).doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
   }
 }

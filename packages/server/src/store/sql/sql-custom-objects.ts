@@ -7,6 +7,7 @@ import type {
   CustomObjectType,
   NewCustomObject,
 } from '../custom-object-store.js';
+import type { CustomObjectTypeInput } from '../store.js';
 import type { CustomObjectTable, Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -103,5 +104,15 @@ export class SqlCustomObjects implements CustomObjectStore {
 
   async deleteCustomObject(id: number): Promise<void> {
     await this.db.deleteFrom('custom_objects').where('id', '=', id).execute();
+  }
+
+  /** Declares a custom object type, or redefines its keys and fields (the seed). */
+  async upsertCustomObjectType(t: CustomObjectTypeInput): Promise<void> {
+    const values = { keys: JSON.stringify(t.keys), fields: JSON.stringify(t.fields) };
+    await this.db
+      .insertInto('custom_object_types')
+      .values({ name: t.name, ...values })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .execute();
   }
 }

@@ -13,6 +13,7 @@ import type {
   RoleFilter,
   Tag,
 } from '../mobject-store.js';
+import type { OpportunityInput, ProgramInput } from '../store.js';
 import type { Database, OpportunityRoleTable, OpportunityTable, ProgramCostTable, ProgramTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -316,5 +317,48 @@ export class SqlMObjects implements MObjectStore {
 
   async deleteOpportunityRole(id: number): Promise<void> {
     await this.db.deleteFrom('opportunity_roles').where('id', '=', id).execute();
+  }
+
+  /** A program by name, created or given this channel, workspace and tags (the seed). */
+  async upsertProgram(p: ProgramInput, at: number): Promise<number> {
+    const values = { channel: p.channel, workspace: p.workspace, tags: JSON.stringify(p.tags) };
+    const r = await this.db
+      .insertInto('programs')
+      .values({ name: p.name, created_at: at, ...values })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  /** An opportunity by external key, created or renamed with these attributes (the seed). */
+  async upsertOpportunity(o: OpportunityInput, at: number): Promise<number> {
+    const values = { name: o.name, attributes: JSON.stringify(o.attributes), updated_at: at };
+    if (o.externalKey !== null) {
+      const existing = await this.db
+        .selectFrom('opportunities')
+        .select('id')
+        .where('external_key', '=', o.externalKey)
+        .executeTakeFirst();
+      if (existing) {
+        await this.db.updateTable('opportunities').set(values).where('id', '=', existing.id).execute();
+        return Number(existing.id);
+      }
+    }
+    const r = await this.db
+      .insertInto('opportunities')
+      .values({ external_key: o.externalKey, created_at: at, ...values })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(r.id);
+  }
+
+  /** Moves the person roles of merged leads to the lead that stays (mergeLeads). */
+  async moveRoles(fromIds: readonly number[], toId: number): Promise<void> {
+    await this.db
+      .updateTable('opportunity_roles')
+      .set({ lead_id: toId })
+      .where('lead_id', 'in', [...fromIds])
+      .execute();
   }
 }

@@ -190,14 +190,8 @@ class Reader implements LeadReader {
     return r && { id: Number(r.id), name: r.name, programName: r.program_name };
   }
 
-  async isListMember(listId: number, leadId: number): Promise<boolean> {
-    const r = await this.db
-      .selectFrom('list_members')
-      .select('lead_id')
-      .where('list_id', '=', listId)
-      .where('lead_id', '=', leadId)
-      .executeTakeFirst();
-    return r !== undefined;
+  isListMember(listId: number, leadId: number): Promise<boolean> {
+    return activityQueries.isListMember(this.db, listId, leadId);
   }
 }
 
@@ -266,29 +260,11 @@ class TxImpl extends Reader implements StoreTx {
   async moveLeadData(fromIds: readonly number[], toId: number): Promise<void> {
     if (fromIds.length === 0) return;
     const from = [...fromIds];
-    // Memberships the winner already has would collide: drop those, move the rest.
-    const winnerLists = this.db.selectFrom('list_members').select('list_id').where('lead_id', '=', toId);
-    await this.db.deleteFrom('list_members').where('lead_id', 'in', from).where('list_id', 'in', winnerLists).execute();
-    const moving = await this.db
-      .selectFrom('list_members')
-      .select(['list_id', 'lead_id', 'added_at'])
-      .where('lead_id', 'in', from)
-      .orderBy('added_at')
-      .execute();
-    await this.db.deleteFrom('list_members').where('lead_id', 'in', from).execute();
-    const seen = new Set<number>();
-    for (const m of moving) {
-      if (seen.has(Number(m.list_id))) continue;
-      seen.add(Number(m.list_id));
-      await this.db
-        .insertInto('list_members')
-        .values({ list_id: m.list_id, lead_id: toId, added_at: m.added_at })
-        .execute();
-    }
-    await this.db.updateTable('activities').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
+    await activityQueries.moveListMemberships(this.db, from, toId);
+    await activityQueries.moveActivities(this.db, from, toId);
     await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
-    // Opportunity person roles follow the lead (store/sql/sql-mobjects.ts).
-    await this.db.updateTable('opportunity_roles').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
+    // Opportunity person roles follow the lead.
+    await this.mobjects.moveRoles(from, toId);
   }
 
   appendActivities(activities: readonly NewActivity[]): Promise<void> {
@@ -328,15 +304,8 @@ class TxImpl extends Reader implements StoreTx {
     return { id: Number(r.id), name, programName };
   }
 
-  async addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void> {
-    for (let i = 0; i < leadIds.length; i += 200) {
-      const rows = leadIds.slice(i, i + 200).map((lead_id) => ({ list_id: listId, lead_id, added_at: at }));
-      await this.db
-        .insertInto('list_members')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['list_id', 'lead_id']).doNothing())
-        .execute();
-    }
+  addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void> {
+    return activityQueries.addListMembers(this.db, listId, leadIds, at);
   }
 
   async upsertCustomLeadFields(fields: readonly LeadFieldDef[]): Promise<void> {
@@ -369,56 +338,18 @@ class TxImpl extends Reader implements StoreTx {
     if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(this.db);
   }
 
-  async upsertProgram(p: ProgramInput, at: number): Promise<number> {
-    const values = { channel: p.channel, workspace: p.workspace, tags: JSON.stringify(p.tags) };
-    const r = await this.db
-      .insertInto('programs')
-      .values({ name: p.name, created_at: at, ...values })
-      .onConflict((oc) => oc.column('name').doUpdateSet(values))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(r.id);
+  // Rows of tables another part owns: written there (store/sql/schema.ts names each table's owner).
+  upsertProgram(program: ProgramInput, at: number): Promise<number> {
+    return this.mobjects.upsertProgram(program, at);
   }
-
-  async upsertCampaign(c: CampaignInput): Promise<number> {
-    const values = { kind: c.kind, sources: JSON.stringify(c.sources), description: c.description };
-    const r = await this.db
-      .insertInto('campaigns')
-      .values({ program_id: c.programId, name: c.name, ...values })
-      .onConflict((oc) => oc.columns(['program_id', 'name']).doUpdateSet(values))
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(r.id);
+  upsertOpportunity(opportunity: OpportunityInput, at: number): Promise<number> {
+    return this.mobjects.upsertOpportunity(opportunity, at);
   }
-
-  async upsertOpportunity(o: OpportunityInput, at: number): Promise<number> {
-    const values = { name: o.name, attributes: JSON.stringify(o.attributes), updated_at: at };
-    if (o.externalKey !== null) {
-      const existing = await this.db
-        .selectFrom('opportunities')
-        .select('id')
-        .where('external_key', '=', o.externalKey)
-        .executeTakeFirst();
-      if (existing) {
-        await this.db.updateTable('opportunities').set(values).where('id', '=', existing.id).execute();
-        return Number(existing.id);
-      }
-    }
-    const r = await this.db
-      .insertInto('opportunities')
-      .values({ external_key: o.externalKey, created_at: at, ...values })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(r.id);
+  upsertCampaign(campaign: CampaignInput): Promise<number> {
+    return this.campaigns.upsertCampaign(campaign);
   }
-
-  async upsertCustomObjectType(t: CustomObjectTypeInput): Promise<void> {
-    const values = { keys: JSON.stringify(t.keys), fields: JSON.stringify(t.fields) };
-    await this.db
-      .insertInto('custom_object_types')
-      .values({ name: t.name, ...values })
-      .onConflict((oc) => oc.column('name').doUpdateSet(values))
-      .execute();
+  upsertCustomObjectType(type: CustomObjectTypeInput): Promise<void> {
+    return this.customObjects.upsertCustomObjectType(type);
   }
 }
 
@@ -532,24 +463,8 @@ export class SqlStore extends Reader implements Store {
     return activityQueries.pageActivityChanges(this.kysely, query);
   }
 
-  async listActivities(leadId: number): Promise<Activity[]> {
-    const rows = await this.kysely
-      .selectFrom('activities')
-      .selectAll()
-      .where('lead_id', '=', leadId)
-      .orderBy('id', 'desc')
-      .execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      guid: r.guid,
-      leadId: Number(r.lead_id),
-      typeId: r.type_id,
-      typeName: r.type_name,
-      occurredAt: Number(r.occurred_at),
-      assetName: r.asset_name,
-      campaign: r.campaign,
-      attributes: JSON.parse(r.attributes) as [string, string][],
-    }));
+  listActivities(leadId: number): Promise<Activity[]> {
+    return activityQueries.listActivities(this.kysely, leadId);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
