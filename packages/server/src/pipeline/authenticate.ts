@@ -94,7 +94,7 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
   const userId = required(rt, 'mktowsUserId', childText(auth, 'mktowsUserId'));
   const signature = required(rt, 'requestSignature', childText(auth, 'requestSignature'));
   const timestamp = required(rt, 'requestTimestamp', childText(auth, 'requestTimestamp'));
-  const user = rt.users.get(userId.trim());
+  const user = rt.state.user(userId.trim());
   if (!user) {
     verifySignature(timestamp, userId, NO_USER_KEY, signature);
     throw refuse(rt, 'unknown_user', 20014, AUTHENTICATION_FAILED);

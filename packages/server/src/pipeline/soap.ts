@@ -57,7 +57,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     release = () => lease.release();
     call.onAbort(() => void lease.release());
 
-    const rule = rt.faultRules.match(op.name, user.userId);
+    const rule = rt.state.matchFaultRule(op.name, user.userId);
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
@@ -67,8 +67,8 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     parsed = undefined;
     const ctx: OpContext = {
       store: rt.store,
-      schema: rt.leadSchema,
-      streams: rt.streams,
+      schema: rt.state.leadSchema,
+      streams: rt.state.streams,
       now: () => rt.clock.now(),
       version: call.version,
       userId: user.userId,
