@@ -7,7 +7,7 @@
 import { parseXsdDateTime } from './datetime.js';
 import { isLocalChild, XSI_NS } from './envelope.js';
 import { echo } from './fault-echo.js';
-import { MktowsFault } from './faults.js';
+import { FAULT, type FaultCode, MktowsFault } from './faults.js';
 import { complexType, enumTypeDef, getType, subtypesOf } from './schema/index.js';
 import type { ComplexTypeDef, FieldDef } from './schema/model.js';
 import { NAMESPACE } from './schema/operations.js';
@@ -17,13 +17,16 @@ import { attr, resolveQName, type XmlElement } from './xml/parse.js';
 export type Decoded = any;
 
 /** Which fault a bad enum token raises (errors.md): LeadKeyRef 20102, ActivityType 20107, else 20110. */
-const ENUM_FAULT: Record<string, number> = { LeadKeyRef: 20102, ActivityType: 20107 };
+const ENUM_FAULT: Readonly<Record<string, FaultCode>> = {
+  LeadKeyRef: FAULT.LEAD_KEY_BAD,
+  ActivityType: FAULT.ACTIVITY_KEY_BAD,
+};
 
 /** Which fault a missing required value raises: lead keys 20101, lead records 20104, else 20109. */
-function missingFault(owner: string, f: FieldDef): number {
-  if (f.type === 'LeadKey' || owner === 'LeadKey') return 20101;
-  if (f.type === 'LeadRecord' || f.type === 'ArrayOfLeadRecord') return 20104;
-  return 20109;
+function missingFault(owner: string, f: FieldDef): FaultCode {
+  if (f.type === 'LeadKey' || owner === 'LeadKey') return FAULT.LEAD_KEY_REQUIRED;
+  if (f.type === 'LeadRecord' || f.type === 'ArrayOfLeadRecord') return FAULT.LEAD_DETAIL_REQUIRED;
+  return FAULT.PARAMETER_REQUIRED;
 }
 
 function isNil(el: XmlElement): boolean {
@@ -72,7 +75,10 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
       if (!e) throw new Error(`no simple type ${type}`);
       const token = text.trim();
       if (!e.values.some((v) => v.value === token)) {
-        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${parent}${suffix}: "${echo(token)}" is not a valid ${type}`);
+        throw new MktowsFault(
+          ENUM_FAULT[type] ?? FAULT.BAD_PARAMETER,
+          `${parent}${suffix}: "${echo(token)}" is not a valid ${type}`,
+        );
       }
       return token;
     }

@@ -2,10 +2,10 @@
  * docs/errors.md, rendered from the error catalogue (FAULTS of @mktows/protocol) so that the page
  * cannot drift from the server: `npm run gen:errors-doc` writes it, a test compares it.
  */
-import type { FaultDef, RetryAdvice } from '@mktows/protocol';
+import type { FaultCode, FaultDef, RetryAdvice } from '@mktows/protocol';
 
 /** The order in which the pipeline checks a call; the first that applies wins. */
-export const CHECK_ORDER: readonly number[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
+export const CHECK_ORDER: readonly FaultCode[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
 
 /** What each retry advice token means, for the docs and `mktows errors`. */
 export const RETRY_MEANING: Readonly<Record<RetryAdvice, string>> = {

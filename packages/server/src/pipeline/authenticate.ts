@@ -8,6 +8,7 @@
 import {
   childText,
   echo,
+  type FaultCode,
   findHeader,
   MktowsFault,
   parseLenientDateTime,
@@ -50,7 +51,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Counts the failure by its reason and returns the fault the client sees. */
-function refuse(rt: Runtime, reason: AuthFailureReason, code: number, detail: string): MktowsFault {
+function refuse(rt: Runtime, reason: AuthFailureReason, code: FaultCode, detail: string): MktowsFault {
   rt.metrics.recordAuthFailure(reason);
   return new MktowsFault(code, detail);
 }
