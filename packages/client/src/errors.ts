@@ -5,6 +5,7 @@
  * have their own classes. Every error carries the request and response with secrets masked.
  */
 import {
+  FAULT,
   type FaultCategory,
   type FaultDef,
   type FaultSide,
@@ -100,7 +101,8 @@ export class MktowsError extends MktowsClientError {
     info: FaultInfo,
     ctx: { operation: string; attempts: number; request?: string; resetsAt?: Date },
   ): MktowsError {
-    if (info.code === 20015) return new QuotaExceededError(info, { ...ctx, resetsAt: ctx.resetsAt ?? new Date(NaN) });
+    if (info.code === FAULT.REQUEST_LIMIT_EXCEEDED)
+      return new QuotaExceededError(info, { ...ctx, resetsAt: ctx.resetsAt ?? new Date(NaN) });
     const side: FaultSide = /:?Server$/i.test(info.faultcode) ? 'Server' : 'Client';
     const Class = CATEGORY_CLASS[faultPolicy(info.code, side).category];
     return new Class(info, ctx);

@@ -51,21 +51,35 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
     case 'long':
     case 'integer': {
       if (!INT.test(text))
-        throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid ${type}`);
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: "${echo(text.trim())}" is not a valid ${type}`,
+        );
       const n = Number(text.trim());
       const ok = type === 'int' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
-      if (!ok) throw new MktowsFault(20114, `${parent}${suffix}: ${echo(text.trim())} is out of range for ${type}`);
+      if (!ok)
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: ${echo(text.trim())} is out of range for ${type}`,
+        );
       return n;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid boolean`);
+      throw new MktowsFault(
+        FAULT.BAD_PARAMETER_LEXICAL,
+        `${parent}${suffix}: "${echo(text.trim())}" is not a valid boolean`,
+      );
     }
     case 'dateTime': {
       const d = parseXsdDateTime(text);
-      if (!d) throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid dateTime`);
+      if (!d)
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: "${echo(text.trim())}" is not a valid dateTime`,
+        );
       return d;
     }
     case 'base64Binary':
@@ -94,7 +108,7 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
     const sub = q && (q.ns === NAMESPACE || q.ns === '') ? subs.find((s) => s.name === q.local) : undefined;
     if (!sub)
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `${path}: xsi:type "${echo(xsiType)}" is not one of ${subs.map((s) => s.name).join(', ')}`,
       );
     return sub;
@@ -103,7 +117,10 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
   const names = new Set(el.children.map((c) => c.local));
   const sub = subs.find((s) => s.fields.some((f) => names.has(f.name)));
   if (!sub)
-    throw new MktowsFault(20110, `${path}: missing xsi:type; expected one of ${subs.map((s) => s.name).join(', ')}`);
+    throw new MktowsFault(
+      FAULT.BAD_PARAMETER,
+      `${path}: missing xsi:type; expected one of ${subs.map((s) => s.name).join(', ')}`,
+    );
   return sub;
 }
 
