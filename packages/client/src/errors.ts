@@ -7,6 +7,7 @@
 import {
   FAULT,
   type FaultCategory,
+  type FaultCode,
   type FaultDef,
   type FaultSide,
   faultDef,
@@ -224,7 +225,8 @@ export class BatchError<R = unknown> extends MktowsClientError {
 
 // Type guards, for code that prefers them to instanceof (or gets errors across package copies).
 
-export function isMktowsError(e: unknown, code?: number): e is MktowsError {
+/** A fault from the server; with `code` (a catalogue code, so a typo fails the type-check), that fault only. */
+export function isMktowsError(e: unknown, code?: FaultCode): e is MktowsError {
   return e instanceof MktowsError && (code === undefined || e.code === code);
 }
 export function isAuthError(e: unknown): e is AuthError {

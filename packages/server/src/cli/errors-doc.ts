@@ -74,11 +74,14 @@ export function renderErrorsDoc(faults: readonly FaultDef[]): string {
     '',
     '## Codes',
     '',
-    '| Code | faultcode | Message | Raised when | Client advice | Retry |',
-    '|---|---|---|---|---|---|',
+    "Name is the code's key in `FAULT` (exported by `@mktows/protocol` and `@mktows/client`):",
+    '`FAULT.LEAD_NOT_FOUND` is 20103, and a fault made with a code outside this table fails the type-check.',
+    '',
+    '| Code | Name | faultcode | Message | Raised when | Client advice | Retry |',
+    '|---|---|---|---|---|---|---|',
     ...faults.map(
       (f) =>
-        `| ${f.code} | SOAP-ENV:${f.side} | ${cell(f.message)} | ${cell(f.trigger)} | ${cell(f.advice)} | \`${f.retry}\` |`,
+        `| ${f.code} | \`${f.name}\` | SOAP-ENV:${f.side} | ${cell(f.message)} | ${cell(f.trigger)} | ${cell(f.advice)} | \`${f.retry}\` |`,
     ),
     '',
     '## Retry advice',
