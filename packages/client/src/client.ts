@@ -17,6 +17,7 @@ import {
   type AuthenticationHeader,
   assertTimeZone,
   encodeRequest,
+  FAULT,
   faultString,
   isVersion,
   LATEST_VERSION,
@@ -134,9 +135,23 @@ export interface Usage {
 }
 
 /** Faults raised before admission: they count against neither quota nor window (errors.md). */
-const BEFORE_ADMISSION: ReadonlySet<number> = new Set([20012, 20013, 20014, 20015, 20016, 20017, 20019, 20023, 20024]);
+const BEFORE_ADMISSION: ReadonlySet<number> = new Set([
+  FAULT.REQUEST_NOT_UNDERSTOOD,
+  FAULT.ACCESS_DENIED,
+  FAULT.AUTHENTICATION_FAILED,
+  FAULT.REQUEST_LIMIT_EXCEEDED,
+  FAULT.REQUEST_EXPIRED,
+  FAULT.INVALID_REQUEST,
+  FAULT.UNSUPPORTED_OPERATION,
+  FAULT.RATE_LIMIT_EXCEEDED,
+  FAULT.CONCURRENCY_LIMIT_EXCEEDED,
+]);
 /** Faults that mean something went wrong unexpectedly: logged with the full request and response. */
-const UNEXPECTED_FAULTS: ReadonlySet<number> = new Set([10001, 20011, 20012]);
+const UNEXPECTED_FAULTS: ReadonlySet<number> = new Set([
+  FAULT.INTERNAL_ERROR_BACKEND,
+  FAULT.INTERNAL_ERROR,
+  FAULT.REQUEST_NOT_UNDERSTOOD,
+]);
 
 type Attempt =
   | { ok: true; value: unknown }
@@ -407,7 +422,7 @@ export class MktowsClient {
       try {
         page = await this.call(operation, p as ParamsInput<K>, options);
       } catch (e) {
-        if (e instanceof MktowsError && e.code === 20123) return;
+        if (e instanceof MktowsError && e.code === FAULT.STREAM_AT_END) return;
         throw e;
       }
       yield page;
@@ -474,9 +489,9 @@ export class MktowsClient {
     const resetsAt = new Date(until);
     throw new QuotaExceededError(
       {
-        code: 20015,
+        code: FAULT.REQUEST_LIMIT_EXCEEDED,
         faultcode: 'SOAP-ENV:Client',
-        faultstring: faultString(20015),
+        faultstring: faultString(FAULT.REQUEST_LIMIT_EXCEEDED),
         detail: `The daily quota of user ${this.userId} was used up; no call is sent before ${resetsAt.toISOString()}`,
         httpStatus: 0,
         response: '',
@@ -572,7 +587,7 @@ export class MktowsClient {
             operation,
             attempts: attempt,
             request: request(),
-            ...(parsed.code === 20015 ? { resetsAt: nextQuotaReset(serverNow, this.#tz) } : {}),
+            ...(parsed.code === FAULT.REQUEST_LIMIT_EXCEEDED ? { resetsAt: nextQuotaReset(serverNow, this.#tz) } : {}),
           },
         );
       } else {
@@ -597,7 +612,8 @@ export class MktowsClient {
         signedAt,
       };
       // Before this call's slot is released, so that no queued call slips through meanwhile.
-      if (parsed.kind === 'fault' && parsed.code === 20024) result.othersInFlight = this.#state.concurrencyRefused();
+      if (parsed.kind === 'fault' && parsed.code === FAULT.CONCURRENCY_LIMIT_EXCEEDED)
+        result.othersInFlight = this.#state.concurrencyRefused();
     }
     const error = result.ok ? undefined : result.error;
     this.#traffic(operation, attempt, durationMs, status, request, response, error);
@@ -672,7 +688,11 @@ export class MktowsClient {
           return r.othersInFlight ? 0 : fullJitter(n, retry, this.#random);
         }
         case 'backoff':
-          return this.#backoff(counts, e.code === 20011 ? retry.maxAttemptsInternalError : retry.maxAttempts, false);
+          return this.#backoff(
+            counts,
+            e.code === FAULT.INTERNAL_ERROR ? retry.maxAttemptsInternalError : retry.maxAttempts,
+            false,
+          );
         case 'until-reset':
           if (this.#stopOnQuota && e instanceof QuotaExceededError && !Number.isNaN(e.resetsAt.getTime())) {
             this.#state.quotaBlockedUntil = e.resetsAt.getTime();

@@ -5,7 +5,9 @@
  * have their own classes. Every error carries the request and response with secrets masked.
  */
 import {
+  FAULT,
   type FaultCategory,
+  type FaultCode,
   type FaultDef,
   type FaultSide,
   faultDef,
@@ -100,7 +102,8 @@ export class MktowsError extends MktowsClientError {
     info: FaultInfo,
     ctx: { operation: string; attempts: number; request?: string; resetsAt?: Date },
   ): MktowsError {
-    if (info.code === 20015) return new QuotaExceededError(info, { ...ctx, resetsAt: ctx.resetsAt ?? new Date(NaN) });
+    if (info.code === FAULT.REQUEST_LIMIT_EXCEEDED)
+      return new QuotaExceededError(info, { ...ctx, resetsAt: ctx.resetsAt ?? new Date(NaN) });
     const side: FaultSide = /:?Server$/i.test(info.faultcode) ? 'Server' : 'Client';
     const Class = CATEGORY_CLASS[faultPolicy(info.code, side).category];
     return new Class(info, ctx);
@@ -222,7 +225,8 @@ export class BatchError<R = unknown> extends MktowsClientError {
 
 // Type guards, for code that prefers them to instanceof (or gets errors across package copies).
 
-export function isMktowsError(e: unknown, code?: number): e is MktowsError {
+/** A fault from the server; with `code` (a catalogue code, so a typo fails the type-check), that fault only. */
+export function isMktowsError(e: unknown, code?: FaultCode): e is MktowsError {
   return e instanceof MktowsError && (code === undefined || e.code === code);
 }
 export function isAuthError(e: unknown): e is AuthError {

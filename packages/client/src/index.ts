@@ -1,3 +1,5 @@
+/** The catalogue's codes by name, to compare `MktowsError.code` with (`FAULT.LEAD_NOT_FOUND` is 20103). */
+export { FAULT, type FaultCode, type FaultName } from '@mktows/protocol';
 export { BATCH_SIZES, type BatchOptions } from './batch.js';
 export { runCall } from './cli-call.js';
 export {

@@ -8,10 +8,12 @@ import { inspect } from 'node:util';
 import { FAULTS, faultXml, OPERATION_BY_NAME, OPERATIONS } from '@mktows/protocol';
 import {
   AuthError,
+  FAULT,
   InvalidRequestError,
   isAuthError,
   isInvalidRequest,
   isLimitError,
+  isMktowsError,
   isNotFound,
   isQuotaExceeded,
   isRetryable,
@@ -206,6 +208,20 @@ describe('errors follow the catalogue', () => {
     assert.equal(e.code, 29999);
     assert.ok(e instanceof ServerError);
     assert.equal(e.retryable, true);
+  });
+
+  test('codes have names: FAULT is exported and isMktowsError takes catalogue codes only', () => {
+    const op = OPERATION_BY_NAME.get('getLead');
+    assert.ok(op);
+    const xml = faultXml(FAULT.LEAD_NOT_FOUND, 'No lead found with EMAIL = nobody@demo.example');
+    const parsed = parseResponse(op, 500, xml);
+    assert.ok(parsed.kind === 'fault');
+    const e = MktowsError.from({ ...parsed, httpStatus: 500, response: xml }, { operation: 'getLead', attempts: 1 });
+    assert.equal(e.code, 20103);
+    assert.ok(isMktowsError(e, FAULT.LEAD_NOT_FOUND));
+    assert.ok(!isMktowsError(e, FAULT.LIST_NOT_FOUND));
+    // @ts-expect-error 20999 is no catalogue code: a misspelt code fails the type-check.
+    assert.ok(!isMktowsError(e, 20999));
   });
 });
 

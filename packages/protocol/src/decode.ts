@@ -7,7 +7,7 @@
 import { parseXsdDateTime } from './datetime.js';
 import { isLocalChild, XSI_NS } from './envelope.js';
 import { echo } from './fault-echo.js';
-import { MktowsFault } from './faults.js';
+import { FAULT, type FaultCode, MktowsFault } from './faults.js';
 import { complexType, enumTypeDef, getType, subtypesOf } from './schema/index.js';
 import type { ComplexTypeDef, FieldDef } from './schema/model.js';
 import { NAMESPACE } from './schema/operations.js';
@@ -17,13 +17,16 @@ import { attr, resolveQName, type XmlElement } from './xml/parse.js';
 export type Decoded = any;
 
 /** Which fault a bad enum token raises (errors.md): LeadKeyRef 20102, ActivityType 20107, else 20110. */
-const ENUM_FAULT: Record<string, number> = { LeadKeyRef: 20102, ActivityType: 20107 };
+const ENUM_FAULT: Readonly<Record<string, FaultCode>> = {
+  LeadKeyRef: FAULT.LEAD_KEY_BAD,
+  ActivityType: FAULT.ACTIVITY_KEY_BAD,
+};
 
 /** Which fault a missing required value raises: lead keys 20101, lead records 20104, else 20109. */
-function missingFault(owner: string, f: FieldDef): number {
-  if (f.type === 'LeadKey' || owner === 'LeadKey') return 20101;
-  if (f.type === 'LeadRecord' || f.type === 'ArrayOfLeadRecord') return 20104;
-  return 20109;
+function missingFault(owner: string, f: FieldDef): FaultCode {
+  if (f.type === 'LeadKey' || owner === 'LeadKey') return FAULT.LEAD_KEY_REQUIRED;
+  if (f.type === 'LeadRecord' || f.type === 'ArrayOfLeadRecord') return FAULT.LEAD_DETAIL_REQUIRED;
+  return FAULT.PARAMETER_REQUIRED;
 }
 
 function isNil(el: XmlElement): boolean {
@@ -48,21 +51,35 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
     case 'long':
     case 'integer': {
       if (!INT.test(text))
-        throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid ${type}`);
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: "${echo(text.trim())}" is not a valid ${type}`,
+        );
       const n = Number(text.trim());
       const ok = type === 'int' ? n >= -2147483648 && n <= 2147483647 : Number.isSafeInteger(n);
-      if (!ok) throw new MktowsFault(20114, `${parent}${suffix}: ${echo(text.trim())} is out of range for ${type}`);
+      if (!ok)
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: ${echo(text.trim())} is out of range for ${type}`,
+        );
       return n;
     }
     case 'boolean': {
       const t = text.trim().toLowerCase();
       if (t === 'true' || t === '1') return true;
       if (t === 'false' || t === '0') return false;
-      throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid boolean`);
+      throw new MktowsFault(
+        FAULT.BAD_PARAMETER_LEXICAL,
+        `${parent}${suffix}: "${echo(text.trim())}" is not a valid boolean`,
+      );
     }
     case 'dateTime': {
       const d = parseXsdDateTime(text);
-      if (!d) throw new MktowsFault(20114, `${parent}${suffix}: "${echo(text.trim())}" is not a valid dateTime`);
+      if (!d)
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER_LEXICAL,
+          `${parent}${suffix}: "${echo(text.trim())}" is not a valid dateTime`,
+        );
       return d;
     }
     case 'base64Binary':
@@ -72,7 +89,10 @@ function decodeSimple(el: XmlElement, type: string, parent: string, suffix = '')
       if (!e) throw new Error(`no simple type ${type}`);
       const token = text.trim();
       if (!e.values.some((v) => v.value === token)) {
-        throw new MktowsFault(ENUM_FAULT[type] ?? 20110, `${parent}${suffix}: "${echo(token)}" is not a valid ${type}`);
+        throw new MktowsFault(
+          ENUM_FAULT[type] ?? FAULT.BAD_PARAMETER,
+          `${parent}${suffix}: "${echo(token)}" is not a valid ${type}`,
+        );
       }
       return token;
     }
@@ -88,7 +108,7 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
     const sub = q && (q.ns === NAMESPACE || q.ns === '') ? subs.find((s) => s.name === q.local) : undefined;
     if (!sub)
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `${path}: xsi:type "${echo(xsiType)}" is not one of ${subs.map((s) => s.name).join(', ')}`,
       );
     return sub;
@@ -97,7 +117,10 @@ function concreteType(el: XmlElement, t: ComplexTypeDef, path: string): ComplexT
   const names = new Set(el.children.map((c) => c.local));
   const sub = subs.find((s) => s.fields.some((f) => names.has(f.name)));
   if (!sub)
-    throw new MktowsFault(20110, `${path}: missing xsi:type; expected one of ${subs.map((s) => s.name).join(', ')}`);
+    throw new MktowsFault(
+      FAULT.BAD_PARAMETER,
+      `${path}: missing xsi:type; expected one of ${subs.map((s) => s.name).join(', ')}`,
+    );
   return sub;
 }
 

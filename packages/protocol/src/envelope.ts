@@ -3,7 +3,7 @@
  * and local name only (clients use every prefix imaginable, see compat.md §2).
  */
 import { echo } from './fault-echo.js';
-import { MktowsFault } from './faults.js';
+import { FAULT, MktowsFault } from './faults.js';
 import { NAMESPACE, OPERATION_BY_PARAMS_ELEMENT, type OperationDef } from './schema/operations.js';
 import { parseXmlBytes, type XmlElement, XmlError, XmlLimitError } from './xml/parse.js';
 
@@ -31,8 +31,10 @@ export function parseRequest(bytes: Uint8Array): ParsedRequest {
   try {
     root = parseXmlBytes(bytes);
   } catch (e) {
-    if (e instanceof XmlLimitError) throw new MktowsFault(20012, `Request exceeds a parser limit: ${e.message}`);
-    if (e instanceof XmlError) throw new MktowsFault(20012, `Request is not well-formed XML: ${e.message}`);
+    if (e instanceof XmlLimitError)
+      throw new MktowsFault(FAULT.REQUEST_NOT_UNDERSTOOD, `Request exceeds a parser limit: ${e.message}`);
+    if (e instanceof XmlError)
+      throw new MktowsFault(FAULT.REQUEST_NOT_UNDERSTOOD, `Request is not well-formed XML: ${e.message}`);
     throw e;
   }
   if (root.local !== 'Envelope' || root.ns !== SOAP_ENV_NS) {
@@ -40,32 +42,43 @@ export function parseRequest(bytes: Uint8Array): ParsedRequest {
       root.ns === SOAP12_ENV_NS
         ? 'a SOAP 1.2 Envelope'
         : `<${echo(`${root.prefix ? `${root.prefix}:` : ''}${root.local}`)}>`;
-    throw new MktowsFault(20012, `Expected a SOAP 1.1 Envelope (namespace ${SOAP_ENV_NS}), got ${what}`);
+    throw new MktowsFault(
+      FAULT.REQUEST_NOT_UNDERSTOOD,
+      `Expected a SOAP 1.1 Envelope (namespace ${SOAP_ENV_NS}), got ${what}`,
+    );
   }
   let header: XmlElement | undefined;
   let body: XmlElement | undefined;
   for (const child of root.children) {
     if (child.ns !== SOAP_ENV_NS) continue;
     if (child.local === 'Header') {
-      if (header || body) throw new MktowsFault(20012, 'The Envelope must have at most one Header, before the Body');
+      if (header || body)
+        throw new MktowsFault(
+          FAULT.REQUEST_NOT_UNDERSTOOD,
+          'The Envelope must have at most one Header, before the Body',
+        );
       header = child;
     } else if (child.local === 'Body') {
-      if (body) throw new MktowsFault(20012, 'The Envelope has more than one Body');
+      if (body) throw new MktowsFault(FAULT.REQUEST_NOT_UNDERSTOOD, 'The Envelope has more than one Body');
       body = child;
     }
   }
-  if (!body) throw new MktowsFault(20012, 'The Envelope has no Body');
+  if (!body) throw new MktowsFault(FAULT.REQUEST_NOT_UNDERSTOOD, 'The Envelope has no Body');
   const elements = body.children;
-  if (elements.length === 0) throw new MktowsFault(20017, 'The SOAP Body is empty; expected one params element');
+  if (elements.length === 0)
+    throw new MktowsFault(FAULT.INVALID_REQUEST, 'The SOAP Body is empty; expected one params element');
   for (const el of elements) {
     const op = el.ns === NAMESPACE ? OPERATION_BY_PARAMS_ELEMENT.get(el.local) : undefined;
     if (!op) {
       const name = echo(el.ns ? `{${el.ns}}${el.local}` : el.local);
-      throw new MktowsFault(20019, `Operation element ${name} is not supported`);
+      throw new MktowsFault(FAULT.UNSUPPORTED_OPERATION, `Operation element ${name} is not supported`);
     }
   }
   if (elements.length > 1) {
-    throw new MktowsFault(20017, `The SOAP Body holds ${elements.length} elements; expected exactly one`);
+    throw new MktowsFault(
+      FAULT.INVALID_REQUEST,
+      `The SOAP Body holds ${elements.length} elements; expected exactly one`,
+    );
   }
   const params = elements[0];
   return { operation: OPERATION_BY_PARAMS_ELEMENT.get(params.local) as OperationDef, params, header };

@@ -18,8 +18,14 @@ export type RetryAdvice =
   | 'end-stream' // stop paging (20123)
   | 'none'; // do not retry; fix the request, data or credentials
 
-export interface FaultDef {
-  readonly code: number;
+/** One code of the catalogue; `C` and `N` keep its code and name as literal types. */
+export interface FaultEntry<C extends number = number, N extends string = string> {
+  readonly code: C;
+  /**
+   * The code's name in `FAULT`: the message in upper snake case, with a qualifier where codes share
+   * a message (INTERNAL_ERROR_BACKEND beside INTERNAL_ERROR, BAD_PARAMETER_LEXICAL beside BAD_PARAMETER).
+   */
+  readonly name: N;
   /** The "Message" column; the faultstring is `<code> - <message>`. */
   readonly message: string;
   readonly side: FaultSide;
@@ -31,21 +37,23 @@ export interface FaultDef {
   readonly advice: string;
 }
 
-function def(
-  code: number,
+function def<const C extends number, const N extends string>(
+  code: C,
+  name: N,
   message: string,
   category: FaultCategory,
   retry: RetryAdvice,
   trigger: string,
   advice: string,
   side: FaultSide = 'Client',
-): FaultDef {
-  return { code, message, side, category, retry, trigger, advice };
+): FaultEntry<C, N> {
+  return { code, name, message, side, category, retry, trigger, advice };
 }
 
-export const FAULTS: readonly FaultDef[] = [
+export const FAULTS = [
   def(
     10001,
+    'INTERNAL_ERROR_BACKEND',
     'Internal Error',
     'server',
     'backoff',
@@ -55,6 +63,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20011,
+    'INTERNAL_ERROR',
     'Internal Error',
     'server',
     'backoff',
@@ -64,6 +73,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20012,
+    'REQUEST_NOT_UNDERSTOOD',
     'Request Not Understood',
     'invalid-request',
     'none',
@@ -72,6 +82,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20013,
+    'ACCESS_DENIED',
     'Access Denied',
     'auth',
     'none',
@@ -80,6 +91,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20014,
+    'AUTHENTICATION_FAILED',
     'Authentication failed',
     'auth',
     'none',
@@ -88,6 +100,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20015,
+    'REQUEST_LIMIT_EXCEEDED',
     'Request Limit Exceeded',
     'limit',
     'until-reset',
@@ -96,6 +109,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20016,
+    'REQUEST_EXPIRED',
     'Request Expired',
     'auth',
     'resign',
@@ -104,6 +118,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20017,
+    'INVALID_REQUEST',
     'Invalid Request',
     'invalid-request',
     'none',
@@ -112,6 +127,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20019,
+    'UNSUPPORTED_OPERATION',
     'Unsupported Operation',
     'invalid-request',
     'none',
@@ -120,6 +136,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20022,
+    'TIME_RANGE_SPECIFIED_IN_QUERY_FILTER_EXCEEDED_LIMIT',
     'Time range specified in query filter exceeded limit',
     'invalid-request',
     'none',
@@ -128,6 +145,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20023,
+    'RATE_LIMIT_EXCEEDED',
     'Rate Limit Exceeded',
     'limit',
     'wait-window',
@@ -136,6 +154,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20024,
+    'CONCURRENCY_LIMIT_EXCEEDED',
     'Concurrency Limit Exceeded',
     'limit',
     'wait-slot',
@@ -144,6 +163,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20101,
+    'LEAD_KEY_REQUIRED',
     'Lead Key Required',
     'invalid-request',
     'none',
@@ -152,6 +172,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20102,
+    'LEAD_KEY_BAD',
     'Lead Key Bad',
     'invalid-request',
     'none',
@@ -160,6 +181,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20103,
+    'LEAD_NOT_FOUND',
     'Lead Not Found',
     'not-found',
     'none',
@@ -168,6 +190,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20104,
+    'LEAD_DETAIL_REQUIRED',
     'Lead Detail Required',
     'invalid-request',
     'none',
@@ -176,6 +199,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20105,
+    'LEAD_ATTRIBUTE_BAD',
     'Lead Attribute Bad',
     'invalid-request',
     'none',
@@ -184,6 +208,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20106,
+    'LEAD_SYNC_FAILED',
     'Lead Sync Failed',
     'invalid-request',
     'none',
@@ -192,6 +217,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20107,
+    'ACTIVITY_KEY_BAD',
     'Activity Key Bad',
     'invalid-request',
     'none',
@@ -200,6 +226,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20108,
+    'LEAD_OWNER_NOT_FOUND',
     'Lead Owner Not Found',
     'not-found',
     'none',
@@ -208,6 +235,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20109,
+    'PARAMETER_REQUIRED',
     'Parameter Required',
     'invalid-request',
     'none',
@@ -216,6 +244,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20110,
+    'BAD_PARAMETER',
     'Bad Parameter',
     'invalid-request',
     'none',
@@ -224,6 +253,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20111,
+    'LIST_NOT_FOUND',
     'List Not Found',
     'not-found',
     'none',
@@ -232,6 +262,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20113,
+    'CAMPAIGN_NOT_FOUND',
     'Campaign Not Found',
     'not-found',
     'none',
@@ -240,6 +271,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20114,
+    'BAD_PARAMETER_LEXICAL',
     'Bad Parameter',
     'invalid-request',
     'none',
@@ -248,6 +280,7 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20122,
+    'BAD_STREAM_POSITION',
     'Bad Stream Position',
     'stream',
     'restart-stream',
@@ -256,25 +289,35 @@ export const FAULTS: readonly FaultDef[] = [
   ),
   def(
     20123,
+    'STREAM_AT_END',
     'Stream at End',
     'stream',
     'end-stream',
     'a position that was returned as the end of a stream is passed again',
     'stop paging',
   ),
-];
+] as const;
 
-const BY_CODE = new Map(FAULTS.map((f) => [f.code, f]));
-
+/** A code of the catalogue: a number outside it is a type error wherever a fault is made. */
 export type FaultCode = (typeof FAULTS)[number]['code'];
+export type FaultName = (typeof FAULTS)[number]['name'];
+export type FaultDef = FaultEntry<FaultCode, FaultName>;
 
-export function faultDef(code: number): FaultDef {
+/** Every code by name (`FAULT.LEAD_NOT_FOUND` is 20103), derived from the catalogue. */
+export const FAULT = Object.freeze(Object.fromEntries(FAULTS.map((f) => [f.name, f.code]))) as {
+  readonly [F in (typeof FAULTS)[number] as F['name']]: F['code'];
+};
+
+const BY_CODE: ReadonlyMap<number, FaultDef> = new Map(FAULTS.map((f) => [f.code, f]));
+
+export function faultDef(code: FaultCode): FaultDef {
   const f = BY_CODE.get(code);
   if (!f) throw new Error(`unknown fault code ${code}`);
   return f;
 }
 
-export function isFaultCode(code: number): boolean {
+/** Narrows a number read from outside (the wire, the admin API, a command line) to a catalogue code. */
+export function isFaultCode(code: number): code is FaultCode {
   return BY_CODE.has(code);
 }
 
@@ -283,9 +326,9 @@ export function isFaultCode(code: number): boolean {
  * (naming the offending value); the ` (<code>)` suffix is added when the fault is written.
  */
 export class MktowsFault extends Error {
-  readonly code: number;
+  readonly code: FaultCode;
   readonly detail: string;
-  constructor(code: number, detail?: string) {
+  constructor(code: FaultCode, detail?: string) {
     const d = faultDef(code);
     const text = detail === undefined ? d.message : capDetail(detail);
     super(`${code} - ${d.message}: ${text}`);
@@ -301,12 +344,12 @@ export class MktowsFault extends Error {
   }
 }
 
-export function faultString(code: number): string {
+export function faultString(code: FaultCode): string {
   return `${code} - ${faultDef(code).message}`;
 }
 
 /** The fault envelope, exactly as Marketo shaped it (HTTP 500, no Header, no xsi); the detail is bounded (fault-echo.ts). */
-export function faultXml(code: number, detail: string): string {
+export function faultXml(code: FaultCode, detail: string): string {
   const d = faultDef(code);
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +

@@ -1,5 +1,13 @@
 /** Prometheus metrics: calls by operation and code, a latency histogram, limiter rejections, failed authentications. */
+import { FAULT } from '@mktows/protocol';
+
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** The limiter's faults, in the order of admission: quota, rate window, concurrency. */
+const LIMIT_CODES = [
+  FAULT.REQUEST_LIMIT_EXCEEDED,
+  FAULT.RATE_LIMIT_EXCEEDED,
+  FAULT.CONCURRENCY_LIMIT_EXCEEDED,
+] as const;
 
 /**
  * Why a call failed authentication. Clients get one message for an unknown user and a bad signature
@@ -29,7 +37,11 @@ export class Metrics {
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) this.buckets[i]++;
     this.sum += seconds;
     this.count++;
-    if (code === 20015 || code === 20023 || code === 20024) {
+    if (
+      code === FAULT.REQUEST_LIMIT_EXCEEDED ||
+      code === FAULT.RATE_LIMIT_EXCEEDED ||
+      code === FAULT.CONCURRENCY_LIMIT_EXCEEDED
+    ) {
       this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
     }
   }
@@ -56,7 +68,7 @@ export class Metrics {
     lines.push(`mktows_call_duration_seconds_count ${this.count}`);
     lines.push('# HELP mktows_limiter_rejections_total Calls rejected by the quota, rate window or concurrency limit.');
     lines.push('# TYPE mktows_limiter_rejections_total counter');
-    for (const code of [20015, 20023, 20024]) {
+    for (const code of LIMIT_CODES) {
       lines.push(`mktows_limiter_rejections_total{code="${code}"} ${this.rejections.get(code) ?? 0}`);
     }
     lines.push('# HELP mktows_auth_failures_total Calls refused by authentication (20014, 20016, 20013), by reason.');

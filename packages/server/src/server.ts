@@ -1,8 +1,6 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
-import { Clock } from './clock.js';
 import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
-import { FaultRules } from './fault-rules.js';
 import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
@@ -10,12 +8,13 @@ import { Journal } from './journal.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
-import { loadStoredState, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
 import { maskSecrets } from './signature-mask.js';
+import { Clock } from './state/clock.js';
+import { MemoryOperatorState } from './state/memory-state.js';
 import { openStore } from './store/open.js';
-import { UserRegistry } from './users.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -44,35 +43,34 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const log = createLogger(config.logLevel);
   const limits = await openLimits(config.limits, { quotaTimeZone: config.quotaTimeZone });
   const store = await openStore(config.store);
-  const clock = new Clock();
-  const base = {
-    config,
-    store,
-    limits,
-    clock,
-    users: new UserRegistry(config.users),
-    journal: new Journal(config.journalSize, config.journalBytes),
-    faultRules: new FaultRules(),
-    metrics: new Metrics(),
-    log,
-    mask: maskSecrets,
-  };
+  const journal = new Journal(config.journalSize, config.journalBytes);
+  let rt: Runtime;
   let seeded: SeedSummary | undefined;
   try {
+    // A new store is seeded at wall time: no clock offset can be set before the server starts.
     if ((await store.countLeads()) === 0) {
       const doc = await resolveSeed(config.seed);
-      if (doc) seeded = await applySeed(store, doc, clock.now());
+      if (doc) seeded = await applySeed(store, doc, Date.now());
     }
+    const state = await MemoryOperatorState.open(store, config.users);
+    const clock = new Clock(state);
+    rt = {
+      config,
+      store,
+      limits,
+      clock,
+      state,
+      journal,
+      metrics: new Metrics(),
+      log,
+      mask: maskSecrets,
+      imports: new ImportRunner({ store, schema: () => state.leadSchema, now: () => clock.now(), log }),
+    };
   } catch (e) {
     await limits.close();
     await store.close();
     throw e;
   }
-  const rt: Runtime = {
-    ...base,
-    ...(await loadStoredState(base)),
-    imports: new ImportRunner({ store, schema: () => rt.leadSchema, now: () => clock.now(), log }),
-  };
   const http = createHttpServer(rt);
   try {
     await new Promise<void>((resolve, reject) => {

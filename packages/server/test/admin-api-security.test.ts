@@ -41,7 +41,7 @@ function raw(base: string, method: string, path: string, headers: Record<string,
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 
 function hasUser(s: TestServer, userId: string): boolean {
-  return s.runtime.users.get(userId) !== undefined;
+  return s.runtime.state.user(userId) !== undefined;
 }
 
 describe('admin API: requests from browsers', () => {

@@ -123,7 +123,7 @@ describe('admin API: health, reset and seed', () => {
       faultCode(await s.soap(getLeadBody('EMAIL', e)), 20103);
     }
     assert.equal(await s.runtime.store.findList('name', 'Bad List'), undefined);
-    assert.equal(s.runtime.leadSchema.field('Weird'), undefined);
+    assert.equal(s.runtime.state.leadSchema.field('Weird'), undefined);
   });
 
   test('POST /_mktows/reset empties data, counters, fault rules, journal, clock and admin-added users', async () => {
@@ -146,7 +146,7 @@ describe('admin API: health, reset and seed', () => {
     assert.deepEqual((await s.admin('GET', '/_mktows/journal')).body, { entries: [] });
     assert.deepEqual((await s.admin('GET', '/_mktows/faults')).body, { rules: [] });
     assert.equal((await s.admin('GET', '/_mktows/clock')).body.offsetSeconds, 0);
-    assert.equal(s.runtime.clock.offsetMs, 0);
+    assert.equal(s.runtime.state.clockOffsetMs, 0);
     assert.doesNotMatch(await (await fetch(`${s.url}/metrics`)).text(), /mktows_calls_total\{/);
     const lim = await limits(s);
     assert.deepEqual([lim.quotaUsed, lim.windowCalls, lim.inFlight, lim.quotaPerDay], [0, 0, 0, 10_000]);
@@ -334,7 +334,7 @@ describe('admin API: users', () => {
     assertError(await addUser(s, { userId: USER, encryptionKey: 'short' }), 400, /at least 10/);
     // The configured user still works with its key.
     faultCode(await s.soap(getLeadBody('IDNUM', '1')), 20103);
-    assert.equal(s.runtime.users.get(USER)?.encryptionKey, KEY);
+    assert.equal(s.runtime.state.user(USER)?.encryptionKey, KEY);
   });
 });
 

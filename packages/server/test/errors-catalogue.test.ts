@@ -69,12 +69,13 @@ describe('the error catalogue', () => {
     assert.equal(doc, renderErrorsDoc(FAULTS), 'docs/errors.md is stale: run `npm run gen:errors-doc`');
   });
 
-  test('docs/errors.md and FAULTS agree both ways: codes, messages, sides, advice, retry', () => {
+  test('docs/errors.md and FAULTS agree both ways: codes, names, messages, sides, advice, retry', () => {
     const rows = parseCodeTable(readFileSync(DOC_PATH, 'utf8'));
     assert.equal(rows.length, FAULTS.length);
     assertSameCatalogue(fromFaults(FAULTS), 'FAULTS', fromDocRows(rows, true), 'docs/errors.md');
     for (const f of FAULTS) {
       const r = rows.find((x) => Number(x.Code) === f.code)!;
+      assert.equal(r.Name, `\`${f.name}\``, `${f.code} name`);
       assert.equal(r['Raised when'], f.trigger, `${f.code} trigger`);
       assert.equal(r['Client advice'], f.advice, `${f.code} advice`);
       assert.equal(r.Retry, `\`${f.retry}\``, `${f.code} retry`);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   escapeText,
+  type FaultCode,
   faultString,
   formatDateTime,
   NAMESPACE,
@@ -535,7 +536,7 @@ describe('golden: our responses have the structure of recorded Marketo responses
    * The recorded fault shape: Envelope/Body/Fault/{faultcode, faultstring,
    * detail/serviceException{name, message, code}}, serviceException in the mktows namespace.
    */
-  function assertFaultShape(recorded: XmlElement, r: SoapResult, file: string, code: number): void {
+  function assertFaultShape(recorded: XmlElement, r: SoapResult, file: string, code: FaultCode): void {
     assert.equal(r.status, 500, r.text);
     assert.equal(r.doc.ns, SOAP_ENV_NS);
     assertSameShape(recorded, r.doc, file);

@@ -3,11 +3,11 @@
  * JSON out; bad input gets 400 with a message and changes nothing.
  */
 import { OPERATION_BY_NAME } from '@mktows/protocol';
-import { FaultRuleError, type FaultRuleInput } from '../fault-rules.js';
-import { userLimits } from '../pipeline/admit.js';
-import { loadStoredState, type Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { resolveSeed } from '../seed/load.js';
 import { applySeed, SeedError } from '../seed/seed.js';
+import { FaultRuleError, type FaultRuleInput, parseFaultRule } from '../state/fault-rules.js';
+import { userLimits } from '../state/users.js';
 import { VERSION } from '../version.js';
 import { AdminQueryError, campaignRuns, importJobs } from './jobs.js';
 
@@ -58,7 +58,8 @@ async function seedInto(rt: Runtime, seed: unknown): Promise<unknown> {
   const doc = await adminSeed(rt, seed);
   if (!doc) return null;
   const summary = await applySeed(rt.store, doc, rt.clock.now());
-  Object.assign(rt, await loadStoredState(rt));
+  // A seed may add lead fields.
+  await rt.state.reload();
   return summary;
 }
 
@@ -86,13 +87,11 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       // The seed is written at the reset clock (offset 0).
       const seeded = doc ? await applySeed(rt.store, doc, Date.now(), { replaceAll: true }) : null;
       if (!doc) await rt.store.reset();
-      rt.clock.offsetMs = 0;
+      // Users, fault rules and clock offset as at start; lead schema and stream secret from the new store.
+      await rt.state.reset();
       await rt.limits.reset();
-      rt.faultRules.clear();
       rt.journal.clear();
       rt.metrics.reset();
-      rt.users.reset();
-      Object.assign(rt, await loadStoredState(rt));
       return { status: 200, body: { reset: true, seed: seeded } };
     }
     case 'POST /_mktows/seed': {
@@ -119,7 +118,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       const b = obj(req.body);
       if (typeof b.userId !== 'string' || b.userId.trim() === '')
         throw new AdminError(400, 'userId must be a non-empty string');
-      const existing = rt.users.get(b.userId);
+      const existing = rt.state.user(b.userId);
       if (b.encryptionKey === undefined && !existing)
         throw new AdminError(400, 'encryptionKey is required for a new user');
       if (b.encryptionKey !== undefined && (typeof b.encryptionKey !== 'string' || b.encryptionKey.length < 10)) {
@@ -127,7 +126,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       }
       if (b.blocked !== undefined && typeof b.blocked !== 'boolean')
         throw new AdminError(400, 'blocked must be a boolean');
-      const user = rt.users.upsert({
+      const user = await rt.state.upsertUser({
         userId: b.userId,
         encryptionKey: (b.encryptionKey as string | undefined) ?? (existing?.encryptionKey as string),
         ...(b.blocked !== undefined ? { blocked: b.blocked as boolean } : {}),
@@ -142,36 +141,36 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
     case 'GET /_mktows/limits': {
       const userId = req.query.get('userId');
       if (!userId) throw new AdminError(400, 'userId is required');
-      const user = rt.users.get(userId);
+      const user = rt.state.user(userId);
       if (!user) throw new AdminError(404, `no user ${userId}`);
-      const s = await rt.limits.snapshot(userId, rt.clock.now(), userLimits(rt, user));
+      const s = await rt.limits.snapshot(userId, rt.clock.now(), userLimits(rt.config, user));
       return { status: 200, body: { ...s, quotaResetsAt: s.quotaResetsAt.toISOString() } };
     }
     case 'POST /_mktows/faults': {
       const b = obj(req.body);
-      const rule = rt.faultRules.add(b as unknown as FaultRuleInput, OPERATIONS);
+      const rule = await rt.state.addFaultRule(parseFaultRule(b as unknown as FaultRuleInput, OPERATIONS));
       return { status: 200, body: { id: rule.id } };
     }
     case 'GET /_mktows/faults':
-      return { status: 200, body: { rules: rt.faultRules.list() } };
+      return { status: 200, body: { rules: rt.state.faultRules() } };
     case 'DELETE /_mktows/faults':
-      rt.faultRules.clear();
+      await rt.state.clearFaultRules();
       return { status: 200, body: { deleted: true } };
     case 'POST /_mktows/clock': {
       const b = obj(req.body);
       if (typeof b.offsetSeconds !== 'number' || !Number.isFinite(b.offsetSeconds)) {
         throw new AdminError(400, 'offsetSeconds must be a number');
       }
-      rt.clock.offsetMs = Math.round(b.offsetSeconds * 1000);
+      await rt.state.setClockOffset(Math.round(b.offsetSeconds * 1000));
       return {
         status: 200,
-        body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
+        body: { offsetSeconds: rt.state.clockOffsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
       };
     }
     case 'GET /_mktows/clock':
       return {
         status: 200,
-        body: { offsetSeconds: rt.clock.offsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
+        body: { offsetSeconds: rt.state.clockOffsetMs / 1000, now: new Date(rt.clock.now()).toISOString() },
       };
     case 'GET /_mktows/campaign-runs':
       return { status: 200, body: await campaignRuns(rt, req.query) };

@@ -2,10 +2,10 @@
  * docs/errors.md, rendered from the error catalogue (FAULTS of @mktows/protocol) so that the page
  * cannot drift from the server: `npm run gen:errors-doc` writes it, a test compares it.
  */
-import type { FaultDef, RetryAdvice } from '@mktows/protocol';
+import type { FaultCode, FaultDef, RetryAdvice } from '@mktows/protocol';
 
 /** The order in which the pipeline checks a call; the first that applies wins. */
-export const CHECK_ORDER: readonly number[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
+export const CHECK_ORDER: readonly FaultCode[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
 
 /** What each retry advice token means, for the docs and `mktows errors`. */
 export const RETRY_MEANING: Readonly<Record<RetryAdvice, string>> = {
@@ -74,11 +74,14 @@ export function renderErrorsDoc(faults: readonly FaultDef[]): string {
     '',
     '## Codes',
     '',
-    '| Code | faultcode | Message | Raised when | Client advice | Retry |',
-    '|---|---|---|---|---|---|',
+    "Name is the code's key in `FAULT` (exported by `@mktows/protocol` and `@mktows/client`):",
+    '`FAULT.LEAD_NOT_FOUND` is 20103, and a fault made with a code outside this table fails the type-check.',
+    '',
+    '| Code | Name | faultcode | Message | Raised when | Client advice | Retry |',
+    '|---|---|---|---|---|---|---|',
     ...faults.map(
       (f) =>
-        `| ${f.code} | SOAP-ENV:${f.side} | ${cell(f.message)} | ${cell(f.trigger)} | ${cell(f.advice)} | \`${f.retry}\` |`,
+        `| ${f.code} | \`${f.name}\` | SOAP-ENV:${f.side} | ${cell(f.message)} | ${cell(f.trigger)} | ${cell(f.advice)} | \`${f.retry}\` |`,
     ),
     '',
     '## Retry advice',

@@ -8,6 +8,7 @@ import {
   type ActivityTypeFilter,
   type ArrayOfAttribute,
   echo,
+  FAULT,
   type LeadChangeRecord,
   MktowsFault,
 } from '@mktows/protocol';
@@ -24,7 +25,7 @@ export function tokenFilter(filter: ActivityTypeFilter | null | undefined): Type
   const exclude = filter?.excludeTypes?.activityType ?? [];
   if (include.length && exclude.length) {
     throw new MktowsFault(
-      20107,
+      FAULT.ACTIVITY_KEY_BAD,
       'activityFilter has both includeTypes and excludeTypes; give one of them (include or exclude)',
     );
   }
@@ -39,7 +40,11 @@ export function nameFilter(names: readonly string[]): string[] {
   const out = new Set<string>();
   for (const n of names) {
     const name = canonicalActivityName(n);
-    if (!name) throw new MktowsFault(20107, `activityNameFilter: "${echo(n)}" is not the name of an activity type`);
+    if (!name)
+      throw new MktowsFault(
+        FAULT.ACTIVITY_KEY_BAD,
+        `activityNameFilter: "${echo(n)}" is not the name of an activity type`,
+      );
     out.add(name);
   }
   return [...out];

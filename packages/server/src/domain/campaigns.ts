@@ -4,7 +4,7 @@
  * what this server does instead of executing the campaign's flow: it is kept, with the leads and
  * the tokens that would have applied, and shown by GET /_mktows/campaign-runs.
  */
-import { type ArrayOfAttrib, echo, MktowsFault } from '@mktows/protocol';
+import { type ArrayOfAttrib, echo, FAULT, MktowsFault } from '@mktows/protocol';
 import {
   type Campaign,
   type CampaignReads,
@@ -29,7 +29,10 @@ export function programTokens(list: ArrayOfAttrib | null | undefined): TokenPair
   for (const a of list?.attrib ?? []) {
     const name = (a.name ?? '').trim();
     if (!MY_TOKEN.test(name)) {
-      throw new MktowsFault(20110, `programTokenList: "${echo(name)}" is not a My Token name like {{my.name}}`);
+      throw new MktowsFault(
+        FAULT.BAD_PARAMETER,
+        `programTokenList: "${echo(name)}" is not a My Token name like {{my.name}}`,
+      );
     }
     out.set(name, a.value ?? '');
   }
@@ -44,10 +47,16 @@ export async function campaignByName(
 ): Promise<Campaign> {
   const program = await reads.findProgram(programName);
   if (!program)
-    throw new MktowsFault(20113, `No campaign "${echo(campaignName)}" found: no program named "${echo(programName)}"`);
+    throw new MktowsFault(
+      FAULT.CAMPAIGN_NOT_FOUND,
+      `No campaign "${echo(campaignName)}" found: no program named "${echo(programName)}"`,
+    );
   const campaign = await reads.findCampaign(program.id, campaignName);
   if (!campaign) {
-    throw new MktowsFault(20113, `No campaign "${echo(campaignName)}" found in program "${program.name}"`);
+    throw new MktowsFault(
+      FAULT.CAMPAIGN_NOT_FOUND,
+      `No campaign "${echo(campaignName)}" found in program "${program.name}"`,
+    );
   }
   return campaign;
 }

@@ -3,7 +3,7 @@
  * lists against it, and the wire form of records and statuses. Pure functions over the store's
  * types; the handlers do the reads and writes.
  */
-import { type Attribute, echo, MktowsFault } from '@mktows/protocol';
+import { type Attribute, echo, FAULT, MktowsFault } from '@mktows/protocol';
 import type { CustomObject, CustomObjectReader, CustomObjectType } from '../store/custom-object-store.js';
 import type { LeadFieldType } from './lead-fields.js';
 import { canonicalValue, FieldValueError } from './lead-schema.js';
@@ -15,7 +15,7 @@ export const MAX_CUSTOM_OBJECTS = 100;
 /** The declared type an objTypeName names (case-insensitively); 20110 as Marketo answered. */
 export async function customObjectType(reader: CustomObjectReader, name: string): Promise<CustomObjectType> {
   const t = name.trim() ? await reader.getCustomObjectType(name) : undefined;
-  if (!t) throw new MktowsFault(20110, `Object name is not valid: "${echo(name)}"`);
+  if (!t) throw new MktowsFault(FAULT.BAD_PARAMETER, `Object name is not valid: "${echo(name)}"`);
   return t;
 }
 

@@ -1,5 +1,5 @@
 /** Resolving LeadKeys (and merge keys) to stored leads. */
-import { echo, type LeadKeyRef, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, type LeadKeyRef, MktowsFault } from '@mktows/protocol';
 import type { Lead, LeadLookup, LeadReader, PagedLead } from '../store/store.js';
 
 const LEAD_KEY_REFS: ReadonlySet<string> = new Set([
@@ -15,7 +15,8 @@ const LEAD_KEY_REFS: ReadonlySet<string> = new Set([
 ]);
 
 export function assertLeadKeyRef(keyType: string): asserts keyType is LeadKeyRef {
-  if (!LEAD_KEY_REFS.has(keyType)) throw new MktowsFault(20102, `Lead key type "${echo(keyType)}" is not valid`);
+  if (!LEAD_KEY_REFS.has(keyType))
+    throw new MktowsFault(FAULT.LEAD_KEY_BAD, `Lead key type "${echo(keyType)}" is not valid`);
 }
 
 /**
@@ -40,7 +41,7 @@ export async function leadLookup(
     case 'LEADOWNEREMAIL':
     case 'SFDCLEADOWNERID': {
       const owner = await reader.findOwner(keyType === 'LEADOWNEREMAIL' ? 'email' : 'sfdcId', v);
-      if (!owner) throw new MktowsFault(20108, `No lead owner found with ${keyType} = ${echo(v)}`);
+      if (!owner) throw new MktowsFault(FAULT.LEAD_OWNER_NOT_FOUND, `No lead owner found with ${keyType} = ${echo(v)}`);
       return { by: 'OWNER', ownerId: owner.id };
     }
     case 'SFDCOPPTYID':
@@ -68,6 +69,7 @@ async function findByKey<T>(
   assertLeadKeyRef(keyType);
   const lookup = await leadLookup(reader, keyType, keyValue);
   const leads = lookup ? await find(lookup) : [];
-  if (leads.length === 0) throw new MktowsFault(20103, `No lead found with ${keyType} = ${echo(keyValue)}`);
+  if (leads.length === 0)
+    throw new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with ${keyType} = ${echo(keyValue)}`);
   return leads;
 }

@@ -2,7 +2,7 @@
  * Creating and updating leads (syncLead, syncMultipleLeads): key matching, value conversion and
  * the activities every write appends. Runs inside a store transaction supplied by the caller.
  */
-import { echo, echoList, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
+import { echo, echoList, FAULT, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
 import type { Lead, NewActivity, NewLead, StoreTx } from '../store/store.js';
 import { dataValueActivities, newLeadActivity } from './activities.js';
 import type { LeadFieldDef } from './lead-fields.js';
@@ -56,14 +56,18 @@ export function validateRecord(
   where: string,
   opts: ValidateOptions = {},
 ): SyncInput {
-  if (!record) throw new MktowsFault(20104, `${where}: leadRecord is required`);
+  if (!record) throw new MktowsFault(FAULT.LEAD_DETAIL_REQUIRED, `${where}: leadRecord is required`);
   const keyed = emailKeyed(record);
   const hasKey =
     keyed.Id != null ||
     (keyed.Email != null && keyed.Email !== '') ||
     (keyed.ForeignSysPersonId ?? '') !== '' ||
     !!opts.cookie;
-  if (!hasKey) throw new MktowsFault(20104, `${where}: leadRecord needs one of Id, Email or ForeignSysPersonId`);
+  if (!hasKey)
+    throw new MktowsFault(
+      FAULT.LEAD_DETAIL_REQUIRED,
+      `${where}: leadRecord needs one of Id, Email or ForeignSysPersonId`,
+    );
   const values: [string, string][] = [];
   const fields: LeadFieldDef[] = [];
   const unknown: string[] = [];
@@ -76,7 +80,7 @@ export function validateRecord(
     }
   }
   if (unknown.length) {
-    throw new MktowsFault(20105, `${where} failed: unknown fields for import: ${echoList(unknown)}`);
+    throw new MktowsFault(FAULT.LEAD_ATTRIBUTE_BAD, `${where} failed: unknown fields for import: ${echoList(unknown)}`);
   }
   return { record: keyed, values, fields };
 }
@@ -100,7 +104,7 @@ async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Prom
   const r = input.record;
   if (r.Id != null) {
     const [lead] = await tx.findLeads({ by: 'IDNUM', value: r.Id });
-    if (!lead) throw new MktowsFault(20103, `No lead found with IDNUM = ${r.Id}`);
+    if (!lead) throw new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with IDNUM = ${r.Id}`);
     return lead;
   }
   if (r.ForeignSysPersonId) {
@@ -527,7 +531,7 @@ export async function syncRecords(
           await batch.flush();
           e = batch.byId.get(r.Id);
         }
-        if (!e) throw new MktowsFault(20103, `No lead found with IDNUM = ${r.Id}`);
+        if (!e) throw new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with IDNUM = ${r.Id}`);
       } else if (r.ForeignSysPersonId) {
         e = batch.byFsp.get(r.ForeignSysPersonId);
       } else if (dedup && r.Email) {
@@ -582,7 +586,7 @@ export async function syncRecords(
       statuses[i] = { leadId: 0, status: 'UPDATED', error: null };
       entries[i] = e;
     } catch (err) {
-      if (err instanceof FieldValueError || (err instanceof MktowsFault && err.code === 20103)) {
+      if (err instanceof FieldValueError || (err instanceof MktowsFault && err.code === FAULT.LEAD_NOT_FOUND)) {
         statuses[i] = {
           leadId: r.Id ?? 0,
           status: 'FAILED',

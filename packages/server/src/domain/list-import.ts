@@ -3,7 +3,7 @@
  * `{{my.token}}` columns) and what one row does to the store. The call checks the header at once
  * (20105, 20110); the job runner (jobs/import-runner.ts) applies the rows.
  */
-import { echo, echoList, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, FAULT, MktowsFault } from '@mktows/protocol';
 import type { ImportJob } from '../store/import-store.js';
 import type { Lead, StaticList, StoreTx } from '../store/store.js';
 import { listActivity } from './activities.js';
@@ -32,12 +32,13 @@ export const NULL_CELL = 'NULL';
 
 /** Reads and checks the header; throws the fault the call answers with. */
 export function planImport(header: string, schema: LeadSchema): ImportPlan {
-  if (header.trim() === '') throw new MktowsFault(20109, 'paramsImportToList.importFileHeader is empty');
+  if (header.trim() === '')
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsImportToList.importFileHeader is empty');
   let labels: string[];
   try {
     labels = parseCsvRecord(header).map((l) => l.trim());
   } catch (e) {
-    throw new MktowsFault(20110, `importFileHeader is not valid CSV: ${(e as Error).message}`);
+    throw new MktowsFault(FAULT.BAD_PARAMETER, `importFileHeader is not valid CSV: ${(e as Error).message}`);
   }
   const columns: ImportColumn[] = [];
   const unknown: string[] = [];
@@ -53,11 +54,14 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
     else columns.push({ kind: 'field', label, field });
   }
   if (unknown.length) {
-    throw new MktowsFault(20105, `importToList operation failed: unknown fields for import: ${echoList(unknown)}`);
+    throw new MktowsFault(
+      FAULT.LEAD_ATTRIBUTE_BAD,
+      `importToList operation failed: unknown fields for import: ${echoList(unknown)}`,
+    );
   }
   if (readOnly.length) {
     throw new MktowsFault(
-      20105,
+      FAULT.LEAD_ATTRIBUTE_BAD,
       `importToList operation failed: read-only fields cannot be imported: ${echoList(readOnly)}`,
     );
   }
@@ -67,7 +71,7 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
     const first = seen.get(key);
     if (first !== undefined) {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `importFileHeader names the same column twice: "${echo(first)}" and "${echo(c.label)}"`,
       );
     }
@@ -76,7 +80,7 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
   const emailCol = columns.findIndex((c) => c.kind === 'field' && c.field.name === 'Email');
   const idCol = columns.findIndex((c) => c.kind === 'field' && c.field.name === 'Id');
   if (emailCol < 0 && idCol < 0) {
-    throw new MktowsFault(20110, 'importFileHeader needs an Email Address column (or Id) to match leads');
+    throw new MktowsFault(FAULT.BAD_PARAMETER, 'importFileHeader needs an Email Address column (or Id) to match leads');
   }
   const tokenCols = columns.flatMap((c, i) => (c.kind === 'token' ? [i] : []));
   return { columns, emailCol, idCol, tokenCols };

@@ -6,6 +6,7 @@
 import {
   type Attrib,
   compareVersions,
+  FAULT,
   MktowsFault,
   type MObjAssociation,
   type MObject,
@@ -458,8 +459,8 @@ export async function deleteObject(tx: Tx, obj: MObject): Promise<ObjectOutcome>
 
 /** 20110 for a list of more than `max` objects, 20109 for none. */
 export function checkObjectCount(n: number, max: number, op: string): void {
-  if (n === 0) throw new MktowsFault(20109, `${op}: mObjectList holds no mObject`);
-  if (n > max) throw new MktowsFault(20110, `${op}: ${n} MObjects exceed the limit of ${max} per call`);
+  if (n === 0) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, `${op}: mObjectList holds no mObject`);
+  if (n > max) throw new MktowsFault(FAULT.BAD_PARAMETER, `${op}: ${n} MObjects exceed the limit of ${max} per call`);
 }
 
 /**

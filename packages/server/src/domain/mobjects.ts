@@ -6,6 +6,7 @@
 import {
   type Attrib,
   echo,
+  FAULT,
   formatDateTime,
   MktowsFault,
   type MObjCriteria,
@@ -304,7 +305,7 @@ export function describe(objectName: string, schema: LeadSchema): MObjectMetadat
   const name = matchName(MOBJECT_NAMES, objectName);
   if (!name) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `Object name "${echo(objectName)}" is not valid; describeMObject knows ${MOBJECT_NAMES.join(', ')}`,
     );
   }
@@ -549,7 +550,7 @@ export function parseCriteria(type: QueryableType, list: readonly MObjCriteria[]
     const attr = matchName(names, c.attrName ?? '');
     if (!attr) {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `Criteria attribute "${echo(c.attrName)}" is not valid for ${type}; expected one of ${names.join(', ')}`,
       );
     }
@@ -558,21 +559,22 @@ export function parseCriteria(type: QueryableType, list: readonly MObjCriteria[]
     const out: Criterion = { attr, kind, op: c.comparison, text };
     if (kind === 'number') {
       if (!/^\s*[+-]?\d+\s*$/.test(text))
-        throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not an integer`);
+        throw new MktowsFault(FAULT.BAD_PARAMETER, `Criteria ${attr}: "${echo(text)}" is not an integer`);
       out.num = Number(text.trim());
     } else if (kind === 'date') {
       const t = parseDate(text);
-      if (t === undefined) throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not a dateTime`);
+      if (t === undefined)
+        throw new MktowsFault(FAULT.BAD_PARAMETER, `Criteria ${attr}: "${echo(text)}" is not a dateTime`);
       out.time = t;
     } else if (kind === 'archive') {
       const t = text.trim().toLowerCase();
       if (t !== 'true' && t !== 'false')
-        throw new MktowsFault(20110, `Criteria ${attr}: "${echo(text)}" is not true or false`);
+        throw new MktowsFault(FAULT.BAD_PARAMETER, `Criteria ${attr}: "${echo(text)}" is not true or false`);
       if (c.comparison !== 'EQ' && c.comparison !== 'NE')
-        throw new MktowsFault(20110, `Criteria ${attr} takes EQ or NE, not ${c.comparison}`);
+        throw new MktowsFault(FAULT.BAD_PARAMETER, `Criteria ${attr} takes EQ or NE, not ${c.comparison}`);
       out.bool = (t === 'true') === (c.comparison === 'EQ');
     } else if (kind === 'tagType' && ++tagTypes > 1) {
-      throw new MktowsFault(20110, 'Only one Tag Type criterion is allowed');
+      throw new MktowsFault(FAULT.BAD_PARAMETER, 'Only one Tag Type criterion is allowed');
     }
     return out;
   });

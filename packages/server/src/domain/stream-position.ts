@@ -3,7 +3,7 @@
  * secret, so that a position is tamper-evident and bound to the selector it was issued for.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { echo, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, MktowsFault } from '@mktows/protocol';
 
 /** A rejected position is quoted shorter than other values: its start is enough to tell which one it was. */
 const POSITION_ECHO_CHARS = 40;
@@ -79,16 +79,25 @@ export class StreamCodec {
     // timingSafeEqual throw (→ 20011) instead of being refused as a bad position.
     const got = Buffer.from(mac);
     if (!payload || got.length !== expected.length || !timingSafeEqual(got, expected)) {
-      throw new MktowsFault(20122, `Stream position "${echo(p, POSITION_ECHO_CHARS)}" is not valid`);
+      throw new MktowsFault(
+        FAULT.BAD_STREAM_POSITION,
+        `Stream position "${echo(p, POSITION_ECHO_CHARS)}" is not valid`,
+      );
     }
     let state: PositionState;
     try {
       state = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as PositionState;
     } catch {
-      throw new MktowsFault(20122, `Stream position "${echo(p, POSITION_ECHO_CHARS)}" is not valid`);
+      throw new MktowsFault(
+        FAULT.BAD_STREAM_POSITION,
+        `Stream position "${echo(p, POSITION_ECHO_CHARS)}" is not valid`,
+      );
     }
     if (state.sel !== sel) {
-      throw new MktowsFault(20122, 'Stream position was issued for a different selector or filter; restart the stream');
+      throw new MktowsFault(
+        FAULT.BAD_STREAM_POSITION,
+        'Stream position was issued for a different selector or filter; restart the stream',
+      );
     }
     return state;
   }

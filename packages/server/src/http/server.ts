@@ -1,6 +1,6 @@
 /** HTTP routing: SOAP endpoint and WSDL, admin API, metrics. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { faultXml, generateWsdl, isVersion } from '@mktows/protocol';
+import { FAULT, faultXml, generateWsdl, isVersion } from '@mktows/protocol';
 import { handleAdmin } from '../admin/routes.js';
 import { handleSoap } from '../pipeline/soap.js';
 import type { Runtime } from '../runtime.js';
@@ -195,15 +195,18 @@ async function soapPost(
     bytes = await readBody(req, rt.config.maxBodyBytes);
   } catch (e) {
     if (e instanceof BodyTooLargeError) {
-      const body = faultXml(20012, `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`);
-      rt.metrics.recordCall('unknown', 20012, 0);
+      const body = faultXml(
+        FAULT.REQUEST_NOT_UNDERSTOOD,
+        `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`,
+      );
+      rt.metrics.recordCall('unknown', FAULT.REQUEST_NOT_UNDERSTOOD, 0);
       rt.journal.add({
         at: rt.clock.now(),
         userId: null,
         operation: null,
         durationMs: 0,
         status: 500,
-        faultCode: 20012,
+        faultCode: FAULT.REQUEST_NOT_UNDERSTOOD,
         request: `[request body over the limit of ${rt.config.maxBodyBytes} bytes; not kept]`,
         response: body,
       });

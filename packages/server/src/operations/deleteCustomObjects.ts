@@ -1,4 +1,4 @@
-import { MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
+import { FAULT, MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
 import {
   customObjectType,
   describeKeys,
@@ -18,10 +18,11 @@ import type { Handler } from './context.js';
 export const deleteCustomObjects: Handler<'deleteCustomObjects'> = async (params, ctx) => {
   const type = await customObjectType(ctx.store.customObjects, params.objTypeName);
   const lists = params.customObjKeyLists.keyList ?? [];
-  if (lists.length === 0) throw new MktowsFault(20109, 'deleteCustomObjects: customObjKeyLists holds no keyList');
+  if (lists.length === 0)
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'deleteCustomObjects: customObjKeyLists holds no keyList');
   if (lists.length > MAX_CUSTOM_OBJECTS) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `deleteCustomObjects: ${lists.length} key lists exceed the limit of ${MAX_CUSTOM_OBJECTS} per call`,
     );
   }

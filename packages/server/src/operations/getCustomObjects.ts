@@ -1,4 +1,4 @@
-import { echo, echoList, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, FAULT, MktowsFault } from '@mktows/protocol';
 import { customObjectType, MAX_CUSTOM_OBJECTS, toCustomObj } from '../domain/custom-objects.js';
 import { matchName } from '../domain/mobjects.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -15,7 +15,7 @@ const SCAN_CHUNK = 500;
 export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx) => {
   const type = await customObjectType(ctx.store.customObjects, params.objTypeName);
   const batchSize = params.batchSize ?? MAX_CUSTOM_OBJECTS;
-  if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
+  if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
   const limit = Math.min(batchSize, MAX_CUSTOM_OBJECTS);
 
   const filter: [number, string][] = [];
@@ -23,7 +23,7 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
     const k = matchName(type.keys, a.attrName ?? '');
     if (!k) {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `customObjKeyList names "${echo(a.attrName)}", which is not a key of ${type.name} (keys: ${type.keys.join(', ')})`,
       );
     }
@@ -43,7 +43,10 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
       else if (!matchName(type.keys, n)) unknown.push(n);
     }
     if (unknown.length) {
-      throw new MktowsFault(20110, `includeAttributes names unknown fields of ${type.name}: ${echoList(unknown)}`);
+      throw new MktowsFault(
+        FAULT.BAD_PARAMETER,
+        `includeAttributes names unknown fields of ${type.name}: ${echoList(unknown)}`,
+      );
     }
   }
 
@@ -63,7 +66,10 @@ export const getCustomObjects: Handler<'getCustomObjects'> = async (params, ctx)
   }
   const page = matching.slice(0, limit);
   if (params.streamPosition && page.length === 0) {
-    throw new MktowsFault(20123, `Stream position is at the end of the stream: no more ${type.name} objects`);
+    throw new MktowsFault(
+      FAULT.STREAM_AT_END,
+      `Stream position is at the end of the stream: no more ${type.name} objects`,
+    );
   }
   const remaining = matching.length - page.length;
   const newStreamPosition =

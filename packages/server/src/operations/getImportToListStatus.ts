@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { FAULT, MktowsFault } from '@mktows/protocol';
 import { importSummary } from '../domain/list-import.js';
 import type { Handler } from './context.js';
 import { programList } from './importToList.js';
@@ -7,11 +7,12 @@ import { programList } from './importToList.js';
 export const getImportToListStatus: Handler<'getImportToListStatus'> = async (params, ctx) => {
   const programName = params.programName?.trim() ?? '';
   const listName = params.listName?.trim() ?? '';
-  if (!programName) throw new MktowsFault(20109, 'paramsGetImportToListStatus.programName is required');
-  if (!listName) throw new MktowsFault(20109, 'paramsGetImportToListStatus.listName is required');
+  if (!programName)
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsGetImportToListStatus.programName is required');
+  if (!listName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsGetImportToListStatus.listName is required');
   const list = await programList(ctx, programName, listName);
   const job = await ctx.store.imports.latestImportForList(list.id);
-  if (!job) throw new MktowsFault(20110, `No import into list ${list.name} has been made`);
+  if (!job) throw new MktowsFault(FAULT.BAD_PARAMETER, `No import into list ${list.name} has been made`);
   return {
     status: job.status,
     startedTime: new Date(job.startedAt),

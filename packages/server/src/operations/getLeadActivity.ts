@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { FAULT, MktowsFault } from '@mktows/protocol';
 import { toActivityRecord, tokenFilter } from '../domain/activity-records.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -19,7 +19,7 @@ export const getLeadActivity: Handler<'getLeadActivity'> = async (params, ctx) =
   const [lead] = await findLeadsByKey(ctx.store, keyType, keyValue);
   const filter = tokenFilter(params.activityFilter);
   const batchSize = params.batchSize ?? MAX_ACTIVITY_BATCH;
-  if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
+  if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
   const limit = Math.min(batchSize, MAX_ACTIVITY_BATCH);
 
   const sp = params.startPosition ?? {};

@@ -1,4 +1,4 @@
-import { echo, type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { combineFilters, nameFilter, tokenFilter, toLeadChangeRecord } from '../domain/activity-records.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -28,7 +28,7 @@ async function selectorScope(sel: LeadSelector, ctx: OpContext, fixedTo: number 
       return checkRange(sel.oldestUpdatedAt, sel.latestUpdatedAt ?? undefined, fixedTo ?? ctx.now());
     case 'StaticListSelector': {
       if (sel.staticListId == null && !sel.staticListName) {
-        throw new MktowsFault(20109, 'StaticListSelector needs staticListName or staticListId');
+        throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'StaticListSelector needs staticListName or staticListId');
       }
       const list =
         sel.staticListId != null
@@ -36,7 +36,7 @@ async function selectorScope(sel: LeadSelector, ctx: OpContext, fixedTo: number 
           : await ctx.store.findList('name', sel.staticListName ?? '');
       if (!list) {
         const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${echo(sel.staticListName)}"`;
-        throw new MktowsFault(20111, `No static list found with ${what}`);
+        throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No static list found with ${what}`);
       }
       return { leads: { kind: 'list', listId: list.id } };
     }
@@ -44,7 +44,7 @@ async function selectorScope(sel: LeadSelector, ctx: OpContext, fixedTo: number 
       const values = sel.keyValues.stringItem ?? [];
       if (values.length > MAX_CHANGES_KEYS) {
         throw new MktowsFault(
-          20110,
+          FAULT.BAD_PARAMETER,
           `LeadKeySelector has ${values.length} keys; getLeadChanges accepts at most ${MAX_CHANGES_KEYS}`,
         );
       }
@@ -76,7 +76,7 @@ export const getLeadChanges: Handler<'getLeadChanges'> = async (params, ctx) => 
   const names = params.activityNameFilter?.stringItem ?? [];
   const filter = combineFilters(tokenFilter(params.activityFilter), names.length ? { include: nameFilter(names) } : {});
   const batchSize = params.batchSize ?? MAX_CHANGES_BATCH;
-  if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
+  if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
   const limit = Math.min(batchSize, MAX_CHANGES_BATCH);
 
   const sel = selectorHash({

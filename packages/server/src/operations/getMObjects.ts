@@ -1,4 +1,11 @@
-import { type Attrib, MktowsFault, type MObjAssociation, type MObjCriteria, type MObject } from '@mktows/protocol';
+import {
+  type Attrib,
+  FAULT,
+  MktowsFault,
+  type MObjAssociation,
+  type MObjCriteria,
+  type MObject,
+} from '@mktows/protocol';
 import { findOpportunity, leadIdsFor } from '../domain/mobject-sync.js';
 import {
   type Criterion,
@@ -32,7 +39,7 @@ interface Query {
 
 type Stored = Program | Opportunity | OpportunityRole;
 
-const bad = (message: string) => new MktowsFault(20110, message);
+const bad = (message: string) => new MktowsFault(FAULT.BAD_PARAMETER, message);
 
 /** The association filters of a query as one predicate (allowed types per object type, spec §4.18). */
 async function associationFilter(
@@ -53,7 +60,7 @@ async function associationFilter(
       throw bad(`mObjAssociation "${a.mObjType}" is not valid for ${type}${expected}`);
     }
     if (a.id == null && !a.externalKey)
-      throw new MktowsFault(20109, `mObjAssociation ${t} needs an id or an externalKey`);
+      throw new MktowsFault(FAULT.PARAMETER_REQUIRED, `mObjAssociation ${t} needs an id or an externalKey`);
     if (t === 'Lead') {
       const leadIds = new Set(await leadIdsFor(ctx.store, a, bad));
       if (type === 'Opportunity') {
@@ -148,9 +155,16 @@ export const getMObjects: Handler<'getMObjects'> = async (params, ctx) => {
     const state = ctx.streams.decode(params.streamPosition, sel);
     const stored = state.q as Query;
     if (hasQuery && selectorHash(given) !== selectorHash(stored)) {
-      throw new MktowsFault(20122, 'Stream position was issued for a different selector or filter; restart the stream');
+      throw new MktowsFault(
+        FAULT.BAD_STREAM_POSITION,
+        'Stream position was issued for a different selector or filter; restart the stream',
+      );
     }
-    if (state.end) throw new MktowsFault(20123, `Stream position is at the end of the stream: no more ${type} objects`);
+    if (state.end)
+      throw new MktowsFault(
+        FAULT.STREAM_AT_END,
+        `Stream position is at the end of the stream: no more ${type} objects`,
+      );
     q = stored;
     after = state.after;
     os = state.os;

@@ -1,4 +1,4 @@
-import { echo, echoList, type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, FAULT, type LeadSelector, MktowsFault } from '@mktows/protocol';
 import { leadLookup } from '../domain/lead-keys.js';
 import { leadRecordWriter } from '../domain/lead-record.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -19,14 +19,14 @@ export function checkRange(oldest: Date, latest: Date | undefined, now: number):
     // An open-ended range that starts after now is empty, not an error (client clocks run ahead).
     if (!latest) return { from, to: from - 1 };
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `latestUpdatedAt ${latest.toISOString()} is before oldestUpdatedAt ${oldest.toISOString()}`,
     );
   }
   if (to - from > MAX_RANGE_DAYS * DAY_MS) {
     const days = ((to - from) / DAY_MS).toFixed(1);
     throw new MktowsFault(
-      20022,
+      FAULT.TIME_RANGE_SPECIFIED_IN_QUERY_FILTER_EXCEEDED_LIMIT,
       `Time range of ${days} days between oldestUpdatedAt and latestUpdatedAt exceeds the limit of ${MAX_RANGE_DAYS} days`,
     );
   }
@@ -46,11 +46,14 @@ async function resolveFilter(sel: LeadSelector, ctx: OpContext, fixedTo: number 
           : sel.staticListName
             ? await ctx.store.findList('name', sel.staticListName)
             : (() => {
-                throw new MktowsFault(20109, 'StaticListSelector needs staticListName or staticListId');
+                throw new MktowsFault(
+                  FAULT.PARAMETER_REQUIRED,
+                  'StaticListSelector needs staticListName or staticListId',
+                );
               })();
       if (!list) {
         const what = sel.staticListId != null ? `id ${sel.staticListId}` : `name "${echo(sel.staticListName)}"`;
-        throw new MktowsFault(20111, `No static list found with ${what}`);
+        throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No static list found with ${what}`);
       }
       return { kind: 'list', listId: list.id };
     }
@@ -72,9 +75,9 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
   const selector: LeadSelector | undefined =
     params.leadSelector ??
     (params.lastUpdatedAt ? { xsiType: 'LastUpdateAtSelector', oldestUpdatedAt: params.lastUpdatedAt } : undefined);
-  if (!selector) throw new MktowsFault(20109, 'leadSelector is required');
+  if (!selector) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'leadSelector is required');
   const batchSize = params.batchSize ?? DEFAULT_BATCH;
-  if (batchSize < 1) throw new MktowsFault(20110, `batchSize ${batchSize} must be at least 1`);
+  if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
   const limit = Math.min(batchSize, MAX_BATCH);
 
   const include = params.includeAttributes?.stringItem?.length
@@ -82,7 +85,8 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
     : undefined;
   if (include) {
     const unknown = [...include].filter((n) => !ctx.schema.field(n));
-    if (unknown.length) throw new MktowsFault(20105, `includeAttributes names unknown fields: ${echoList(unknown)}`);
+    if (unknown.length)
+      throw new MktowsFault(FAULT.LEAD_ATTRIBUTE_BAD, `includeAttributes names unknown fields: ${echoList(unknown)}`);
   }
 
   const sel = selectorHash({ op: 'getMultipleLeads', selector, include: include && [...include].sort() });
@@ -90,7 +94,7 @@ export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx)
   const filter = await resolveFilter(selector, ctx, fixedTo);
   const page = await ctx.store.pageLeads(filter, afterId, limit, rc);
   if (params.streamPosition && page.leads.length === 0) {
-    throw new MktowsFault(20123, 'Stream position is at the end of the stream: no more leads');
+    throw new MktowsFault(FAULT.STREAM_AT_END, 'Stream position is at the end of the stream: no more leads');
   }
   const last = page.leads.length ? page.leads[page.leads.length - 1].id : afterId;
   const newStreamPosition =

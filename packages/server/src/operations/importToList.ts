@@ -1,4 +1,4 @@
-import { echo, echoList, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, FAULT, MktowsFault } from '@mktows/protocol';
 import { campaignByName } from '../domain/campaigns.js';
 import { planImport } from '../domain/list-import.js';
 import type { StaticList } from '../store/store.js';
@@ -8,7 +8,10 @@ import type { Handler, OpContext } from './context.js';
 export async function programList(ctx: OpContext, programName: string, listName: string): Promise<StaticList> {
   const program = await ctx.store.campaigns.findProgram(programName);
   if (!program)
-    throw new MktowsFault(20111, `No list "${echo(listName)}" found: no program named "${echo(programName)}"`);
+    throw new MktowsFault(
+      FAULT.LIST_NOT_FOUND,
+      `No list "${echo(listName)}" found: no program named "${echo(programName)}"`,
+    );
   const prefix = `${program.name}.`;
   const candidates = [prefix + listName];
   if (listName.toLowerCase().startsWith(prefix.toLowerCase())) candidates.push(prefix + listName.slice(prefix.length));
@@ -16,7 +19,7 @@ export async function programList(ctx: OpContext, programName: string, listName:
     const list = await ctx.store.findList('name', name);
     if (list && list.programName === program.name) return list;
   }
-  throw new MktowsFault(20111, `No list "${echo(listName)}" found in program "${program.name}"`);
+  throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No list "${echo(listName)}" found in program "${program.name}"`);
 }
 
 /**
@@ -27,14 +30,17 @@ export async function programList(ctx: OpContext, programName: string, listName:
 export const importToList: Handler<'importToList'> = async (params, ctx) => {
   const programName = params.programName.trim();
   const listName = params.listName.trim();
-  if (!programName) throw new MktowsFault(20109, 'paramsImportToList.programName is required');
-  if (!listName) throw new MktowsFault(20109, 'paramsImportToList.listName is required');
+  if (!programName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsImportToList.programName is required');
+  if (!listName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsImportToList.listName is required');
   const list = await programList(ctx, programName, listName);
   const plan = planImport(params.importFileHeader, ctx.schema);
   const campaignName = params.campaignName?.trim() || null;
   if (plan.tokenCols.length && !campaignName) {
     const tokens = echoList(plan.tokenCols.map((i) => plan.columns[i].label));
-    throw new MktowsFault(20109, `campaignName is required when importFileHeader has My Token columns (${tokens})`);
+    throw new MktowsFault(
+      FAULT.PARAMETER_REQUIRED,
+      `campaignName is required when importFileHeader has My Token columns (${tokens})`,
+    );
   }
   const campaign = campaignName ? await campaignByName(ctx.store.campaigns, programName, campaignName) : null;
   const rows = params.importFileRows.stringItem ?? [];
@@ -43,7 +49,7 @@ export const importToList: Handler<'importToList'> = async (params, ctx) => {
     const running = await tx.imports.latestImportForList(list.id);
     if (running?.status === 'PROCESSING') {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `list ${list.name} is already being imported; poll getImportToListStatus until that import ends`,
       );
     }

@@ -1,4 +1,4 @@
-import { compareVersions, echo, type LeadStatus, MktowsFault } from '@mktows/protocol';
+import { compareVersions, echo, FAULT, type LeadStatus, MktowsFault } from '@mktows/protocol';
 import { listActivity } from '../domain/activities.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import type { StoreTx } from '../store/store.js';
@@ -29,33 +29,34 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
   const oldPath = compareVersions(ctx.version, LAST_CLEARLIST_VERSION) <= 0;
   if (op === 'CLEARLIST' && !oldPath) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `listOperation CLEARLIST exists only up to API version ${LAST_CLEARLIST_VERSION}, not ${ctx.version}; use REMOVEFROMLIST`,
     );
   }
   const { keyType: listKeyType, keyValue: listName } = params.listKey;
   if (listKeyType !== 'MKTOLISTNAME') {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `listKey keyType ${echo(listKeyType)} is not supported by this server; name the list with MKTOLISTNAME`,
     );
   }
   const keys = params.listMemberList.leadKey ?? [];
   if (keys.length > MAX_LIST_LEADS) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `listMemberList has ${keys.length} leads; listOperation accepts at most ${MAX_LIST_LEADS}`,
     );
   }
   for (const k of keys) {
     if (k.keyType !== 'IDNUM' && k.keyType !== 'EMAIL') {
       throw new MktowsFault(
-        20102,
+        FAULT.LEAD_KEY_BAD,
         `Lead key type "${echo(k.keyType)}" is not valid for listOperation; use IDNUM or EMAIL`,
       );
     }
   }
-  if (keys.length === 0 && op !== 'CLEARLIST') throw new MktowsFault(20109, 'listMemberList names no lead');
+  if (keys.length === 0 && op !== 'CLEARLIST')
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'listMemberList names no lead');
   const strict = params.strict === true;
   // skipActivityLog was removed after 2_2; later paths ignore it.
   const log = !(oldPath && params.skipActivityLog === true);
@@ -63,7 +64,7 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
 
   return ctx.store.transaction(async (tx) => {
     const list = await tx.findList('name', listName);
-    if (!list) throw new MktowsFault(20111, `No static list found with name "${echo(listName)}"`);
+    if (!list) throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No static list found with name "${echo(listName)}"`);
 
     if (op === 'CLEARLIST') {
       const removed = await tx.clearListMembers(list.id);

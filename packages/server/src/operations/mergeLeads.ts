@@ -1,4 +1,4 @@
-import { type ArrayOfAttribute, MktowsFault } from '@mktows/protocol';
+import { type ArrayOfAttribute, FAULT, MktowsFault } from '@mktows/protocol';
 import { activity, dataValueActivities } from '../domain/activities.js';
 import { ACTIVITY } from '../domain/activity-types.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
@@ -10,7 +10,7 @@ export const MAX_LOSING_LEADS = 100;
 /** A merge key list names one lead: the first attribute is `{attrName: <LeadKeyRef>, attrValue}`. */
 async function resolveKey(reader: LeadReader, list: ArrayOfAttribute | undefined, what: string): Promise<Lead> {
   const key = list?.attribute?.[0];
-  if (!key) throw new MktowsFault(20109, `${what} names no lead key`);
+  if (!key) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, `${what} names no lead key`);
   const [lead] = await findLeadsByKey(reader, key.attrName, key.attrValue);
   return lead;
 }
@@ -21,9 +21,13 @@ async function resolveKey(reader: LeadReader, list: ArrayOfAttribute | undefined
  */
 export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
   const losingLists = params.losingLeadKeyLists.keyList ?? [];
-  if (losingLists.length === 0) throw new MktowsFault(20109, 'losingLeadKeyLists names no losing lead');
+  if (losingLists.length === 0)
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'losingLeadKeyLists names no losing lead');
   if (losingLists.length > MAX_LOSING_LEADS) {
-    throw new MktowsFault(20110, `${losingLists.length} losing leads exceed the limit of ${MAX_LOSING_LEADS}`);
+    throw new MktowsFault(
+      FAULT.BAD_PARAMETER,
+      `${losingLists.length} losing leads exceed the limit of ${MAX_LOSING_LEADS}`,
+    );
   }
   const now = ctx.now();
   return ctx.store.transaction(async (tx) => {
@@ -31,7 +35,8 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
     const losers: Lead[] = [];
     for (const [i, list] of losingLists.entries()) {
       const loser = await resolveKey(tx, list, `losingLeadKeyLists keyList ${i + 1}`);
-      if (loser.id === winner.id) throw new MktowsFault(20110, `Lead ${winner.id} cannot be merged into itself`);
+      if (loser.id === winner.id)
+        throw new MktowsFault(FAULT.BAD_PARAMETER, `Lead ${winner.id} cannot be merged into itself`);
       if (!losers.some((l) => l.id === loser.id)) losers.push(loser);
     }
     const merged: Lead = { ...winner, attributes: { ...winner.attributes }, updatedAt: now };

@@ -1,4 +1,4 @@
-import { echo, MktowsFault, quotaDay } from '@mktows/protocol';
+import { echo, FAULT, MktowsFault, quotaDay } from '@mktows/protocol';
 import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import type { Campaign } from '../store/campaign-store.js';
@@ -19,30 +19,36 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
   if (campaignId != null) {
     if (campaignName) {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         `campaignId ${campaignId} and campaignName "${echo(campaignName)}" cannot both be given`,
       );
     }
     if (programName) {
-      throw new MktowsFault(20110, 'programName is only used with campaignName, not with campaignId');
+      throw new MktowsFault(FAULT.BAD_PARAMETER, 'programName is only used with campaignName, not with campaignId');
     }
     if (hasTokens) {
       throw new MktowsFault(
-        20110,
+        FAULT.BAD_PARAMETER,
         'programTokenList is only used with programName and campaignName, not with campaignId',
       );
     }
   } else if (!campaignName) {
-    throw new MktowsFault(20109, 'requestCampaign needs campaignId, or programName and campaignName');
+    throw new MktowsFault(
+      FAULT.PARAMETER_REQUIRED,
+      'requestCampaign needs campaignId, or programName and campaignName',
+    );
   } else if (!programName) {
-    throw new MktowsFault(20109, `programName is required with campaignName "${echo(campaignName)}"`);
+    throw new MktowsFault(
+      FAULT.PARAMETER_REQUIRED,
+      `programName is required with campaignName "${echo(campaignName)}"`,
+    );
   }
 
   const keys = params.leadList?.leadKey ?? [];
-  if (keys.length === 0) throw new MktowsFault(20101, 'requestCampaign: leadList holds no leadKey');
+  if (keys.length === 0) throw new MktowsFault(FAULT.LEAD_KEY_REQUIRED, 'requestCampaign: leadList holds no leadKey');
   if (keys.length > MAX_CAMPAIGN_LEADS) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `requestCampaign: leadList holds ${keys.length} lead keys; the limit is ${MAX_CAMPAIGN_LEADS}`,
     );
   }
@@ -51,19 +57,22 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
   let campaign: Campaign;
   if (campaignId != null) {
     const found = await ctx.store.campaigns.getCampaign(campaignId);
-    if (!found) throw new MktowsFault(20113, `No campaign found with id ${campaignId}`);
+    if (!found) throw new MktowsFault(FAULT.CAMPAIGN_NOT_FOUND, `No campaign found with id ${campaignId}`);
     campaign = found;
   } else {
     campaign = await campaignByName(ctx.store.campaigns, programName as string, campaignName as string);
   }
   if (campaign.kind !== 'trigger') {
     throw new MktowsFault(
-      20113,
+      FAULT.CAMPAIGN_NOT_FOUND,
       `${describeCampaign(campaign)} is a batch campaign; requestCampaign runs trigger campaigns (use scheduleCampaign)`,
     );
   }
   if (!campaign.sources.includes(params.source)) {
-    throw new MktowsFault(20113, `${describeCampaign(campaign)} cannot be requested from source ${params.source}`);
+    throw new MktowsFault(
+      FAULT.CAMPAIGN_NOT_FOUND,
+      `${describeCampaign(campaign)} cannot be requested from source ${params.source}`,
+    );
   }
 
   const now = ctx.now();

@@ -1,4 +1,4 @@
-import { echo, MktowsFault, quotaDay } from '@mktows/protocol';
+import { echo, FAULT, MktowsFault, quotaDay } from '@mktows/protocol';
 import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
 import type { Handler } from './context.js';
 
@@ -14,12 +14,12 @@ export const MAX_CLONES_PER_DAY = 10;
 export const scheduleCampaign: Handler<'scheduleCampaign'> = async (params, ctx) => {
   const programName = params.programName.trim();
   const campaignName = params.campaignName.trim();
-  if (!programName) throw new MktowsFault(20109, 'paramsScheduleCampaign.programName is required');
-  if (!campaignName) throw new MktowsFault(20109, 'paramsScheduleCampaign.campaignName is required');
+  if (!programName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsScheduleCampaign.programName is required');
+  if (!campaignName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsScheduleCampaign.campaignName is required');
   const campaign = await campaignByName(ctx.store.campaigns, programName, campaignName);
   if (campaign.kind !== 'batch') {
     throw new MktowsFault(
-      20113,
+      FAULT.CAMPAIGN_NOT_FOUND,
       `${describeCampaign(campaign)} is a trigger campaign; scheduleCampaign schedules batch campaigns only (use requestCampaign)`,
     );
   }
@@ -35,17 +35,20 @@ export const scheduleCampaign: Handler<'scheduleCampaign'> = async (params, ctx)
       // Counted inside the transaction, so concurrent calls cannot pass the limit together.
       if ((await tx.campaigns.countCloneRuns(ctx.userId, day)) >= MAX_CLONES_PER_DAY) {
         throw new MktowsFault(
-          20110,
+          FAULT.BAD_PARAMETER,
           `cloneToProgramName: the limit of ${MAX_CLONES_PER_DAY} clone calls per day is reached`,
         );
       }
       const taken = await tx.campaigns.findProgram(cloneTo);
       if (taken)
-        throw new MktowsFault(20110, `cloneToProgramName: a program named "${echo(taken.name)}" already exists`);
+        throw new MktowsFault(
+          FAULT.BAD_PARAMETER,
+          `cloneToProgramName: a program named "${echo(taken.name)}" already exists`,
+        );
       const source = await tx.campaigns.findProgram(campaign.programName);
       if (!source)
         throw new MktowsFault(
-          20113,
+          FAULT.CAMPAIGN_NOT_FOUND,
           `No campaign "${echo(campaignName)}" found: no program named "${echo(programName)}"`,
         );
       const copy = await tx.campaigns.cloneProgram(source, cloneTo, now);

@@ -1,4 +1,4 @@
-import { MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
+import { FAULT, MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
 import {
   customObjectType,
   describeKeys,
@@ -19,10 +19,11 @@ import type { Handler } from './context.js';
 export const syncCustomObjects: Handler<'syncCustomObjects'> = async (params, ctx) => {
   const type = await customObjectType(ctx.store.customObjects, params.objTypeName);
   const records = params.customObjList.customObj ?? [];
-  if (records.length === 0) throw new MktowsFault(20109, 'syncCustomObjects: customObjList holds no customObj');
+  if (records.length === 0)
+    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'syncCustomObjects: customObjList holds no customObj');
   if (records.length > MAX_CUSTOM_OBJECTS) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `syncCustomObjects: ${records.length} custom objects exceed the limit of ${MAX_CUSTOM_OBJECTS} per call`,
     );
   }

@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { FAULT, MktowsFault } from '@mktows/protocol';
 import { toLeadRecord } from '../domain/lead-record.js';
 import { FieldValueError } from '../domain/lead-schema.js';
 import { syncRecord, validateRecord } from '../domain/lead-sync.js';
@@ -18,7 +18,8 @@ export const syncLead: Handler<'syncLead'> = async (params, ctx) => {
       leadRecord: params.returnLead ? toLeadRecord(lead, ctx.schema) : null,
     };
   } catch (e) {
-    if (e instanceof FieldValueError) throw new MktowsFault(20106, `syncLead operation failed: ${e.message}`);
+    if (e instanceof FieldValueError)
+      throw new MktowsFault(FAULT.LEAD_SYNC_FAILED, `syncLead operation failed: ${e.message}`);
     throw e;
   }
 };

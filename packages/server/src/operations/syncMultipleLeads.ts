@@ -1,4 +1,4 @@
-import { MktowsFault } from '@mktows/protocol';
+import { FAULT, MktowsFault } from '@mktows/protocol';
 import { syncRecords, validateRecord } from '../domain/lead-sync.js';
 import type { Handler } from './context.js';
 
@@ -11,10 +11,11 @@ export const MAX_SYNC_RECORDS = 1000;
  */
 export const syncMultipleLeads: Handler<'syncMultipleLeads'> = async (params, ctx) => {
   const records = params.leadRecordList.leadRecord ?? [];
-  if (records.length === 0) throw new MktowsFault(20104, 'syncMultipleLeads: leadRecordList holds no leadRecord');
+  if (records.length === 0)
+    throw new MktowsFault(FAULT.LEAD_DETAIL_REQUIRED, 'syncMultipleLeads: leadRecordList holds no leadRecord');
   if (records.length > MAX_SYNC_RECORDS) {
     throw new MktowsFault(
-      20110,
+      FAULT.BAD_PARAMETER,
       `syncMultipleLeads: ${records.length} leadRecords exceed the limit of ${MAX_SYNC_RECORDS} per call`,
     );
   }

@@ -8,6 +8,8 @@
 import {
   childText,
   echo,
+  FAULT,
+  type FaultCode,
   findHeader,
   MktowsFault,
   parseLenientDateTime,
@@ -50,14 +52,19 @@ function sameText(a: string, b: string): boolean {
 }
 
 /** Counts the failure by its reason and returns the fault the client sees. */
-function refuse(rt: Runtime, reason: AuthFailureReason, code: number, detail: string): MktowsFault {
+function refuse(rt: Runtime, reason: AuthFailureReason, code: FaultCode, detail: string): MktowsFault {
   rt.metrics.recordAuthFailure(reason);
   return new MktowsFault(code, detail);
 }
 
 function required(rt: Runtime, name: string, v: string | undefined): string {
   if (v === undefined || v.trim() === '')
-    throw refuse(rt, 'field_missing', 20014, `Authentication failed: ${name} is missing or empty`);
+    throw refuse(
+      rt,
+      'field_missing',
+      FAULT.AUTHENTICATION_FAILED,
+      `Authentication failed: ${name} is missing or empty`,
+    );
   return v;
 }
 
@@ -75,7 +82,7 @@ function verifiedAt(rt: Runtime, user: UserConfig, userId: string, timestamp: st
   }
   // The client signed its own text: HMAC the timestamp exactly as received.
   if (!verifySignature(timestamp, userId, user.encryptionKey, signature)) {
-    throw refuse(rt, 'bad_signature', 20014, AUTHENTICATION_FAILED);
+    throw refuse(rt, 'bad_signature', FAULT.AUTHENTICATION_FAILED, AUTHENTICATION_FAILED);
   }
   const at = parseLenientDateTime(timestamp)?.getTime() ?? Number.NaN;
   lastVerified.set(user, { encryptionKey: user.encryptionKey, userId, timestamp, signature, at });
@@ -90,18 +97,29 @@ export function requestSignatureOf(header: XmlElement | undefined): string | und
 
 export function authenticate(rt: Runtime, header: XmlElement | undefined): UserConfig {
   const auth = findHeader(header, 'AuthenticationHeader');
-  if (!auth) throw refuse(rt, 'header_missing', 20014, 'Authentication failed: the AuthenticationHeader is missing');
+  if (!auth)
+    throw refuse(
+      rt,
+      'header_missing',
+      FAULT.AUTHENTICATION_FAILED,
+      'Authentication failed: the AuthenticationHeader is missing',
+    );
   const userId = required(rt, 'mktowsUserId', childText(auth, 'mktowsUserId'));
   const signature = required(rt, 'requestSignature', childText(auth, 'requestSignature'));
   const timestamp = required(rt, 'requestTimestamp', childText(auth, 'requestTimestamp'));
-  const user = rt.users.get(userId.trim());
+  const user = rt.state.user(userId.trim());
   if (!user) {
     verifySignature(timestamp, userId, NO_USER_KEY, signature);
-    throw refuse(rt, 'unknown_user', 20014, AUTHENTICATION_FAILED);
+    throw refuse(rt, 'unknown_user', FAULT.AUTHENTICATION_FAILED, AUTHENTICATION_FAILED);
   }
   const at = verifiedAt(rt, user, userId, timestamp, signature);
   if (Number.isNaN(at))
-    throw refuse(rt, 'expired', 20016, `Request expired: requestTimestamp "${echo(timestamp)}" cannot be parsed`);
+    throw refuse(
+      rt,
+      'expired',
+      FAULT.REQUEST_EXPIRED,
+      `Request expired: requestTimestamp "${echo(timestamp)}" cannot be parsed`,
+    );
   const now = rt.clock.now();
   const window = rt.config.signatureWindowMs;
   const age = now - at;
@@ -109,7 +127,7 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
     throw refuse(
       rt,
       'expired',
-      20016,
+      FAULT.REQUEST_EXPIRED,
       `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(age / 1000)} s old; the limit is ${window / 1000} s`,
     );
   }
@@ -117,10 +135,11 @@ export function authenticate(rt: Runtime, header: XmlElement | undefined): UserC
     throw refuse(
       rt,
       'expired',
-      20016,
+      FAULT.REQUEST_EXPIRED,
       `Request expired: requestTimestamp ${echo(timestamp)} is ${Math.round(-age / 1000)} s in the future; the limit is ${window / 1000} s`,
     );
   }
-  if (user.blocked) throw refuse(rt, 'blocked', 20013, `Access denied: user ${user.userId} is blocked from API access`);
+  if (user.blocked)
+    throw refuse(rt, 'blocked', FAULT.ACCESS_DENIED, `Access denied: user ${user.userId} is blocked from API access`);
   return user;
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodeComplex,
   encodeSuccessBytes,
+  FAULT,
   faultXml,
   MktowsFault,
   type OperationDef,
@@ -50,14 +51,15 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     signature = requestSignatureOf(parsed.header);
     // An operation without a handler is 20019 in the envelope stage, before it could count.
     const handler = HANDLERS[op.name as OperationName];
-    if (!handler) throw new MktowsFault(20019, `Operation ${op.name} is not implemented by this server yet`);
+    if (!handler)
+      throw new MktowsFault(FAULT.UNSUPPORTED_OPERATION, `Operation ${op.name} is not implemented by this server yet`);
     const user = authenticate(rt, parsed.header);
     userId = user.userId;
     const lease = await admit(rt, user);
     release = () => lease.release();
     call.onAbort(() => void lease.release());
 
-    const rule = rt.faultRules.match(op.name, user.userId);
+    const rule = rt.state.matchFaultRule(op.name, user.userId);
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
@@ -67,8 +69,8 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     parsed = undefined;
     const ctx: OpContext = {
       store: rt.store,
-      schema: rt.leadSchema,
-      streams: rt.streams,
+      schema: rt.state.leadSchema,
+      streams: rt.state.streams,
       now: () => rt.clock.now(),
       version: call.version,
       userId: user.userId,
@@ -82,7 +84,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     const fault = toFault(e);
     faultCode = fault.code;
     response = { status: 500, body: Buffer.from(faultXml(fault.code, fault.detail), 'utf8') };
-    if (fault.code === 10001 || fault.code === 20011) {
+    if (fault.code === FAULT.INTERNAL_ERROR_BACKEND || fault.code === FAULT.INTERNAL_ERROR) {
       // The contract asks for the full request and response of every unexpected failure.
       // Everything that may carry request text is masked: the error too, if it quoted the request.
       rt.log.error('unexpected failure', {
@@ -116,6 +118,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
 /** Maps anything thrown to the fault the client sees: backend failures 10001, bugs 20011. */
 function toFault(e: unknown): MktowsFault {
   if (e instanceof MktowsFault) return e;
-  if (isBackendFailure(e)) return new MktowsFault(10001, 'The storage or limits backend failed; retry later');
-  return new MktowsFault(20011, 'The operation failed unexpectedly; retry later');
+  if (isBackendFailure(e))
+    return new MktowsFault(FAULT.INTERNAL_ERROR_BACKEND, 'The storage or limits backend failed; retry later');
+  return new MktowsFault(FAULT.INTERNAL_ERROR, 'The operation failed unexpectedly; retry later');
 }

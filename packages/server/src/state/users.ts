@@ -2,7 +2,8 @@
  * API users. Those from flags, environment or config file are fixed; the admin API adds or
  * updates others, and a reset removes what it added (restoring the fixed ones as configured).
  */
-import type { UserConfig } from './config.js';
+import type { ServerConfig, UserConfig } from '../config.js';
+import type { UserLimits } from '../limits/limits.js';
 
 export class UserRegistry {
   private readonly fixed: Map<string, UserConfig>;
@@ -30,4 +31,17 @@ export class UserRegistry {
   reset(): void {
     this.users = new Map([...this.fixed].map(([k, v]) => [k, { ...v }]));
   }
+}
+
+/** The user's limits: server flags, overridden per user. */
+export function userLimits(
+  config: Pick<ServerConfig, 'quotaPerDay' | 'ratePerWindow' | 'windowMs' | 'concurrency'>,
+  user: UserConfig,
+): UserLimits {
+  return {
+    quotaPerDay: user.quotaPerDay ?? config.quotaPerDay,
+    ratePerWindow: user.ratePerWindow ?? config.ratePerWindow,
+    windowMs: config.windowMs,
+    concurrency: user.concurrency ?? config.concurrency,
+  };
 }

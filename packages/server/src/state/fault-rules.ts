@@ -1,0 +1,115 @@
+/**
+ * Fault injection: rules by operation and user, with a count, a probability and a delay. Rules
+ * apply after authentication and admission, so a delayed call holds its concurrency lease.
+ * Checking a rule (`parseFaultRule`) is apart from keeping rules (`FaultRules`), so every
+ * operator-state backend refuses the same input with the same message.
+ */
+import { type FaultCode, isFaultCode } from '@mktows/protocol';
+
+/** A rule as the admin API receives it, unchecked. */
+export interface FaultRuleInput {
+  operation: string;
+  code?: number;
+  count?: number;
+  probability?: number;
+  delayMs?: number;
+  userId?: string;
+}
+
+/** A checked rule, before it is given an id. */
+export interface FaultRuleSpec {
+  operation: string;
+  code?: FaultCode;
+  count?: number;
+  probability?: number;
+  delayMs?: number;
+  userId?: string;
+}
+
+export interface FaultRule extends FaultRuleSpec {
+  id: number;
+  /** Matching calls left for a `count` rule. */
+  remaining?: number;
+}
+
+export class FaultRuleError extends Error {}
+
+/** Checks an admin-API rule; throws FaultRuleError (answered 400) naming the first bad field. */
+export function parseFaultRule(input: FaultRuleInput, knownOperations: ReadonlySet<string>): FaultRuleSpec {
+  if (typeof input.operation !== 'string' || (input.operation !== '*' && !knownOperations.has(input.operation))) {
+    throw new FaultRuleError(
+      `operation must be "*" or one of the 23 operation names; got ${JSON.stringify(input.operation)}`,
+    );
+  }
+  const code = input.code;
+  if (code !== undefined && !(Number.isInteger(code) && isFaultCode(code))) {
+    throw new FaultRuleError(`code ${JSON.stringify(code)} is not in the error catalogue`);
+  }
+  if (input.count !== undefined && !(Number.isInteger(input.count) && input.count > 0)) {
+    throw new FaultRuleError('count must be a positive integer');
+  }
+  if (
+    input.probability !== undefined &&
+    !(typeof input.probability === 'number' && input.probability >= 0 && input.probability <= 1)
+  ) {
+    throw new FaultRuleError('probability must be a number from 0 to 1');
+  }
+  if (
+    input.delayMs !== undefined &&
+    !(Number.isInteger(input.delayMs) && input.delayMs >= 0 && input.delayMs <= 600_000)
+  ) {
+    throw new FaultRuleError('delayMs must be an integer from 0 to 600000');
+  }
+  if (code === undefined && input.delayMs === undefined) {
+    throw new FaultRuleError('a fault rule needs a code, a delayMs, or both');
+  }
+  if (input.userId !== undefined && typeof input.userId !== 'string')
+    throw new FaultRuleError('userId must be a string');
+  return {
+    operation: input.operation,
+    ...(code !== undefined ? { code } : {}),
+    ...(input.count !== undefined ? { count: input.count } : {}),
+    ...(input.probability !== undefined ? { probability: input.probability } : {}),
+    ...(input.delayMs !== undefined ? { delayMs: input.delayMs } : {}),
+    ...(input.userId !== undefined ? { userId: input.userId } : {}),
+  };
+}
+
+/** The rules of one process, in the order they were added. */
+export class FaultRules {
+  private rules: FaultRule[] = [];
+  private nextId = 1;
+
+  constructor(private readonly random: () => number = Math.random) {}
+
+  add(spec: FaultRuleSpec): FaultRule {
+    const rule: FaultRule = {
+      id: this.nextId++,
+      ...spec,
+      ...(spec.count !== undefined ? { remaining: spec.count } : {}),
+    };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  /** The first rule that fires for this call (a count rule is used up as it fires). */
+  match(operation: string, userId: string): FaultRule | undefined {
+    for (const r of this.rules) {
+      if (r.operation !== '*' && r.operation !== operation) continue;
+      if (r.userId !== undefined && r.userId !== userId) continue;
+      if (r.remaining !== undefined && r.remaining <= 0) continue;
+      if (r.probability !== undefined && this.random() >= r.probability) continue;
+      if (r.remaining !== undefined) r.remaining--;
+      return r;
+    }
+    return undefined;
+  }
+
+  list(): FaultRule[] {
+    return this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+}

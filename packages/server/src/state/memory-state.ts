@@ -1,0 +1,104 @@
+/** Operator state held by one process: users, fault rules and clock offset live and die with it. */
+import { randomBytes } from 'node:crypto';
+import type { UserConfig } from '../config.js';
+import { LeadSchema } from '../domain/lead-schema.js';
+import { StreamCodec } from '../domain/stream-position.js';
+import type { Store } from '../store/store.js';
+import { type FaultRule, type FaultRuleSpec, FaultRules } from './fault-rules.js';
+import type { OperatorState } from './operator-state.js';
+import { UserRegistry } from './users.js';
+
+interface StoredState {
+  leadSchema: LeadSchema;
+  streams: StreamCodec;
+}
+
+/** What depends on stored data: custom lead fields and the stream-position secret. */
+async function loadStoredState(store: Store): Promise<StoredState> {
+  const leadSchema = new LeadSchema(await store.listCustomLeadFields());
+  let secret = await store.getMeta('stream_secret');
+  if (!secret) {
+    secret = randomBytes(32).toString('base64url');
+    await store.setMeta('stream_secret', secret);
+  }
+  return { leadSchema, streams: new StreamCodec(secret) };
+}
+
+export class MemoryOperatorState implements OperatorState {
+  private readonly registry: UserRegistry;
+  private readonly rules: FaultRules;
+  private offsetMs = 0;
+  private stored: StoredState;
+
+  private constructor(
+    private readonly store: Store,
+    users: readonly UserConfig[],
+    stored: StoredState,
+    random?: () => number,
+  ) {
+    this.registry = new UserRegistry(users);
+    this.rules = new FaultRules(random);
+    this.stored = stored;
+  }
+
+  /** Opens the state over a store: `users` are the configured (fixed) ones. */
+  static async open(store: Store, users: readonly UserConfig[], random?: () => number): Promise<MemoryOperatorState> {
+    return new MemoryOperatorState(store, users, await loadStoredState(store), random);
+  }
+
+  user(userId: string): UserConfig | undefined {
+    return this.registry.get(userId);
+  }
+
+  users(): UserConfig[] {
+    return this.registry.list();
+  }
+
+  async upsertUser(user: UserConfig): Promise<UserConfig> {
+    return this.registry.upsert(user);
+  }
+
+  matchFaultRule(operation: string, userId: string): FaultRule | undefined {
+    return this.rules.match(operation, userId);
+  }
+
+  faultRules(): FaultRule[] {
+    return this.rules.list();
+  }
+
+  async addFaultRule(spec: FaultRuleSpec): Promise<FaultRule> {
+    return this.rules.add(spec);
+  }
+
+  async clearFaultRules(): Promise<void> {
+    this.rules.clear();
+  }
+
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
+  async setClockOffset(ms: number): Promise<void> {
+    this.offsetMs = ms;
+  }
+
+  get leadSchema(): LeadSchema {
+    return this.stored.leadSchema;
+  }
+
+  get streams(): StreamCodec {
+    return this.stored.streams;
+  }
+
+  async reload(): Promise<void> {
+    // Swapped in one assignment: a call in flight sees the old pair or the new one, never a mix.
+    this.stored = await loadStoredState(this.store);
+  }
+
+  async reset(): Promise<void> {
+    this.registry.reset();
+    this.rules.clear();
+    this.offsetMs = 0;
+    await this.reload();
+  }
+}

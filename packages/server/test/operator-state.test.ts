@@ -1,0 +1,108 @@
+/**
+ * The operator-state contract (state/operator-state.ts), run against every implementation: reads
+ * see each change at once, `reload()` follows the store, `reset()` restores what was configured.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { FAULT } from '@mktows/protocol';
+import type { UserConfig } from '../src/config.js';
+import { Clock } from '../src/state/clock.js';
+import { MemoryOperatorState } from '../src/state/memory-state.js';
+import type { OperatorState } from '../src/state/operator-state.js';
+import { openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
+
+const CONFIGURED: readonly UserConfig[] = [{ userId: 'alice', encryptionKey: 'alice-key-0123', quotaPerDay: 50 }];
+
+const KINDS: { kind: string; open(store: Store, users: readonly UserConfig[]): Promise<OperatorState> }[] = [
+  { kind: 'memory', open: (store, users) => MemoryOperatorState.open(store, users) },
+];
+
+for (const { kind, open } of KINDS) {
+  describe(`${kind} operator state`, () => {
+    let store: Store;
+    let state: OperatorState;
+
+    before(async () => {
+      store = await openStore('sqlite::memory:');
+    });
+    after(() => store.close());
+
+    test('users: configured ones at start, upserts merged and seen at once', async () => {
+      state = await open(store, CONFIGURED);
+      assert.deepEqual(state.user('alice'), CONFIGURED[0]);
+      assert.equal(state.user('bob'), undefined);
+      await state.upsertUser({ userId: 'bob', encryptionKey: 'bob-key-01234' });
+      const merged = await state.upsertUser({ userId: 'alice', encryptionKey: 'alice-key-0123', blocked: true });
+      assert.deepEqual(merged, { ...CONFIGURED[0], blocked: true });
+      assert.deepEqual(state.user('alice'), merged);
+      assert.deepEqual(
+        state
+          .users()
+          .map((u) => u.userId)
+          .sort(),
+        ['alice', 'bob'],
+      );
+      // The configured user is copied, not shared: a change never writes back into the configuration.
+      assert.equal(CONFIGURED[0].blocked, undefined);
+    });
+
+    test('fault rules: numbered in order, first match wins, a count rule is used up', async () => {
+      state = await open(store, CONFIGURED);
+      const once = await state.addFaultRule({ operation: 'getLead', code: FAULT.INTERNAL_ERROR, count: 1 });
+      const always = await state.addFaultRule({ operation: '*', delayMs: 5, userId: 'alice' });
+      assert.ok(always.id > once.id);
+      assert.equal(state.matchFaultRule('getLead', 'alice')?.id, once.id);
+      assert.equal(state.matchFaultRule('getLead', 'alice')?.id, always.id);
+      assert.equal(state.matchFaultRule('getLead', 'bob'), undefined);
+      assert.deepEqual(
+        state.faultRules().map((r) => r.id),
+        [always.id],
+      );
+      await state.clearFaultRules();
+      assert.deepEqual(state.faultRules(), []);
+      assert.equal(state.matchFaultRule('getLead', 'alice'), undefined);
+    });
+
+    test('clock offset: the clock reads it on every call', async () => {
+      state = await open(store, CONFIGURED);
+      const clock = new Clock(state);
+      assert.equal(state.clockOffsetMs, 0);
+      await state.setClockOffset(3_600_000);
+      assert.equal(state.clockOffsetMs, 3_600_000);
+      assert.ok(Math.abs(clock.now() - (Date.now() + 3_600_000)) < 1000);
+    });
+
+    test('reload: the lead schema follows the store; the stream secret is kept and shared', async () => {
+      state = await open(store, CONFIGURED);
+      const position = state.streams.encode({ sel: 's', after: 7, os: 7 });
+      await store.transaction((tx) =>
+        tx.upsertCustomLeadFields([
+          { name: 'ShoeSize', displayName: 'Shoe Size', dataType: 'integer', readOnly: false, custom: true },
+        ]),
+      );
+      assert.equal(state.leadSchema.field('ShoeSize'), undefined, 'a stored change waits for reload()');
+      await state.reload();
+      assert.equal(state.leadSchema.field('ShoeSize')?.dataType, 'integer');
+      assert.equal(state.streams.decode(position, 's').after, 7);
+      // A second state over the same store (another replica) trusts the same positions.
+      const other = await open(store, CONFIGURED);
+      assert.equal(other.streams.decode(position, 's').os, 7);
+    });
+
+    test('reset: configured users, no rules, no offset; then a reload', async () => {
+      state = await open(store, CONFIGURED);
+      await state.upsertUser({ userId: 'bob', encryptionKey: 'bob-key-01234' });
+      await state.upsertUser({ userId: 'alice', encryptionKey: 'another-key-0123' });
+      await state.addFaultRule({ operation: '*', code: FAULT.INTERNAL_ERROR_BACKEND });
+      await state.setClockOffset(-5000);
+      await store.reset();
+      await state.reset();
+      assert.equal(state.user('bob'), undefined);
+      assert.deepEqual(state.user('alice'), CONFIGURED[0]);
+      assert.deepEqual(state.faultRules(), []);
+      assert.equal(state.clockOffsetMs, 0);
+      assert.equal(state.leadSchema.field('ShoeSize'), undefined);
+    });
+  });
+}
