@@ -5,17 +5,15 @@
  * the tokens that would have applied, and shown by GET /_mktows/campaign-runs.
  */
 import { type ArrayOfAttrib, echo, FAULT, MktowsFault } from '@mktows/protocol';
-import {
-  type Campaign,
-  type CampaignReads,
-  type CampaignRun,
-  campaignFullName,
-  type NewCampaignRun,
-  type TokenPairs,
-} from '../store/campaign-store.js';
+import type { Campaign, CampaignReads, CampaignRun, NewCampaignRun, TokenPairs } from '../store/campaign-store.js';
 import type { NewActivity, StoreTx } from '../store/store.js';
 import { activity } from './activities.js';
 import { ACTIVITY, API_SOURCE } from './activity-types.js';
+
+/** `Program Name.Campaign Name`, as getCampaignsForSource and activities name a campaign. */
+export function campaignFullName(c: Pick<Campaign, 'programName' | 'name'>): string {
+  return `${c.programName}.${c.name}`;
+}
 
 /** A My Token name as Marketo writes it: `{{my.name}}`. */
 export const MY_TOKEN = /^\{\{my\.[^{}]+\}\}$/i;

@@ -1,5 +1,5 @@
 import type { CampaignRecord } from '@mktows/protocol';
-import { campaignFullName } from '../store/campaign-store.js';
+import { campaignFullName } from '../domain/campaigns.js';
 import type { Handler } from './context.js';
 
 /**

@@ -19,11 +19,6 @@ export interface Campaign {
   description: string;
 }
 
-/** `Program Name.Campaign Name`, as getCampaignsForSource and activities name a campaign. */
-export function campaignFullName(c: Pick<Campaign, 'programName' | 'name'>): string {
-  return `${c.programName}.${c.name}`;
-}
-
 export type TokenPairs = [string, string][];
 
 export interface NewCampaignRun {
