@@ -1,18 +1,12 @@
 /**
- * The store's campaign and import parts (store/campaign-store.ts, store/import-store.ts), on every SQLite
- * flavour: program clones, per-lead tokens, clone counting by user and quota day, the tag-type
+ * The store's campaign and import parts (store/campaign-store.ts, store/import-store.ts), on every
+ * store backend (test/store/backends.ts): program clones, per-lead tokens, clone counting by user and quota day, the tag-type
  * catalogue, import jobs with their rows, and that a reset empties all of it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openSqliteStore } from '../src/store/sqlite/open.js';
 import type { Store } from '../src/store/store.js';
-
-const dir = mkdtempSync(join(tmpdir(), 'mktows-store-ci-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+import { STORE_BACKENDS } from './store/backends.js';
 
 function contract(name: string, open: () => Promise<Store>): void {
   describe(`Store campaigns and imports: ${name}`, () => {
@@ -246,5 +240,4 @@ function contract(name: string, open: () => Promise<Store>): void {
   });
 }
 
-contract('sqlite::memory:', () => openSqliteStore(':memory:'));
-contract('sqlite file', () => openSqliteStore(join(dir, 'campaigns-imports.db')));
+for (const backend of STORE_BACKENDS) contract(backend.name, () => backend.open('campaigns-imports'));

@@ -1,22 +1,13 @@
+/** What only a SQLite file store shows: reopening it runs no migration twice and keeps the data. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
-import { activitiesContract } from './store/activities-contract.js';
-import { storeContract } from './store/contract.js';
-import { mobjectsContract } from './store/mobjects-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mktows-store-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-storeContract('sqlite::memory:', () => openSqliteStore(':memory:'));
-storeContract('sqlite file', () => openSqliteStore(join(dir, 'contract.db')));
-activitiesContract('sqlite::memory:', () => openSqliteStore(':memory:'));
-activitiesContract('sqlite file', () => openSqliteStore(join(dir, 'activities.db')));
-mobjectsContract('sqlite::memory:', () => openSqliteStore(':memory:'));
-mobjectsContract('sqlite file', () => openSqliteStore(join(dir, 'mobjects.db')));
 
 test('migrations are idempotent and data survives reopening a file store', async () => {
   const path = join(dir, 'reopen.db');
