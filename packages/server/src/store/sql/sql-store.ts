@@ -30,7 +30,7 @@ import * as leadBatch from './lead-batch.js';
 import { migrations } from './migrations/migrations.js';
 import type { Database, LeadTable } from './schema.js';
 import { TABLES } from './schema.js';
-import * as activityQueries from './sql-activities.js';
+import { SqlActivities } from './sql-activities.js';
 import { SqlCampaigns } from './sql-campaigns.js';
 import { SqlCustomObjects } from './sql-custom-objects.js';
 import type { SqlFlavour } from './sql-flavour.js';
@@ -85,7 +85,12 @@ class Reader implements LeadReader {
     /** This store's compiled SQL, shared with its transactions. */
     protected readonly compiled: CompiledSql,
     protected readonly direct?: DirectSql,
-  ) {}
+  ) {
+    this.activityLog = new SqlActivities(db);
+  }
+
+  /** The activity log and list membership (store/sql/sql-activities.ts). */
+  protected readonly activityLog: SqlActivities;
 
   /** Runs findLeads' query for a lookup, all columns or only those of a PagedLead. */
   private async findRows(lookup: LeadLookup, stored: boolean): Promise<unknown[]> {
@@ -191,7 +196,7 @@ class Reader implements LeadReader {
   }
 
   isListMember(listId: number, leadId: number): Promise<boolean> {
-    return activityQueries.isListMember(this.db, listId, leadId);
+    return this.activityLog.isListMember(listId, leadId);
   }
 }
 
@@ -212,13 +217,13 @@ class TxImpl extends Reader implements StoreTx {
 
   // Activities and list membership (store/sql/sql-activities.ts).
   listMembersAmong(listId: number, leadIds: readonly number[]): Promise<Set<number>> {
-    return activityQueries.listMembersAmong(this.db, listId, leadIds);
+    return this.activityLog.listMembersAmong(listId, leadIds);
   }
   removeListMembers(listId: number, leadIds: readonly number[]): Promise<void> {
-    return activityQueries.removeListMembers(this.db, listId, leadIds);
+    return this.activityLog.removeListMembers(listId, leadIds);
   }
   clearListMembers(listId: number): Promise<number[]> {
-    return activityQueries.clearListMembers(this.db, listId);
+    return this.activityLog.clearListMembers(listId);
   }
 
   async insertLead(lead: NewLead): Promise<Lead> {
@@ -260,8 +265,8 @@ class TxImpl extends Reader implements StoreTx {
   async moveLeadData(fromIds: readonly number[], toId: number): Promise<void> {
     if (fromIds.length === 0) return;
     const from = [...fromIds];
-    await activityQueries.moveListMemberships(this.db, from, toId);
-    await activityQueries.moveActivities(this.db, from, toId);
+    await this.activityLog.moveListMemberships(from, toId);
+    await this.activityLog.moveActivities(from, toId);
     await this.db.updateTable('lead_cookies').set({ lead_id: toId }).where('lead_id', 'in', from).execute();
     // Opportunity person roles follow the lead.
     await this.mobjects.moveRoles(from, toId);
@@ -305,7 +310,7 @@ class TxImpl extends Reader implements StoreTx {
   }
 
   addListMembers(listId: number, leadIds: readonly number[], at: number): Promise<void> {
-    return activityQueries.addListMembers(this.db, listId, leadIds, at);
+    return this.activityLog.addListMembers(listId, leadIds, at);
   }
 
   async upsertCustomLeadFields(fields: readonly LeadFieldDef[]): Promise<void> {
@@ -457,14 +462,14 @@ export class SqlStore extends Reader implements Store {
 
   // Activities (store/sql/sql-activities.ts).
   pageLeadActivities(query: LeadActivityQuery): Promise<ActivityPage> {
-    return activityQueries.pageLeadActivities(this.kysely, query);
+    return this.activityLog.pageLeadActivities(query);
   }
   pageActivityChanges(query: ChangeQuery): Promise<ActivityPage> {
-    return activityQueries.pageActivityChanges(this.kysely, query);
+    return this.activityLog.pageActivityChanges(query);
   }
 
   listActivities(leadId: number): Promise<Activity[]> {
-    return activityQueries.listActivities(this.kysely, leadId);
+    return this.activityLog.listActivities(leadId);
   }
 
   async getMeta(key: string): Promise<string | undefined> {
