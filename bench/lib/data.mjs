@@ -71,7 +71,7 @@ function metaPath(db) {
 }
 
 async function schemaKey() {
-  const { migrations } = await dist('server', 'store/migrations.js');
+  const { migrations } = await dist('server', 'store/sql/migrations/migrations.js');
   return Object.keys(migrations('sqlite')).join(',');
 }
 
