@@ -322,6 +322,24 @@ describe('admin API: users', () => {
     assert.equal((await limits(s, OTHER)).quotaPerDay, 50);
   });
 
+  test('GET /_mktows/users lists every user and where it comes from, never a key', async () => {
+    await addUser(s, { userId: 'listed_user', encryptionKey: 'listed-user-key-0123', ratePerWindow: 7 });
+    await addUser(s, { userId: USER, blocked: true });
+    const r = await s.admin('GET', '/_mktows/users');
+    assert.equal(r.status, 200);
+    const byId = new Map(r.body.users.map((u: { userId: string }) => [u.userId, u]));
+    assert.deepEqual(byId.get('listed_user'), {
+      userId: 'listed_user',
+      source: 'admin',
+      blocked: false,
+      ratePerWindow: 7,
+    });
+    assert.deepEqual(byId.get(USER), { userId: USER, source: 'config', blocked: true });
+    const text = JSON.stringify(r.body);
+    for (const secret of [KEY, OTHER_KEY, 'listed-user-key-0123', 'encryptionKey']) assert.ok(!text.includes(secret));
+    await addUser(s, { userId: USER, blocked: false });
+  });
+
   test('bad user bodies are 400 with a message and change nothing', async () => {
     const short = await addUser(s, { userId: 'short_key_user', encryptionKey: '123456789' });
     assertError(short, 400, /at least 10/);
@@ -472,6 +490,20 @@ describe('admin API: fault rules', () => {
     for (const [rule, pattern] of bad) assertError(await s.admin('POST', '/_mktows/faults', rule), 400, pattern);
     assert.deepEqual((await s.admin('GET', '/_mktows/faults')).body, { rules: [] });
     ok(await getLead());
+  });
+
+  test('DELETE /_mktows/faults/ID removes one rule; an unknown id is 404', async () => {
+    const a = await addRule({ operation: 'getLead', code: 20011 });
+    const b = await addRule({ operation: 'syncLead', code: 20011 });
+    assert.deepEqual((await s.admin('DELETE', `/_mktows/faults/${a}`)).body, { deleted: a });
+    assert.deepEqual(
+      (await s.admin('GET', '/_mktows/faults')).body.rules.map((r: { id: number }) => r.id),
+      [b],
+    );
+    ok(await getLead());
+    assertError(await s.admin('DELETE', `/_mktows/faults/${a}`), 404, /no fault rule/);
+    assertError(await s.admin('DELETE', '/_mktows/faults/abc'), 404, /no fault rule/);
+    await clear();
   });
 
   test('DELETE /_mktows/faults removes every rule', async () => {

@@ -74,8 +74,37 @@ export async function handleAdmin(rt: Runtime, req: AdminRequest): Promise<Admin
   }
 }
 
+/** `DELETE /_mktows/faults/ID`: the one route with a parameter in its path. */
+const FAULT_RULE_PATH = /^\/_mktows\/faults\/([^/]+)$/;
+
+async function deleteFaultRule(rt: Runtime, idText: string): Promise<AdminResponse> {
+  const id = Number(idText);
+  if (!/^[0-9]+$/.test(idText) || !Number.isSafeInteger(id)) throw new AdminError(404, `no fault rule ${idText}`);
+  if (!(await rt.state.deleteFaultRule(id))) throw new AdminError(404, `no fault rule ${id}`);
+  return { status: 200, body: { deleted: id } };
+}
+
+/** The users, where each comes from, and their settings: never their keys. */
+function listUsers(rt: Runtime): AdminResponse {
+  const configured = new Set(rt.config.users.map((u) => u.userId));
+  const users = rt.state
+    .users()
+    .map((u) => ({
+      userId: u.userId,
+      source: configured.has(u.userId) ? 'config' : 'admin',
+      blocked: u.blocked ?? false,
+      ...(u.quotaPerDay !== undefined ? { quotaPerDay: u.quotaPerDay } : {}),
+      ...(u.ratePerWindow !== undefined ? { ratePerWindow: u.ratePerWindow } : {}),
+      ...(u.concurrency !== undefined ? { concurrency: u.concurrency } : {}),
+    }))
+    .sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+  return { status: 200, body: { users } };
+}
+
 async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
   const key = `${req.method} ${req.path}`;
+  const ruleId = req.method === 'DELETE' ? FAULT_RULE_PATH.exec(req.path)?.[1] : undefined;
+  if (ruleId !== undefined) return deleteFaultRule(rt, ruleId);
   switch (key) {
     case 'GET /_mktows/health':
       await rt.store.ping();
@@ -138,6 +167,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       const { encryptionKey: _key, ...shown } = user;
       return { status: 200, body: shown };
     }
+    case 'GET /_mktows/users':
+      return listUsers(rt);
     case 'GET /_mktows/limits': {
       const userId = req.query.get('userId');
       if (!userId) throw new AdminError(400, 'userId is required');

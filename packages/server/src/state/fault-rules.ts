@@ -105,6 +105,13 @@ export class FaultRules {
     return undefined;
   }
 
+  /** Removes one rule; false when no rule has this id. */
+  remove(id: number): boolean {
+    const before = this.rules.length;
+    this.rules = this.rules.filter((r) => r.id !== id);
+    return this.rules.length < before;
+  }
+
   list(): FaultRule[] {
     return this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
   }

@@ -70,6 +70,10 @@ export class MemoryOperatorState implements OperatorState {
     return this.rules.add(spec);
   }
 
+  async deleteFaultRule(id: number): Promise<boolean> {
+    return this.rules.remove(id);
+  }
+
   async clearFaultRules(): Promise<void> {
     this.rules.clear();
   }

@@ -25,6 +25,8 @@ export interface OperatorState {
   /** Rules still in force (count rules not yet used up). */
   faultRules(): FaultRule[];
   addFaultRule(spec: FaultRuleSpec): Promise<FaultRule>;
+  /** Removes one rule; resolves to false when no rule has this id. */
+  deleteFaultRule(id: number): Promise<boolean>;
   clearFaultRules(): Promise<void>;
 
   /** Milliseconds added to wall time by the server's clock (state/clock.ts). */
