@@ -13,7 +13,7 @@ import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
-import { MemoryOperatorState } from './state/memory-state.js';
+import { StoredOperatorState } from './state/stored-state.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {
@@ -45,6 +45,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   const store = await openStore(config.store);
   const journal = new Journal(config.journalSize, config.journalBytes);
   let rt: Runtime;
+  let state: StoredOperatorState | undefined;
   let seeded: SeedSummary | undefined;
   try {
     // A new store is seeded at wall time: no clock offset can be set before the server starts.
@@ -52,21 +53,26 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       const doc = await resolveSeed(config.seed);
       if (doc) seeded = await applySeed(store, doc, Date.now());
     }
-    const state = await MemoryOperatorState.open(store, config.users);
-    const clock = new Clock(state);
+    // Users, fault rules and clock offset live in the store: shared by replicas, kept across restarts.
+    const opened = await StoredOperatorState.open(store, config.users, {
+      onRefreshError: (e) => log.warn('operator state refresh failed', { error: String(e) }),
+    });
+    state = opened;
+    const clock = new Clock(opened);
     rt = {
       config,
       store,
       limits,
       clock,
-      state,
+      state: opened,
       journal,
       metrics: new Metrics(),
       log,
       mask: maskSecrets,
-      imports: new ImportRunner({ store, schema: () => state.leadSchema, now: () => clock.now(), log }),
+      imports: new ImportRunner({ store, schema: () => opened.leadSchema, now: () => clock.now(), log }),
     };
   } catch (e) {
+    await state?.close();
     await limits.close();
     await store.close();
     throw e;
@@ -82,6 +88,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     });
   } catch (e) {
     // Nothing may stay open after a failed start (port in use, bad host).
+    await rt.state.close();
     await limits.close();
     await store.close();
     throw e;
@@ -109,6 +116,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         clearInterval(timer);
         clearTimeout(deadline);
         await rt.imports.stop();
+        await rt.state.close();
         await limits.close();
         await store.close();
       })();

@@ -3,12 +3,13 @@
  * see each change at once, `reload()` follows the store, `reset()` restores what was configured.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { FAULT } from '@mktows/protocol';
 import type { UserConfig } from '../src/config.js';
 import { Clock } from '../src/state/clock.js';
 import { MemoryOperatorState } from '../src/state/memory-state.js';
-import type { OperatorState } from '../src/state/operator-state.js';
+import { fireFaultRule, type OperatorState } from '../src/state/operator-state.js';
+import { StoredOperatorState } from '../src/state/stored-state.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 
@@ -16,6 +17,7 @@ const CONFIGURED: readonly UserConfig[] = [{ userId: 'alice', encryptionKey: 'al
 
 const KINDS: { kind: string; open(store: Store, users: readonly UserConfig[]): Promise<OperatorState> }[] = [
   { kind: 'memory', open: (store, users) => MemoryOperatorState.open(store, users) },
+  { kind: 'stored', open: (store, users) => StoredOperatorState.open(store, users) },
 ];
 
 for (const { kind, open } of KINDS) {
@@ -26,6 +28,7 @@ for (const { kind, open } of KINDS) {
     before(async () => {
       store = await openStore('sqlite::memory:');
     });
+    afterEach(() => state?.close());
     after(() => store.close());
 
     test('users: configured ones at start, upserts merged and seen at once', async () => {
@@ -52,13 +55,19 @@ for (const { kind, open } of KINDS) {
       const once = await state.addFaultRule({ operation: 'getLead', code: FAULT.INTERNAL_ERROR, count: 1 });
       const always = await state.addFaultRule({ operation: '*', delayMs: 5, userId: 'alice' });
       assert.ok(always.id > once.id);
+      // Matching alone uses nothing up: the firing is claimed apart (as the pipeline does).
       assert.equal(state.matchFaultRule('getLead', 'alice')?.id, once.id);
-      assert.equal(state.matchFaultRule('getLead', 'alice')?.id, always.id);
-      assert.equal(state.matchFaultRule('getLead', 'bob'), undefined);
+      assert.equal((await fireFaultRule(state, 'getLead', 'alice'))?.id, once.id);
+      assert.equal((await fireFaultRule(state, 'getLead', 'alice'))?.id, always.id);
+      assert.equal(await fireFaultRule(state, 'getLead', 'bob'), undefined);
       assert.deepEqual(
         state.faultRules().map((r) => r.id),
         [always.id],
       );
+      assert.equal(await state.deleteFaultRule(always.id), true);
+      assert.equal(await state.deleteFaultRule(always.id), false);
+      assert.deepEqual(state.faultRules(), []);
+      await state.addFaultRule({ operation: '*', code: FAULT.INTERNAL_ERROR });
       await state.clearFaultRules();
       assert.deepEqual(state.faultRules(), []);
       assert.equal(state.matchFaultRule('getLead', 'alice'), undefined);
@@ -88,6 +97,7 @@ for (const { kind, open } of KINDS) {
       // A second state over the same store (another replica) trusts the same positions.
       const other = await open(store, CONFIGURED);
       assert.equal(other.streams.decode(position, 's').os, 7);
+      await other.close();
     });
 
     test('reset: configured users, no rules, no offset; then a reload', async () => {
@@ -106,3 +116,66 @@ for (const { kind, open } of KINDS) {
     });
   });
 }
+
+describe('stored operator state: shared through the store', () => {
+  let store: Store;
+  const states: OperatorState[] = [];
+  const open = async (refreshMs?: number) => {
+    const s = await StoredOperatorState.open(store, CONFIGURED, { refreshMs });
+    states.push(s);
+    return s;
+  };
+
+  before(async () => {
+    store = await openStore('sqlite::memory:');
+  });
+  after(async () => {
+    for (const s of states) await s.close();
+    await store.close();
+  });
+
+  test('a state opened later (a restart) finds users, rules and offset; reset removes them', async () => {
+    const first = await open();
+    await first.upsertUser({ userId: 'bob', encryptionKey: 'bob-key-01234', concurrency: 2 });
+    await first.upsertUser({ userId: 'alice', encryptionKey: 'alice-key-0123', blocked: true });
+    const rule = await first.addFaultRule({ operation: 'getLead', code: FAULT.INTERNAL_ERROR, count: 2 });
+    await first.setClockOffset(90_000);
+    await first.close();
+    const again = await open();
+    assert.deepEqual(again.user('bob'), { userId: 'bob', encryptionKey: 'bob-key-01234', concurrency: 2 });
+    assert.equal(again.user('alice')?.blocked, true);
+    assert.deepEqual(
+      again.faultRules().map((r) => [r.id, r.remaining]),
+      [[rule.id, 2]],
+    );
+    assert.equal(again.clockOffsetMs, 90_000);
+    await again.reset();
+    const fresh = await open();
+    assert.equal(fresh.user('bob'), undefined);
+    assert.deepEqual(fresh.user('alice'), CONFIGURED[0]);
+    assert.deepEqual(fresh.faultRules(), []);
+    assert.equal(fresh.clockOffsetMs, 0);
+  });
+
+  test('a change on one state reaches another on its next refresh; a count rule fires N times in all', async () => {
+    const a = await open(50);
+    const b = await open(50);
+    const rule = await a.addFaultRule({ operation: '*', code: FAULT.INTERNAL_ERROR, count: 3 });
+    await a.upsertUser({ userId: 'carol', encryptionKey: 'carol-key-0123' });
+    await a.setClockOffset(-1000);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(b.user('carol')?.encryptionKey, 'carol-key-0123');
+    assert.equal(b.clockOffsetMs, -1000);
+    assert.deepEqual(
+      b.faultRules().map((r) => r.id),
+      [rule.id],
+    );
+    // Both copies say 3 left; the store's claims decide. Calls race on both states at once.
+    const fired = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => fireFaultRule(i % 2 ? a : b, 'getLead', 'alice')),
+    );
+    assert.equal(fired.filter((r) => r?.id === rule.id).length, 3);
+    await b.deleteFaultRule(rule.id);
+    await a.reset();
+  });
+});

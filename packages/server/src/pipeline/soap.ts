@@ -20,6 +20,7 @@ import {
 import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
+import { fireFaultRule } from '../state/operator-state.js';
 import { admit } from './admit.js';
 import { authenticate, requestSignatureOf } from './authenticate.js';
 import { isBackendFailure } from './backend-failure.js';
@@ -59,7 +60,8 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     release = () => lease.release();
     call.onAbort(() => void lease.release());
 
-    const rule = rt.state.matchFaultRule(op.name, user.userId);
+    // A count rule is claimed in the store before it applies: exactly `count` firings across replicas.
+    const rule = await fireFaultRule(rt.state, op.name, user.userId);
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 

@@ -75,6 +75,23 @@ export function parseFaultRule(input: FaultRuleInput, knownOperations: ReadonlyS
   };
 }
 
+/** The first of `rules` (in order) that fires for this call; count rules used up are skipped. */
+export function matchRule(
+  rules: readonly FaultRule[],
+  operation: string,
+  userId: string,
+  random: () => number,
+): FaultRule | undefined {
+  for (const r of rules) {
+    if (r.operation !== '*' && r.operation !== operation) continue;
+    if (r.userId !== undefined && r.userId !== userId) continue;
+    if (r.remaining !== undefined && r.remaining <= 0) continue;
+    if (r.probability !== undefined && random() >= r.probability) continue;
+    return r;
+  }
+  return undefined;
+}
+
 /** The rules of one process, in the order they were added. */
 export class FaultRules {
   private rules: FaultRule[] = [];
@@ -92,17 +109,20 @@ export class FaultRules {
     return rule;
   }
 
-  /** The first rule that fires for this call (a count rule is used up as it fires). */
+  /** The first rule that fires for this call; a count rule fires only once `claim` confirms it. */
   match(operation: string, userId: string): FaultRule | undefined {
-    for (const r of this.rules) {
-      if (r.operation !== '*' && r.operation !== operation) continue;
-      if (r.userId !== undefined && r.userId !== userId) continue;
-      if (r.remaining !== undefined && r.remaining <= 0) continue;
-      if (r.probability !== undefined && this.random() >= r.probability) continue;
-      if (r.remaining !== undefined) r.remaining--;
-      return r;
-    }
-    return undefined;
+    return matchRule(this.rules, operation, userId, this.random);
+  }
+
+  /** Uses up one firing of a count rule: false when none is left. */
+  claim(id: number): boolean {
+    const r = this.rules.find((x) => x.id === id);
+    // A rule removed since it matched does not fire.
+    if (!r) return false;
+    if (r.remaining === undefined) return true;
+    if (r.remaining <= 0) return false;
+    r.remaining--;
+    return true;
   }
 
   /** Removes one rule; false when no rule has this id. */

@@ -1,39 +1,23 @@
 /** Operator state held by one process: users, fault rules and clock offset live and die with it. */
-import { randomBytes } from 'node:crypto';
 import type { UserConfig } from '../config.js';
-import { LeadSchema } from '../domain/lead-schema.js';
-import { StreamCodec } from '../domain/stream-position.js';
+import type { LeadSchema } from '../domain/lead-schema.js';
+import type { StreamCodec } from '../domain/stream-position.js';
 import type { Store } from '../store/store.js';
 import { type FaultRule, type FaultRuleSpec, FaultRules } from './fault-rules.js';
 import type { OperatorState } from './operator-state.js';
+import { loadStoreDerived, type StoreDerived } from './store-derived.js';
 import { UserRegistry } from './users.js';
-
-interface StoredState {
-  leadSchema: LeadSchema;
-  streams: StreamCodec;
-}
-
-/** What depends on stored data: custom lead fields and the stream-position secret. */
-async function loadStoredState(store: Store): Promise<StoredState> {
-  const leadSchema = new LeadSchema(await store.listCustomLeadFields());
-  let secret = await store.getMeta('stream_secret');
-  if (!secret) {
-    secret = randomBytes(32).toString('base64url');
-    await store.setMeta('stream_secret', secret);
-  }
-  return { leadSchema, streams: new StreamCodec(secret) };
-}
 
 export class MemoryOperatorState implements OperatorState {
   private readonly registry: UserRegistry;
   private readonly rules: FaultRules;
   private offsetMs = 0;
-  private stored: StoredState;
+  private stored: StoreDerived;
 
   private constructor(
     private readonly store: Store,
     users: readonly UserConfig[],
-    stored: StoredState,
+    stored: StoreDerived,
     random?: () => number,
   ) {
     this.registry = new UserRegistry(users);
@@ -43,7 +27,7 @@ export class MemoryOperatorState implements OperatorState {
 
   /** Opens the state over a store: `users` are the configured (fixed) ones. */
   static async open(store: Store, users: readonly UserConfig[], random?: () => number): Promise<MemoryOperatorState> {
-    return new MemoryOperatorState(store, users, await loadStoredState(store), random);
+    return new MemoryOperatorState(store, users, await loadStoreDerived(store), random);
   }
 
   user(userId: string): UserConfig | undefined {
@@ -68,6 +52,10 @@ export class MemoryOperatorState implements OperatorState {
 
   async addFaultRule(spec: FaultRuleSpec): Promise<FaultRule> {
     return this.rules.add(spec);
+  }
+
+  async claimFaultRule(rule: FaultRule): Promise<boolean> {
+    return this.rules.claim(rule.id);
   }
 
   async deleteFaultRule(id: number): Promise<boolean> {
@@ -96,7 +84,7 @@ export class MemoryOperatorState implements OperatorState {
 
   async reload(): Promise<void> {
     // Swapped in one assignment: a call in flight sees the old pair or the new one, never a mix.
-    this.stored = await loadStoredState(this.store);
+    this.stored = await loadStoreDerived(this.store);
   }
 
   async reset(): Promise<void> {
@@ -105,4 +93,6 @@ export class MemoryOperatorState implements OperatorState {
     this.offsetMs = 0;
     await this.reload();
   }
+
+  async close(): Promise<void> {}
 }

@@ -20,8 +20,13 @@ export interface OperatorState {
   /** Adds a user or merges these settings into an existing one; resolves to the user as now stored. */
   upsertUser(user: UserConfig): Promise<UserConfig>;
 
-  /** The first rule that fires for this call; a `count` rule is used up as it fires. */
+  /**
+   * The first rule that fires for this call. A `count` rule is a candidate only: it fires once
+   * `claimFaultRule` confirms it (`fireFaultRule` below does both).
+   */
   matchFaultRule(operation: string, userId: string): FaultRule | undefined;
+  /** Uses up one firing of a count rule; false when another call (of any replica) took the last. */
+  claimFaultRule(rule: FaultRule): Promise<boolean>;
   /** Rules still in force (count rules not yet used up). */
   faultRules(): FaultRule[];
   addFaultRule(spec: FaultRuleSpec): Promise<FaultRule>;
@@ -42,4 +47,22 @@ export interface OperatorState {
 
   /** Back to the configured users, no fault rules, no clock offset; then `reload()`. */
   reset(): Promise<void>;
+
+  /** Stops any background work (a shared state's refresh); the store is closed by its owner. */
+  close(): Promise<void>;
+}
+
+/**
+ * The rule that fires for this call, its count claimed: a candidate whose last firing another call
+ * took is passed over for the next match. Rules without a count cost no round trip.
+ */
+export async function fireFaultRule(
+  state: OperatorState,
+  operation: string,
+  userId: string,
+): Promise<FaultRule | undefined> {
+  for (;;) {
+    const rule = state.matchFaultRule(operation, userId);
+    if (rule?.remaining === undefined || (await state.claimFaultRule(rule))) return rule;
+  }
 }

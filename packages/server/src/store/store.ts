@@ -8,6 +8,7 @@ import type { CampaignReads, CampaignWrites } from './campaign-store.js';
 import type { CustomObjectReader, CustomObjectStore } from './custom-object-store.js';
 import type { ImportReads, ImportWrites } from './import-store.js';
 import type { MObjectReader, MObjectStore } from './mobject-store.js';
+import type { OperatorStore } from './operator-store.js';
 
 // Activities are defined beside the reader that pages them; most callers know them as store types.
 export type { Activity, NewActivity };
@@ -191,11 +192,13 @@ export interface Store extends LeadReader, ActivityReader {
   readonly customObjects: CustomObjectReader;
   readonly campaigns: CampaignReads;
   readonly imports: ImportReads;
+  /** Admin-added users, fault rules and clock offset (store/operator-store.ts): not emptied by `reset`. */
+  readonly operator: OperatorStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap round trip proving the backend answers (health, 10001 checks). */
   ping(): Promise<void>;
-  /** Empties every table; keeps the schema and the stream secret. */
+  /** Empties every table of data; keeps the schema, the stream secret and the operator state. */
   reset(): Promise<void>;
   close(): Promise<void>;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;

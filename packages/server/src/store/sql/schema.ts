@@ -233,6 +233,22 @@ export interface ImportRowTable {
   row_no: number;
   line: string;
 }
+export interface OperatorUserTable {
+  user_id: string;
+  encryption_key: string;
+  blocked: number | null;
+  quota_per_day: number | null;
+  rate_per_window: number | null;
+  concurrency: number | null;
+  updated_at: number;
+}
+export interface FaultRuleTable {
+  id: Generated<number>;
+  /** JSON of the checked rule (FaultRuleSpec). */
+  spec: string;
+  remaining: number | null;
+  created_at: number;
+}
 
 /**
  * Every table, with the module that owns it: the one that writes it (and clears it only through
@@ -266,6 +282,10 @@ export interface Database {
   // sql-imports.ts (0004_campaigns_imports)
   import_jobs: ImportJobTable;
   import_rows: ImportRowTable;
+  // sql-operator.ts (0007_operator_state), with the `clock_offset_ms` row of meta. Not in TABLES:
+  // emptying the data leaves them; the operator state's own reset clears them.
+  operator_users: OperatorUserTable;
+  fault_rules: FaultRuleTable;
 }
 
 /** Every table, children first, for reset. */

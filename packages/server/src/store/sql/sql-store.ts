@@ -36,6 +36,7 @@ import { SqlCustomObjects } from './sql-custom-objects.js';
 import type { SqlFlavour } from './sql-flavour.js';
 import { SqlImports } from './sql-imports.js';
 import { SqlMObjects } from './sql-mobjects.js';
+import { SqlOperator } from './sql-operator.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -363,6 +364,7 @@ export class SqlStore extends Reader implements Store {
   readonly customObjects = new SqlCustomObjects(this.db);
   readonly campaigns = new SqlCampaigns(this.db);
   readonly imports = new SqlImports(this.db);
+  readonly operator = new SqlOperator(this.db);
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
