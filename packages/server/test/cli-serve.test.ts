@@ -299,6 +299,56 @@ describe('mktows serve', () => {
     }
   });
 
+  test('a user added through the admin API still authenticates after a restart on the same file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mktows-cli-'));
+    const args = ['serve', '--port', '0', '--store', `sqlite:${join(dir, 'x.db')}`, '--seed', 'none'];
+    const added = { userId: 'restart_user', key: 'restart-user-key-0123' };
+    const getLead = async (base: string) => {
+      const r = await fetch(`${base}/soap/mktows/3_1`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+        body: envelope(getLeadBody('IDNUM', '1'), authHeader(added)),
+      });
+      return r.text();
+    };
+    try {
+      const first = cli(args);
+      try {
+        const { base } = await started(first);
+        const r = await fetch(`${base}/_mktows/users`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ userId: added.userId, encryptionKey: added.key }),
+        });
+        assert.equal(r.status, 200, await r.text());
+        // Authenticated: the lead is missing (20103), not the user (20014).
+        assert.match(await getLead(base), /20103/);
+        first.child.kill('SIGTERM');
+        assert.equal(await finish(first), 0);
+      } finally {
+        first.child.kill('SIGKILL');
+      }
+      const second = cli(args);
+      try {
+        const { base } = await started(second);
+        assert.match(await getLead(base), /20103/);
+        const users = await (await fetch(`${base}/_mktows/users`)).text();
+        const listed = (JSON.parse(users) as { users: { userId: string; source: string }[] }).users;
+        assert.ok(
+          listed.some((u) => u.userId === added.userId && u.source === 'admin'),
+          users,
+        );
+        assert.ok(!users.includes(added.key));
+        second.child.kill('SIGTERM');
+        assert.equal(await finish(second), 0);
+      } finally {
+        second.child.kill('SIGKILL');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a store that cannot be opened: exit code 1 and one line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mktows-cli-'));
     try {
