@@ -60,8 +60,10 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     release = () => lease.release();
     call.onAbort(() => void lease.release());
 
-    // A count rule is claimed in the store before it applies: exactly `count` firings across replicas.
-    const rule = await fireFaultRule(rt.state, op.name, user.userId);
+    // Most calls match no rule and pay no await here. A count rule is claimed in the store before
+    // it applies: exactly `count` firings across replicas.
+    let rule = rt.state.matchFaultRule(op.name, user.userId);
+    if (rule?.remaining !== undefined) rule = await fireFaultRule(rt.state, op.name, user.userId);
     if (rule?.delayMs) await sleep(rule.delayMs);
     if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
