@@ -13,7 +13,13 @@ import { connectRedis, parseRedisLimitsUrl } from '../src/limits/redis/connectio
 import { RedisLimits, type RedisLimitsOptions } from '../src/limits/redis/redis-limits.js';
 import { assertFault, assertOk, call, getLeadByEmail, sleep, waitFor } from './support/fault-helpers.js';
 import { startTestServer } from './support/harness.js';
-import { deleteKeys, LIMITS_BACKEND, randomPrefix, TEST_REDIS_URL } from './support/limits-backends.js';
+import {
+  deleteKeys,
+  LIMITS_BACKEND,
+  randomNamespace,
+  randomPrefix,
+  TEST_REDIS_URL,
+} from './support/limits-backends.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const skip = LIMITS_BACKEND !== 'redis' && 'set MKTOWS_TEST_LIMITS=redis to run against Redis';
@@ -167,10 +173,11 @@ describe('RedisLimits: Redis away', { skip }, () => {
     const target = new URL(TEST_REDIS_URL);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
     await proxy.start();
+    const namespace = randomNamespace();
     const s = await startTestServer({
       store: 'sqlite::memory:',
       seed: 'demo',
-      limits: `redis://127.0.0.1:${proxy.port}/0?namespace=${prefix.slice(7, -1).replace(/:/g, '.')}&timeout=500ms`,
+      limits: `redis://127.0.0.1:${proxy.port}/0?namespace=${namespace}&timeout=500ms`,
     });
     try {
       const health = await s.admin('GET', '/_mktows/health');
@@ -184,7 +191,7 @@ describe('RedisLimits: Redis away', { skip }, () => {
     } finally {
       await s.close();
       await proxy.stop();
-      await deleteKeys(`mktows:${prefix.slice(7, -1).replace(/:/g, '.')}:`);
+      await deleteKeys(`mktows:${namespace}:`);
     }
   });
 

@@ -10,13 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { getLeadByEmail, sleep, waitFor } from './support/fault-helpers.js';
 import { authHeader, envelope } from './support/harness.js';
-import { deleteKeys, LIMITS_BACKEND, randomPrefix, TEST_REDIS_URL } from './support/limits-backends.js';
+import { deleteKeys, LIMITS_BACKEND, randomNamespace, TEST_REDIS_URL } from './support/limits-backends.js';
 
 const skip = LIMITS_BACKEND !== 'redis' && 'set MKTOWS_TEST_LIMITS=redis to run against Redis';
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const BIN = join(ROOT, 'packages', 'server', 'bin', 'mktows.js');
 const LEASE_TTL_MS = 3_000;
-const NAMESPACE = randomPrefix().slice(7, -1).replace(/:/g, '.');
+const NAMESPACE = randomNamespace();
 const LIMITS_URL = `${TEST_REDIS_URL}?namespace=${NAMESPACE}&leaseTtl=${LEASE_TTL_MS}ms`;
 const GET_ADA = getLeadByEmail('ada@demo.example');
 

@@ -20,18 +20,31 @@ export const LIMITS_BACKEND: LimitsBackendId = (() => {
 
 export const TEST_REDIS_URL = process.env.MKTOWS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
-/** A prefix no other test file or run shares. */
+/** A key prefix no other test file or run shares: `mktows:test.<random>.`. */
 export function randomPrefix(): string {
-  return `mktows:test:${randomBytes(6).toString('hex')}:`;
+  return `mktows:${randomNamespace()}.`;
+}
+
+/** A `?namespace=` no other test file or run shares; its keys are under `mktows:<namespace>:`. */
+export function randomNamespace(): string {
+  return `test.${randomBytes(6).toString('hex')}`;
 }
 
 const prefix = randomPrefix();
 const opened: Limits[] = [];
+let servers = 0;
 
 after(async () => {
   for (const l of opened) await l.close().catch(() => {});
-  if (LIMITS_BACKEND === 'redis') await deleteKeys(prefix);
+  // Servers started with testLimitsUrl() have namespaces under the same prefix.
+  if (LIMITS_BACKEND === 'redis' && (opened.length > 0 || servers > 0)) await deleteKeys(prefix);
 });
+
+/** The --limits of a test server: `memory`, or under MKTOWS_TEST_LIMITS=redis a namespace of this file's. */
+export function testLimitsUrl(): string {
+  if (LIMITS_BACKEND === 'memory') return 'memory';
+  return `${TEST_REDIS_URL}?namespace=${prefix.slice('mktows:'.length)}s${++servers}`;
+}
 
 /** Deletes every key under `prefix`. */
 export async function deleteKeys(keyPrefix: string): Promise<void> {
