@@ -215,8 +215,10 @@ export class RedisLimits implements Limits {
         set?.delete(id);
         if (set?.size === 0) this.held.delete(key);
         if (this.closed) return;
-        // If Redis is away the lease expires on its own within one TTL: nothing to report.
-        await this.redis.zrem(key, id).catch(() => 0);
+        // Not awaited: commands on one connection run in order, so this process's next admit or
+        // snapshot already sees the release, and a call need not wait a round trip to end. If
+        // Redis is away the lease expires on its own within one TTL: nothing to report.
+        this.redis.zrem(key, id).catch(() => 0);
       },
     };
   }

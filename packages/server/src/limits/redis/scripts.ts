@@ -6,7 +6,8 @@
  * Keys of one user (all with the user id in a hash tag, so they live in one slot):
  *   <prefix>{<user>}:q:<quota day>  admitted calls of that quota day (a counter, expiring after the day)
  *   <prefix>{<user>}:w              the sliding window: admitted call ids scored by their time
- *   <prefix>{<user>}:l              concurrency leases: lease ids scored by their expiry in Redis time
+ *   <prefix>{<user>}:l              concurrency leases: lease ids scored by their expiry in Redis time;
+ *                                   expired ones are not counted and are removed by REFRESH
  */
 
 /**
@@ -47,11 +48,10 @@ if rate >= 0 and inWindow >= rate then
   return {20023, math.ceil(retryUs / 1000)}
 end
 
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(real))
-if concurrency >= 0 and redis.call('ZCARD', KEYS[3]) >= concurrency then return {20024} end
+-- Expired leases (of a process that died) are not counted; REFRESH removes them.
+if concurrency >= 0 and redis.call('ZCOUNT', KEYS[3], '(' .. fmt(real), '+inf') >= concurrency then return {20024} end
 
-redis.call('INCR', KEYS[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if redis.call('INCR', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[5]) end
 redis.call('ZADD', KEYS[2], fmt(now), ARGV[6])
 -- The window key outlives its newest call by one window (plus the clock offset, which may be ahead).
 redis.call('PEXPIRE', KEYS[2], fmt(math.max(windowUs, windowUs + now - real) / 1000 + 1000))
@@ -72,6 +72,8 @@ local t = redis.call('TIME')
 local ttl = tonumber(ARGV[1])
 local expiry = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]) + ttl * 1000)
 local refreshed = 0
+-- Leases of processes that stopped refreshing (killed) go here rather than in every admit.
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2])))
 for i = 2, #ARGV do
   refreshed = refreshed + redis.call('ZADD', KEYS[1], 'XX', 'CH', expiry, ARGV[i])
 end
