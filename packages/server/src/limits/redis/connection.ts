@@ -68,13 +68,18 @@ export async function connectRedis(redisUrl: string, commandTimeoutMs: number): 
     enableAutoPipelining: true,
   };
   const redis = new Redis(redisUrl, options);
-  // Errors surface on the commands; the event would otherwise be an unhandled 'error'.
-  redis.on('error', () => {});
+  // Errors surface on the commands; the event would otherwise be an unhandled 'error'. The last one
+  // says why a connection failed (connect() itself only says it closed).
+  let lastError: Error | undefined;
+  redis.on('error', (e: Error) => {
+    lastError = e;
+  });
   try {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new Error(`--limits: cannot reach Redis at ${redacted(redisUrl)}: ${(e as Error).message}`, { cause: e });
+    const why = (lastError ?? (e as Error)).message;
+    throw new Error(`--limits: cannot reach Redis at ${redacted(redisUrl)}: ${why}`, { cause: e });
   }
   return redis;
 }
