@@ -79,6 +79,53 @@ describe('RedisLimits: several instances, one Redis', { skip }, () => {
     assert.equal(admitted, 20);
   });
 
+  test('no window of the window’s length ever holds more than the limit, across window edges (3 instances, 3 s)', async () => {
+    const replicas = [await redisLimits(), await redisLimits(), await redisLimits()];
+    const watcher = await connectRedis(TEST_REDIS_URL, 500);
+    const u = newUser();
+    const lim = { ...OPEN, ratePerWindow: 10, windowMs: 500 };
+    const key = `${prefix}{${u}}:w`;
+    // Every admitted call stays in the window set for 500 ms: reading it every 50 ms sees them all.
+    const seen = new Map<string, number>();
+    let running = true;
+    const watch = (async () => {
+      while (running) {
+        const flat = await watcher.zrange(key, 0, -1, 'WITHSCORES');
+        for (let i = 0; i < flat.length; i += 2) seen.set(flat[i], Number(flat[i + 1]));
+        await sleep(50);
+      }
+    })();
+    let admitted = 0;
+    const end = Date.now() + 3_000;
+    await Promise.all(
+      replicas.map(async (l) => {
+        while (Date.now() < end) {
+          const a = await l.admit(u, Date.now(), lim);
+          if (a.ok) {
+            admitted++;
+            await a.lease.release();
+          }
+          await sleep(Math.random() * 8);
+        }
+      }),
+    );
+    await sleep(100);
+    running = false;
+    await watch;
+    watcher.disconnect();
+    assert.equal(seen.size, admitted, 'the watcher saw every admitted call');
+    // A fixed or "enhanced fixed" window would admit up to 20 across a window edge; sliding admits 10.
+    const times = [...seen.values()].sort((x, y) => x - y);
+    let worst = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i] - times[j] >= lim.windowMs * 1000) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+    console.log(`# ${admitted} calls admitted in 3 s over 3 instances; at most ${worst} in any 500 ms`);
+    assert.equal(worst, 10, `at most 10 calls in any 500 ms (${admitted} admitted in 3 s)`);
+    assert.ok(admitted >= 30 && admitted <= 70, `${admitted} admitted in 3 s at 10 per 500 ms`);
+  });
+
   test('the window is in Redis time plus the clock offset: moving the offset by a window admits again', async () => {
     let offset = 0;
     const l = await redisLimits({ clockOffsetMs: () => offset });
