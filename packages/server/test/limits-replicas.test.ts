@@ -168,7 +168,8 @@ describe('replicas sharing --limits redis://', { skip, timeout: 60_000 }, () => 
     );
     const freedAfterMs = Date.now() - killed;
     console.log(`# leases of the killed replica freed ${freedAfterMs} ms after kill -9 (lease TTL ${LEASE_TTL_MS} ms)`);
-    assert.ok(freedAfterMs <= LEASE_TTL_MS + 100, `freed after ${freedAfterMs} ms`);
+    // The bound is one TTL; the margin is the polling's own latency over HTTP on a loaded machine.
+    assert.ok(freedAfterMs <= LEASE_TTL_MS + 500, `freed after ${freedAfterMs} ms`);
     assert.equal(await callCode(replicas[1], u), 0);
     await Promise.all(held);
   });
