@@ -10,7 +10,7 @@
  *
  * Leases. A lease is an id in the user's lease set scored by its expiry (TTL, 15 s by default).
  * One timer per process pushes the expiry of every lease it holds forward every TTL/3 while the
- * call runs; the admit script drops expired leases before counting. So a replica killed with
+ * call runs; the admit script counts only leases not yet expired. So a replica killed with
  * `kill -9` frees its leases at most one TTL after its last refresh.
  */
 import { randomBytes } from 'node:crypto';

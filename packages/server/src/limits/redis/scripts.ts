@@ -11,14 +11,14 @@
  */
 
 /**
- * Admit: every check first, then every write, so a rejected call writes nothing (trimming entries
- * that have left the window or expired is housekeeping, not counting).
+ * Admit: every check first, then every write, so a rejected call writes nothing (trimming the calls
+ * that have left the window is housekeeping, not counting).
  *
  * KEYS: quota, window, leases.
- * ARGV: quotaPerDay, ratePerWindow, windowMs (-1 = unlimited), concurrency, quota key TTL in ms,
+ * ARGV: quotaPerDay, ratePerWindow, windowMs, concurrency (the three figures -1 when unlimited), quota key TTL in ms,
  * call id, lease TTL in ms, window clock: either `redis:<offset µs>` (Redis TIME plus the movable
  * clock's offset) or `at:<µs>` (the caller's time, for a single clock such as tests').
- * Returns {0, lease expiry µs} when admitted, {20015}, {20023, retryAfterMs} or {20024}.
+ * Returns {0} when admitted, {20015}, {20023, retryAfterMs} or {20024}.
  */
 export const ADMIT = `
 local function fmt(n) return string.format('%.0f', n) end
