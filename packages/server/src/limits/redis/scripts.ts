@@ -15,9 +15,10 @@
  * that have left the window is housekeeping, not counting).
  *
  * KEYS: quota, window, leases.
- * ARGV: quotaPerDay, ratePerWindow, windowMs, concurrency (the three figures -1 when unlimited), quota key TTL in ms,
- * call id, lease TTL in ms, window clock: either `redis:<offset µs>` (Redis TIME plus the movable
- * clock's offset) or `at:<µs>` (the caller's time, for a single clock such as tests').
+ * ARGV: quotaPerDay, ratePerWindow, windowMs, concurrency (the three figures -1 when unlimited),
+ * quota key TTL in ms, call id, lease TTL in ms, window clock: either `redis:<offset µs>` (Redis
+ * TIME plus the movable clock's offset) or `at:<µs>` (the caller's time, for a single clock such as
+ * tests').
  * Returns {0} when admitted, {20015}, {20023, retryAfterMs} or {20024}.
  */
 export const ADMIT = `
