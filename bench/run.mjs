@@ -4,7 +4,7 @@
  * figures, fewer samples, under a minute once bench/.data/ holds the stores).
  *
  *   --quick            fewer and shorter samples; pages 30,000 of the 1,000,000 leads
- *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile)
+ *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile, limits)
  *   --profile[=DIR]    run every mktows server under --cpu-prof and print its top frames
  *   --no-build         use the packages' dist/ as it is
  *
@@ -27,7 +27,7 @@ const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile
 for (const a of args) {
   if (!/^--(quick|no-build|only=.+|profile(=.+)?)$/.test(a)) {
     console.error(
-      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile] [--profile[=DIR]] [--no-build]`,
+      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile,limits] [--profile[=DIR]] [--no-build]`,
     );
     process.exit(2);
   }
@@ -71,7 +71,16 @@ if (profileArg) {
 }
 
 const opts = quick
-  ? { rounds: 1, seconds: 4, warmupSeconds: 1, syncLeads: 15_000, pageLeads: 30_000, clientCalls: 1000, hostileMB: 1 }
+  ? {
+      rounds: 1,
+      seconds: 4,
+      warmupSeconds: 1,
+      syncLeads: 15_000,
+      pageLeads: 30_000,
+      clientCalls: 1000,
+      hostileMB: 1,
+      limitsCalls: 5_000,
+    }
   : {
       rounds: 2,
       seconds: 15,
@@ -80,6 +89,7 @@ const opts = quick
       pageLeads: 1_000_000,
       clientCalls: 4000,
       hostileMB: 4,
+      limitsCalls: 20_000,
     };
 
 function loadavg() {
@@ -102,6 +112,7 @@ const { runSync } = await import('./scenarios/sync.mjs');
 const { runGetMultiple } = await import('./scenarios/getmultiple.mjs');
 const { runClient } = await import('./scenarios/client.mjs');
 const { runHostile } = await import('./scenarios/hostile.mjs');
+const { runLimits } = await import('./scenarios/limits.mjs');
 
 const scenarios = [
   ['getlead', 'getLead, 50 keep-alive connections', runGetLead],
@@ -109,6 +120,7 @@ const scenarios = [
   ['getmultiple', 'getMultipleLeads, batchSize 1000', runGetMultiple],
   ['client', 'client CPU per getLead call', runClient],
   ['hostile', 'hostile shapes: the parser alone, one process per shape', runHostile],
+  ['limits', 'limits: admit + release per call, memory and Redis', runLimits],
 ];
 const results = {};
 for (const [key, title, fn] of scenarios) {
@@ -241,6 +253,30 @@ if (h) {
   rows.push('');
   const worst = Math.max(...Object.values(h.shapes).map((r) => r.rssPerMb));
   target('hostile shapes: peak RSS ≤ 30 MB per MB of body', worst <= 30, `${fmt(worst)} MB per MB`);
+}
+
+const l = results.limits;
+if (l) {
+  rows.push('### Limits: admit + release per call, memory and Redis, in this process', '');
+  if (!l.available) {
+    rows.push('Redis not reachable: no Redis rows.', '');
+  } else {
+    rows.push(
+      `${fmtInt(l.calls)} calls per round over 100 users, best of ${l.rounds} rounds; Redis at 127.0.0.1:6379 (ioredis, one connection).`,
+      '',
+      '| backend | µs/call, one at a time | µs/call, 50 in flight |',
+      '|---|---:|---:|',
+      `| memory | ${fmt(l.memory.sequentialUs)} | ${fmt(l.memory.concurrentUs)} |`,
+      `| redis | ${fmt(l.redis.sequentialUs)} | ${fmt(l.redis.concurrentUs)} |`,
+      `| added by Redis | ${fmt(l.addedSequentialUs)} | ${fmt(l.addedConcurrentUs)} |`,
+      '',
+    );
+    target(
+      'Redis limits add ≤ 60 µs per call over memory (50 in flight)',
+      l.addedConcurrentUs <= 60,
+      `${fmt(l.addedConcurrentUs)} µs`,
+    );
+  }
 }
 
 const header = [

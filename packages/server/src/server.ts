@@ -41,7 +41,13 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   if (config.seedDir !== undefined) config.seedDir = await seedDirectory(config.seedDir);
   const log = createLogger(config.logLevel);
-  const limits = await openLimits(config.limits, { quotaTimeZone: config.quotaTimeZone });
+  // The limits open first (a wrong --limits stops the start early); the clock offset they read
+  // comes from the operator state opened below.
+  let clockOffset: { readonly clockOffsetMs: number } = { clockOffsetMs: 0 };
+  const limits = await openLimits(config.limits, {
+    quotaTimeZone: config.quotaTimeZone,
+    clockOffsetMs: () => clockOffset.clockOffsetMs,
+  });
   const store = await openStore(config.store);
   const journal = new Journal(config.journalSize, config.journalBytes);
   let rt: Runtime;
@@ -59,6 +65,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     });
     state = opened;
     const clock = new Clock(opened);
+    clockOffset = opened;
     rt = {
       config,
       store,

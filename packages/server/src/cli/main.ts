@@ -6,6 +6,7 @@ import { runCall } from '@mktows/client';
 import { FAULTS, type FaultDef } from '@mktows/protocol';
 import { DEMO_USER, type ServerConfig } from '../config.js';
 import { formatWindow } from '../limits/parse.js';
+import { redacted } from '../limits/redis/connection.js';
 import { SeedError } from '../seed/seed.js';
 import { type RunningServer, startServer } from '../server.js';
 import { StoreUnavailableError } from '../store/store.js';
@@ -267,7 +268,7 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     store = leads > 0 ? `${config.store} (existing data: ${leads} leads)` : `${config.store} (empty)`;
   }
   const limits = [
-    server.runtime.limits.kind === 'memory' ? 'memory' : config.limits,
+    server.runtime.limits.kind === 'memory' ? 'memory' : redacted(config.limits),
     `${config.quotaPerDay} calls/day (${config.quotaTimeZone})`,
     `${config.ratePerWindow}/${formatWindow(config.windowMs)}`,
     `${config.concurrency} in flight`,

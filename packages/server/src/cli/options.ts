@@ -169,7 +169,7 @@ const SPECS: readonly OptionSpec[] = [
     name: 'limits',
     arg: 'URL',
     def: DEFAULT_CONFIG.limits,
-    help: 'memory (one process) or redis://… (shared by replicas)',
+    help: 'memory (one process) or redis://host:port/db shared by replicas (?leaseTtl=15s, ?namespace=…)',
     apply: (v, where, c) => {
       const s = text(v)?.trim() ?? '';
       if (s !== 'memory' && !/^rediss?:\/\/./.test(s))

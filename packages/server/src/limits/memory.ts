@@ -2,7 +2,6 @@
  * In-process limits for a single server process (`--limits memory`). Every method does its work
  * synchronously before its promise settles, so one `admit` is atomic against any other call.
  */
-import { assertTimeZone, nextQuotaReset, quotaDay } from '@mktows/protocol';
 import {
   type Admission,
   assertUserLimits,
@@ -14,6 +13,7 @@ import {
   rateDetail,
   type UserLimits,
 } from './limits.js';
+import { QuotaDays } from './quota-days.js';
 
 /** How often (in the caller's clock) idle users are swept out, so memory follows the active users. */
 const SWEEP_EVERY_MS = 60_000;
@@ -98,16 +98,13 @@ export interface MemoryLimitsOptions {
 
 export class MemoryLimits implements Limits {
   readonly kind = 'memory' as const;
-  private readonly tz: string;
+  private readonly days: QuotaDays;
   private users = new Map<string, UserState>();
-  /** The last quota day looked up: every instant in [from, resetsAt) belongs to `key`. */
-  private today = { key: '', from: 0, resetsAt: Number.NEGATIVE_INFINITY };
   private lastSweep = Number.NEGATIVE_INFINITY;
   private closed = false;
 
   constructor(options: MemoryLimitsOptions) {
-    assertTimeZone(options.quotaTimeZone);
-    this.tz = options.quotaTimeZone;
+    this.days = new QuotaDays(options.quotaTimeZone);
   }
 
   /** Users with any state (quota used today, calls in the window or in flight); for tests and metrics. */
@@ -120,7 +117,7 @@ export class MemoryLimits implements Limits {
     this.assertOpen();
     assertUserLimits(limits);
     this.sweep(now);
-    const day = this.dayAt(now);
+    const day = this.days.at(now);
     let s = this.users.get(userId);
 
     const used = s !== undefined && s.day === day.key ? s.used : 0;
@@ -173,7 +170,7 @@ export class MemoryLimits implements Limits {
   async snapshot(userId: string, now: number, limits: UserLimits): Promise<LimitsSnapshot> {
     this.assertOpen();
     assertUserLimits(limits);
-    const day = this.dayAt(now);
+    const day = this.days.at(now);
     const s = this.users.get(userId);
     return {
       userId,
@@ -202,24 +199,11 @@ export class MemoryLimits implements Limits {
     if (this.closed) throw new Error('MemoryLimits is closed');
   }
 
-  /** The quota day of `now`, cached because Intl formatting is the slow part of an admit. */
-  private dayAt(now: number): { key: string; resetsAt: number } {
-    const d = this.today;
-    if (now >= d.from && now < d.resetsAt) return d;
-    const key = quotaDay(now, this.tz);
-    if (key === d.key && now < d.resetsAt) {
-      d.from = now;
-      return d;
-    }
-    this.today = { key, from: now, resetsAt: nextQuotaReset(now, this.tz).getTime() };
-    return this.today;
-  }
-
   /** Drops users with nothing left to remember; keeps everyone's quota for the current day. */
   private sweep(now: number): void {
     if (now >= this.lastSweep && now - this.lastSweep < SWEEP_EVERY_MS) return;
     this.lastSweep = now;
-    const today = this.dayAt(now).key;
+    const today = this.days.at(now).key;
     for (const [userId, s] of this.users) {
       s.window.dropUpTo(now - s.windowMs);
       if (s.window.size === 0 && s.inFlight === 0 && (s.day !== today || s.used === 0)) {

@@ -1,10 +1,12 @@
 /**
  * Test support: a real server on a free loopback port with an in-memory or file store, signed SOAP
- * calls over HTTP, and parsed faults. Tests talk to it exactly as clients do.
+ * calls over HTTP, and parsed faults. Tests talk to it exactly as clients do. Its limits backend is
+ * memory, or Redis under MKTOWS_TEST_LIMITS=redis (support/limits-backends.ts).
  */
 import { computeSignature, formatW3C, parseXml, type XmlElement } from '@mktows/protocol';
 import type { ServerConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { testLimitsUrl } from './limits-backends.js';
 
 export const USER = 'test_user';
 export const KEY = 'test-encryption-key-0123';
@@ -46,6 +48,7 @@ export async function startTestServer(config: Partial<ServerConfig> = {}): Promi
     port: 0,
     store: 'sqlite::memory:',
     logLevel: 'silent',
+    limits: testLimitsUrl(),
     users: [{ userId: USER, encryptionKey: KEY }],
     ...config,
   });

@@ -4,12 +4,14 @@ import { MktowsFault } from '@mktows/protocol';
 import {
   type Admission,
   type Lease,
+  type Limits,
   parseDuration,
   parseRate,
   rejectionFault,
   type UserLimits,
 } from '../src/limits/limits.js';
 import { MemoryLimits } from '../src/limits/memory.js';
+import { LIMITS_BACKEND, openTestLimits } from './support/limits-backends.js';
 
 const CHICAGO = 'America/Chicago';
 const DEFAULTS: UserLimits = { quotaPerDay: 10_000, ratePerWindow: 100, windowMs: 20_000, concurrency: 10 };
@@ -17,8 +19,13 @@ const DEFAULTS: UserLimits = { quotaPerDay: 10_000, ratePerWindow: 100, windowMs
 const T = Date.parse('2026-06-15T17:00:00.000Z');
 const at = (iso: string) => Date.parse(iso);
 
-function limiter(): MemoryLimits {
-  return new MemoryLimits({ quotaTimeZone: CHICAGO });
+/** The backend under test (MKTOWS_TEST_LIMITS): memory by default. */
+const B = LIMITS_BACKEND === 'memory' ? 'MemoryLimits' : 'RedisLimits';
+/** Tests of the memory backend's own bookkeeping (sweeping idle users); Redis expires keys instead. */
+const memoryOnly = { skip: LIMITS_BACKEND !== 'memory' && 'memory backend only' };
+
+function limiter(): Promise<Limits> {
+  return openTestLimits(CHICAGO);
 }
 
 function lim(over: Partial<UserLimits> = {}): UserLimits {
@@ -31,7 +38,7 @@ function leaseOf(a: Admission): Lease {
 }
 
 /** Admits and releases at once, as a call that finished. */
-async function call(l: MemoryLimits, userId: string, now: number, limits: UserLimits): Promise<void> {
+async function call(l: Limits, userId: string, now: number, limits: UserLimits): Promise<void> {
   await leaseOf(await l.admit(userId, now, limits)).release();
 }
 
@@ -39,9 +46,9 @@ function assertRejected(a: Admission, code: 20015 | 20023 | 20024, detail: strin
   assert.deepEqual(a.ok ? { ok: true } : a, { ok: false, code, detail, retryAfterMs });
 }
 
-describe('MemoryLimits: daily quota (20015)', () => {
+describe(`${B}: daily quota (20015)`, () => {
   test('quota 3/day: the 4th call answers 20015 until the next Chicago midnight, on a 25-hour DST day', async () => {
-    const l = limiter();
+    const l = await limiter();
     const q = lim({ quotaPerDay: 3 });
     // 2026-11-01 runs from 05:00Z (00:00 CDT) to 06:00Z on Nov 2 (00:00 CST).
     await call(l, 'u1', at('2026-11-01T05:00:00.000Z'), q);
@@ -68,7 +75,7 @@ describe('MemoryLimits: daily quota (20015)', () => {
   });
 
   test('the call just before midnight on Oct 31 belongs to the day before Nov 1', async () => {
-    const l = limiter();
+    const l = await limiter();
     const q = lim({ quotaPerDay: 1 });
     await call(l, 'u1', at('2026-11-01T04:59:59.999Z'), q); // 23:59:59.999 CDT, Oct 31
     assertRejected(
@@ -81,7 +88,7 @@ describe('MemoryLimits: daily quota (20015)', () => {
   });
 
   test('quota 3/day on the 23-hour day 2026-03-08 resets at 05:00Z on Mar 9', async () => {
-    const l = limiter();
+    const l = await limiter();
     const q = lim({ quotaPerDay: 3 });
     // 2026-03-08 runs from 06:00Z (00:00 CST) to 05:00Z on Mar 9 (00:00 CDT).
     await call(l, 'u1', at('2026-03-08T06:00:00.000Z'), q);
@@ -98,9 +105,9 @@ describe('MemoryLimits: daily quota (20015)', () => {
   });
 });
 
-describe('MemoryLimits: sliding rate window (20023)', () => {
+describe(`${B}: sliding rate window (20023)`, () => {
   test('100/20 s: 100 calls over 19.9 s, the 101st waits for the oldest to be exactly 20 s old', async () => {
-    const l = limiter();
+    const l = await limiter();
     for (let i = 0; i < 100; i++) await call(l, 'u1', T + i * 201, DEFAULTS); // last at T+19 899
     assertRejected(
       await l.admit('u1', T + 19_900, DEFAULTS),
@@ -125,7 +132,7 @@ describe('MemoryLimits: sliding rate window (20023)', () => {
   });
 
   test('not fixed buckets: 100 calls at t=19 s keep the window full across the 20 s boundary', async () => {
-    const l = limiter();
+    const l = await limiter();
     for (let i = 0; i < 100; i++) await call(l, 'u1', T + 19_000, DEFAULTS);
     // A fixed 20 s bucket would start afresh at T+20 s; the sliding window still holds all 100.
     assertRejected(
@@ -144,7 +151,7 @@ describe('MemoryLimits: sliding rate window (20023)', () => {
   });
 
   test('not fixed buckets: 50 calls at 1 s and 50 at 19 s allow 50 more once the first 50 age out', async () => {
-    const l = limiter();
+    const l = await limiter();
     for (let i = 0; i < 50; i++) await call(l, 'u1', T + 1_000, DEFAULTS);
     for (let i = 0; i < 50; i++) await call(l, 'u1', T + 19_000, DEFAULTS);
     assert.equal((await l.admit('u1', T + 20_999, DEFAULTS)).ok, false);
@@ -158,7 +165,7 @@ describe('MemoryLimits: sliding rate window (20023)', () => {
   });
 
   test('a window in milliseconds reads as such: 5/1500ms', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim(parseRate('5/1500ms'));
     for (let i = 0; i < 5; i++) await call(l, 'u1', T + i, r);
     assertRejected(
@@ -171,7 +178,7 @@ describe('MemoryLimits: sliding rate window (20023)', () => {
   });
 
   test('a clock moved back keeps the window ordered', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ ratePerWindow: 2 });
     await call(l, 'u1', T + 10_000, r);
     await call(l, 'u1', T, r); // the admin clock went back 10 s
@@ -185,9 +192,9 @@ describe('MemoryLimits: sliding rate window (20023)', () => {
   });
 });
 
-describe('MemoryLimits: against a naive model', () => {
+describe(`${B}: against a naive model`, () => {
   test('a long random run (bursts, idle gaps, releases) agrees with an array-scan model call by call', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ ratePerWindow: 40, windowMs: 1_000, concurrency: 6 });
     let seed = 42;
     const rand = (n: number) => {
@@ -225,9 +232,9 @@ describe('MemoryLimits: against a naive model', () => {
   });
 });
 
-describe('MemoryLimits: rejected calls count against nothing', () => {
+describe(`${B}: rejected calls count against nothing`, () => {
   test('20023 rejections use neither quota nor window', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ quotaPerDay: 3, ratePerWindow: 2 });
     await call(l, 'u1', T, r);
     await call(l, 'u1', T + 1, r);
@@ -240,7 +247,7 @@ describe('MemoryLimits: rejected calls count against nothing', () => {
   });
 
   test('20015 rejections do not enter the window', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ quotaPerDay: 2 });
     await call(l, 'u1', T, r);
     await call(l, 'u1', T, r);
@@ -251,7 +258,7 @@ describe('MemoryLimits: rejected calls count against nothing', () => {
   });
 
   test('20024 rejections use neither quota nor window, and take no slot', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ concurrency: 1 });
     const held = leaseOf(await l.admit('u1', T, r));
     for (let i = 0; i < 5; i++)
@@ -271,9 +278,9 @@ describe('MemoryLimits: rejected calls count against nothing', () => {
   });
 });
 
-describe('MemoryLimits: concurrency (20024)', () => {
+describe(`${B}: concurrency (20024)`, () => {
   test('concurrency 10: the 11th call answers 20024; releasing one admits the next', async () => {
-    const l = limiter();
+    const l = await limiter();
     const leases: Lease[] = [];
     for (let i = 0; i < 10; i++) leases.push(leaseOf(await l.admit('u1', T, DEFAULTS)));
     assertRejected(
@@ -290,7 +297,7 @@ describe('MemoryLimits: concurrency (20024)', () => {
   });
 
   test('releasing a lease twice frees one slot only', async () => {
-    const l = limiter();
+    const l = await limiter();
     const a = leaseOf(await l.admit('u1', T, DEFAULTS));
     const b = leaseOf(await l.admit('u1', T, DEFAULTS));
     assert.equal(a.userId, 'u1');
@@ -303,7 +310,7 @@ describe('MemoryLimits: concurrency (20024)', () => {
   });
 
   test('150 parallel admits against a 100/20 s window: exactly 100 admitted, 50 answered 20023', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ concurrency: 1_000 });
     const results = await Promise.all(Array.from({ length: 150 }, () => l.admit('u1', T, r)));
     assert.equal(results.filter((a) => a.ok).length, 100);
@@ -312,7 +319,7 @@ describe('MemoryLimits: concurrency (20024)', () => {
   });
 
   test('50 parallel admits through Promise.all: exactly 10 admitted, 40 answered 20024', async () => {
-    const l = limiter();
+    const l = await limiter();
     const results = await Promise.all(Array.from({ length: 50 }, () => l.admit('u1', T, DEFAULTS)));
     assert.equal(results.filter((r) => r.ok).length, 10);
     assert.equal(results.filter((r) => !r.ok && r.code === 20024).length, 40);
@@ -325,9 +332,9 @@ describe('MemoryLimits: concurrency (20024)', () => {
   });
 });
 
-describe('MemoryLimits: faults', () => {
+describe(`${B}: faults`, () => {
   test('a rejection becomes the MktowsFault of its code, the detail ending in the code', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ concurrency: 0 });
     const a = await l.admit('u1', T, r);
     assert.equal(a.ok, false);
@@ -340,9 +347,9 @@ describe('MemoryLimits: faults', () => {
   });
 });
 
-describe('MemoryLimits: users and per-call limits', () => {
+describe(`${B}: users and per-call limits`, () => {
   test('one user exhausting quota, window or slots leaves another untouched', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ quotaPerDay: 1, ratePerWindow: 1, concurrency: 1 });
     const held = leaseOf(await l.admit('u1', T, r));
     assert.equal((await l.admit('u1', T, r)).ok, false);
@@ -355,7 +362,7 @@ describe('MemoryLimits: users and per-call limits', () => {
   });
 
   test('the limits passed with each call apply to that call, over the same counters', async () => {
-    const l = limiter();
+    const l = await limiter();
     await call(l, 'u1', T, lim({ quotaPerDay: 1 }));
     assert.equal((await l.admit('u1', T, lim({ quotaPerDay: 1 }))).ok, false);
     await call(l, 'u1', T, lim({ quotaPerDay: 2 })); // an admin raised the quota
@@ -374,9 +381,9 @@ describe('MemoryLimits: users and per-call limits', () => {
   });
 });
 
-describe('MemoryLimits: order of checks', () => {
+describe(`${B}: order of checks`, () => {
   test('quota beats rate beats concurrency', async () => {
-    const l = limiter();
+    const l = await limiter();
     const tight = lim({ quotaPerDay: 2, ratePerWindow: 2, concurrency: 2 });
     const held = [leaseOf(await l.admit('u1', T, tight)), leaseOf(await l.admit('u1', T, tight))];
     assert.deepEqual(await l.admit('u1', T, tight).then((a) => !a.ok && a.code), 20015);
@@ -392,9 +399,9 @@ describe('MemoryLimits: order of checks', () => {
   });
 });
 
-describe('MemoryLimits: snapshot', () => {
+describe(`${B}: snapshot`, () => {
   test('snapshot figures are exact', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ quotaPerDay: 50, ratePerWindow: 20, windowMs: 10_000, concurrency: 5 });
     for (let i = 0; i < 4; i++) await call(l, 'u1', T + i * 1_000, r); // T .. T+3 s
     const held = [leaseOf(await l.admit('u1', T + 12_000, r)), leaseOf(await l.admit('u1', T + 12_500, r))];
@@ -412,7 +419,7 @@ describe('MemoryLimits: snapshot', () => {
   });
 
   test('a user never seen reads all zeros and is not remembered', async () => {
-    const l = limiter();
+    const l = await limiter();
     assert.deepEqual(await l.snapshot('nobody', T, DEFAULTS), {
       userId: 'nobody',
       quotaUsed: 0,
@@ -423,13 +430,13 @@ describe('MemoryLimits: snapshot', () => {
       inFlight: 0,
       concurrency: 10,
     });
-    assert.equal(l.trackedUsers, 0);
+    if (l instanceof MemoryLimits) assert.equal(l.trackedUsers, 0);
   });
 });
 
-describe('MemoryLimits: reset, close and memory', () => {
+describe(`${B}: reset, close and memory`, () => {
   test('reset forgets counters, windows and leases; an old lease released afterwards leaves inFlight at 0', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ quotaPerDay: 3, ratePerWindow: 3, concurrency: 1 });
     await call(l, 'u1', T, r);
     await call(l, 'u1', T, r);
@@ -456,8 +463,8 @@ describe('MemoryLimits: reset, close and memory', () => {
     assert.equal((await l.snapshot('u1', T, r)).inFlight, 0);
   });
 
-  test('idle users are swept once their window has passed and their quota day is over', async () => {
-    const l = limiter();
+  test('idle users are swept once their window has passed and their quota day is over', memoryOnly, async () => {
+    const l = (await limiter()) as MemoryLimits;
     for (let i = 0; i < 1000; i++) await call(l, `u${i}`, T, DEFAULTS);
     const held = leaseOf(await l.admit('busy', T, DEFAULTS));
     assert.equal(l.trackedUsers, 1001);
@@ -475,7 +482,7 @@ describe('MemoryLimits: reset, close and memory', () => {
   });
 
   test('a sweep that shrinks a busy window after a burst keeps its calls in order', async () => {
-    const l = limiter();
+    const l = await limiter();
     const r = lim({ ratePerWindow: 1_000, windowMs: 100_000 });
     for (let i = 0; i < 200; i++) await call(l, 'u1', T, r);
     for (let i = 0; i < 10; i++) await call(l, 'u1', T + 50_000 + i, r);
@@ -498,7 +505,7 @@ describe('MemoryLimits: reset, close and memory', () => {
   });
 
   test('a user over a large window keeps it until it has passed', async () => {
-    const l = limiter();
+    const l = await limiter();
     const hourly = lim({ ratePerWindow: 2, windowMs: 3_600_000 });
     await call(l, 'u1', T, hourly);
     await call(l, 'u1', T + 1, hourly);
@@ -512,18 +519,18 @@ describe('MemoryLimits: reset, close and memory', () => {
   });
 
   test('after close, admit and snapshot fail; release still does nothing harmful', async () => {
-    const l = limiter();
+    const l = await limiter();
     const lease = leaseOf(await l.admit('u1', T, DEFAULTS));
     await l.close();
-    await assert.rejects(l.admit('u1', T, DEFAULTS), { message: 'MemoryLimits is closed' });
-    await assert.rejects(l.snapshot('u1', T, DEFAULTS), { message: 'MemoryLimits is closed' });
+    await assert.rejects(l.admit('u1', T, DEFAULTS), { message: `${B} is closed` });
+    await assert.rejects(l.snapshot('u1', T, DEFAULTS), { message: `${B} is closed` });
     await lease.release();
   });
 
   test('an unknown time zone and bad limits are refused', async () => {
     assert.throws(() => new MemoryLimits({ quotaTimeZone: 'Mars/Olympus' }), RangeError);
-    const l = limiter();
-    assert.equal(l.kind, 'memory');
+    const l = await limiter();
+    assert.equal(l.kind, LIMITS_BACKEND);
     await assert.rejects(l.admit('u1', T, lim({ windowMs: 0 })), {
       name: 'RangeError',
       message: 'Invalid limits: windowMs must be a finite number of milliseconds of at least 1, got 0',
@@ -535,7 +542,7 @@ describe('MemoryLimits: reset, close and memory', () => {
     await assert.rejects(l.admit('u1', T, lim({ quotaPerDay: 1.5 })), {
       message: 'Invalid limits: quotaPerDay must be a non-negative integer, got 1.5',
     });
-    assert.equal(l.trackedUsers, 0);
+    if (l instanceof MemoryLimits) assert.equal(l.trackedUsers, 0);
   });
 });
 
