@@ -1,6 +1,6 @@
 /**
  * The Store over a SQL database through Kysely. The queries are written once here; a backend only
- * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
+ * supplies the Kysely instance (store/sqlite/, store/postgres/) and its flavour for migrations.
  */
 import { CompiledQuery, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { ActivityPage, ChangeQuery, LeadActivityQuery } from '../activity-store.js';
@@ -338,9 +338,13 @@ class TxImpl extends Reader implements StoreTx {
   }
 
   async clearAll(): Promise<void> {
-    for (const t of TABLES) await this.db.deleteFrom(t).execute();
     // Ids start again at 1, so that a reset store seeded with the demo matches a new one.
-    if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(this.db);
+    if (this.kind === 'postgres') {
+      await sql`TRUNCATE TABLE ${sql.join(TABLES.map((t) => sql.table(t)))} RESTART IDENTITY`.execute(this.db);
+      return;
+    }
+    for (const t of TABLES) await this.db.deleteFrom(t).execute();
+    await sql`DELETE FROM sqlite_sequence`.execute(this.db);
   }
 
   // Rows of tables another part owns: written there (store/sql/schema.ts names each table's owner).
