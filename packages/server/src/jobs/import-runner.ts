@@ -84,17 +84,21 @@ export class ImportRunner extends EventEmitter {
   private async loop(): Promise<void> {
     while (!this.stopped && !this.paused) {
       this.again = false;
-      const job = await this.deps.store.imports.nextProcessingJob();
-      if (!job) {
-        if (this.again) continue;
-        return;
-      }
+      // The job a batch claimed, known even when its transaction rolls back.
+      const claimed: { job?: ImportJob } = {};
       let after: ImportJob | undefined;
       try {
-        after = await this.step(job.id);
+        after = await this.step(claimed);
       } catch (e) {
+        const job = claimed.job;
+        if (!job) throw e;
         this.deps.log.error('import batch failed', { jobId: job.id, list: job.listName, error: errorText(e) });
         after = await this.fail(job.id, `the import stopped on an unexpected error: ${errorText(e)}`);
+      }
+      if (!claimed.job) {
+        // Nothing PROCESSING, or every such job held by another replica sharing the store.
+        if (this.again) continue;
+        return;
       }
       if (after) {
         this.emit('batch', after);
@@ -112,12 +116,16 @@ export class ImportRunner extends EventEmitter {
     });
   }
 
-  /** One batch of one job, in one transaction; returns the job as committed. */
-  private step(jobId: number): Promise<ImportJob | undefined> {
+  /**
+   * One batch of the oldest job no other replica holds, in one transaction that holds the job;
+   * returns the job as committed (`claimed.job` is left unset when there was none to take).
+   */
+  private step(claimed: { job?: ImportJob }): Promise<ImportJob | undefined> {
     const schema = this.deps.schema();
     return this.deps.store.transaction(async (tx) => {
-      const job = await tx.imports.getImportJob(jobId);
-      if (job?.status !== 'PROCESSING') return job;
+      const job = await tx.imports.claimNextImportJob();
+      if (!job) return undefined;
+      claimed.job = job;
       const now = this.deps.now();
       const failWith = async (failure: string) => {
         await tx.imports.updateImportJob(job.id, { status: 'FAILED', failure, endedAt: now });

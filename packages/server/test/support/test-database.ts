@@ -76,3 +76,28 @@ export async function defaultTestStore(): Promise<{ url: string; release(): Prom
   const db = await createTestDatabase();
   return { url: db.url, release: db.drop };
 }
+
+/**
+ * Starts a server on `store` when the test names one, else on the default test store; a
+ * PostgreSQL database made for it is dropped when the server closes (or fails to start).
+ */
+export async function startOnTestStore<S extends { close(): Promise<void> }>(
+  store: string | undefined,
+  start: (store: string) => Promise<S>,
+): Promise<S> {
+  if (store !== undefined) return start(store);
+  const made = await defaultTestStore();
+  let s: S;
+  try {
+    s = await start(made.url);
+  } catch (e) {
+    await made.release();
+    throw e;
+  }
+  const close = s.close.bind(s);
+  s.close = async () => {
+    await close();
+    await made.release();
+  };
+  return s;
+}

@@ -204,15 +204,16 @@ class TxImpl extends Reader implements StoreTx {
   readonly mobjects = new SqlMObjects(this.db);
   readonly customObjects = new SqlCustomObjects(this.db);
   readonly campaigns = new SqlCampaigns(this.db);
-  readonly imports = new SqlImports(this.db);
+  readonly imports: SqlImports;
 
   constructor(
     db: Db,
     compiled: CompiledSql,
-    private readonly kind: 'sqlite' | 'postgres',
+    private readonly kind: SqlFlavour,
     direct?: DirectSql,
   ) {
     super(db, compiled, direct);
+    this.imports = new SqlImports(db, kind);
   }
 
   // Activities and list membership (store/sql/sql-activities.ts).
@@ -366,19 +367,20 @@ export class SqlStore extends Reader implements Store {
   readonly mobjects = new SqlMObjects(this.db);
   readonly customObjects = new SqlCustomObjects(this.db);
   readonly campaigns = new SqlCampaigns(this.db);
-  readonly imports = new SqlImports(this.db);
+  readonly imports: SqlImports;
 
   constructor(
-    readonly kind: 'sqlite' | 'postgres',
+    readonly kind: SqlFlavour,
     private readonly kysely: Kysely<Database>,
     private readonly onClose: () => Promise<void> = async () => {},
     private readonly access?: DirectAccess,
   ) {
     super(kysely, new CompiledSql(), access?.idle);
+    this.imports = new SqlImports(kysely, kind);
   }
 
   async migrate(): Promise<void> {
-    const all = migrations(this.kind as SqlFlavour);
+    const all = migrations(this.kind);
     const migrator = new Migrator({
       db: this.kysely,
       provider: { getMigrations: async () => all },

@@ -1,0 +1,121 @@
+/**
+ * PostgreSQL only (MKTOWS_TEST_STORE=postgres): replicas sharing one database, and a database
+ * that drops the server's connections while it serves.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { openStore } from '../src/store/open.js';
+import type { Store } from '../src/store/store.js';
+import { startTestServer, type TestServer } from './support/harness.js';
+import { createTestDatabase, onMaintenanceDb, postgresWanted, type TestDatabase } from './support/test-database.js';
+
+const skip = postgresWanted() ? false : 'PostgreSQL runs when MKTOWS_TEST_STORE=postgres';
+
+const job = (listId: number) => ({
+  programName: 'P',
+  listId,
+  listName: `L${listId}`,
+  mode: 'UPSERTLEADS' as const,
+  clearList: false,
+  campaignId: null,
+  header: 'Email Address',
+  userId: 'u',
+  startedAt: 1,
+});
+
+describe('import jobs claimed by one replica', { skip }, () => {
+  let db: TestDatabase;
+  let one: Store;
+  let two: Store;
+  before(async () => {
+    db = await createTestDatabase();
+    one = await openStore(db.url);
+    two = await openStore(db.url);
+  });
+  after(async () => {
+    await one?.close();
+    await two?.close();
+    await db?.drop();
+  });
+
+  test('a job held by one store is skipped by the other, and free again when its transaction ends', async () => {
+    const a = await one.transaction((tx) => tx.imports.createImportJob(job(1), ['r']));
+    const b = await one.transaction((tx) => tx.imports.createImportJob(job(2), ['r']));
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let claimed!: (id: number | undefined) => void;
+    const firstClaim = new Promise<number | undefined>((r) => {
+      claimed = r;
+    });
+    const first = one.transaction(async (tx) => {
+      claimed((await tx.imports.claimNextImportJob())?.id);
+      await held;
+    });
+    assert.equal(await firstClaim, a.id);
+    // Both claim at once while the first holds the oldest: one gets the next job, the other none.
+    const [x, y] = await Promise.all([
+      two.transaction(async (tx) => {
+        const j = await tx.imports.claimNextImportJob();
+        await new Promise((r) => setTimeout(r, 50));
+        return j?.id;
+      }),
+      two.transaction(async (tx) => {
+        await new Promise((r) => setTimeout(r, 10));
+        return (await tx.imports.claimNextImportJob())?.id;
+      }),
+    ]);
+    assert.deepEqual([x, y], [b.id, undefined]);
+    release();
+    await first;
+    assert.equal((await two.transaction((tx) => tx.imports.claimNextImportJob()))?.id, a.id);
+  });
+});
+
+describe('PostgreSQL lost while serving', { skip }, () => {
+  let s: TestServer;
+  let name: string;
+  before(async () => {
+    s = await startTestServer();
+    name = new URL(s.runtime.config.store).pathname.slice(1);
+  });
+  after(() => s?.close());
+
+  const getLead = () =>
+    s.soap(
+      '<ns1:paramsGetLead><leadKey><keyType>EMAIL</keyType><keyValue>nobody@example.com</keyValue></leadKey></ns1:paramsGetLead>',
+    );
+
+  test('calls answer 10001 while the database refuses connections, and succeed again without a restart', async () => {
+    const ok = await getLead();
+    assert.notEqual(ok.fault?.code, 10001, ok.text);
+    const working = ok.fault?.code;
+    // End the server's connections and refuse new ones, on this test's database only.
+    await onMaintenanceDb(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+    try {
+      await onMaintenanceDb(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+      );
+      const lost = await getLead();
+      assert.equal(lost.status, 500, lost.text);
+      assert.equal(lost.fault?.code, 10001, lost.text);
+    } finally {
+      await onMaintenanceDb(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+    }
+    const back = await getLead();
+    assert.equal(back.fault?.code, working, back.text);
+  });
+
+  test('connections ended under an idle pool are replaced: the next calls succeed', async () => {
+    const before = await getLead();
+    await onMaintenanceDb(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`,
+    );
+    // A call may meet a connection whose end the pool has not seen yet (10001); the one after it
+    // gets a new connection.
+    const first = await getLead();
+    assert.ok(first.fault?.code === before.fault?.code || first.fault?.code === 10001, first.text);
+    for (let i = 0; i < 3; i++) assert.equal((await getLead()).fault?.code, before.fault?.code);
+  });
+});
