@@ -23,6 +23,19 @@ const job = (listId: number) => ({
   startedAt: 1,
 });
 
+describe('replicas starting at once', { skip }, () => {
+  test('migrate one database once, and all of them open', async () => {
+    const db = await createTestDatabase();
+    try {
+      const stores = await Promise.all([1, 2, 3].map(() => openStore(db.url)));
+      assert.deepEqual(await Promise.all(stores.map((x) => x.countLeads())), [0, 0, 0]);
+      for (const x of stores) await x.close();
+    } finally {
+      await db.drop();
+    }
+  });
+});
+
 describe('import jobs claimed by one replica', { skip }, () => {
   let db: TestDatabase;
   let one: Store;
