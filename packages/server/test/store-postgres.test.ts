@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
+import { importBody } from './support/campaigns.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { createTestDatabase, onMaintenanceDb, postgresWanted, type TestDatabase } from './support/test-database.js';
 
@@ -83,6 +84,35 @@ describe('import jobs claimed by one replica', { skip }, () => {
     release();
     await first;
     assert.equal((await two.transaction((tx) => tx.imports.claimNextImportJob()))?.id, a.id);
+  });
+});
+
+describe('two servers on one database: an importToList job', { skip }, () => {
+  test('is worked by one at a time, every row once, and finished by the other when the first stops', async () => {
+    const a = await startTestServer({ seed: 'demo', ratePerWindow: 100_000 });
+    const b = await startTestServer({ store: a.runtime.config.store, seed: 'none', ratePerWindow: 100_000 });
+    try {
+      a.runtime.imports.batchSize = 5;
+      b.runtime.imports.batchSize = 5;
+      const rows = Array.from({ length: 60 }, (_, i) => `F${i},L${i},replica.${i}@example.com`);
+      const firstBatch = new Promise((r) => a.runtime.imports.once('batch', r));
+      const r = await a.soap(importBody({ rows }));
+      assert.equal(r.status, 200, r.text);
+      b.runtime.imports.wake();
+      await firstBatch;
+      // The first server stops between (or during) batches; the second takes the job over.
+      await a.runtime.imports.stop();
+      await b.runtime.imports.whenIdle();
+      const [job] = await b.runtime.store.imports.listImportJobs({ limit: 1 });
+      assert.deepEqual([job.status, job.rowsImported, job.rowsFailed], ['COMPLETE', 60, 0]);
+      for (let i = 0; i < 60; i++) {
+        const found = await b.runtime.store.findLeads({ by: 'EMAIL', value: `replica.${i}@example.com` });
+        assert.equal(found.length, 1, `replica.${i}`);
+      }
+    } finally {
+      await b.close();
+      await a.close();
+    }
   });
 });
 

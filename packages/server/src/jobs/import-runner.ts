@@ -24,6 +24,9 @@ export interface ImportRunnerDeps {
 
 export const DEFAULT_IMPORT_BATCH = 100;
 
+/** How soon a replica looks again at jobs that another one held. */
+const HELD_JOB_RETRY_MS = 1_000;
+
 /**
  * Events: `batch` (job after a committed batch), `done` (job after it ended COMPLETE or FAILED).
  */
@@ -32,6 +35,8 @@ export class ImportRunner extends EventEmitter {
   batchSize = DEFAULT_IMPORT_BATCH;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A later look at jobs another replica held (it may have stopped half way). */
+  private retry: NodeJS.Timeout | undefined;
   private paused = false;
   private stopped = false;
 
@@ -66,6 +71,7 @@ export class ImportRunner extends EventEmitter {
   /** Waits for the current batch and stops; used before the store closes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
     await this.running;
   }
 
@@ -96,8 +102,10 @@ export class ImportRunner extends EventEmitter {
         after = await this.fail(job.id, `the import stopped on an unexpected error: ${errorText(e)}`);
       }
       if (!claimed.job) {
-        // Nothing PROCESSING, or every such job held by another replica sharing the store.
         if (this.again) continue;
+        // Every PROCESSING job is held by another replica sharing the store: look again later, in
+        // case that replica stops before the job ends.
+        if (await this.deps.store.imports.nextProcessingJob()) this.retryLater();
         return;
       }
       if (after) {
@@ -106,6 +114,16 @@ export class ImportRunner extends EventEmitter {
       }
       await yieldToLoop();
     }
+  }
+
+  private retryLater(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.wake();
+    }, HELD_JOB_RETRY_MS);
+    // A pending look never keeps the process alive.
+    this.retry.unref();
   }
 
   private fail(jobId: number, failure: string): Promise<ImportJob | undefined> {
