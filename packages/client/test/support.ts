@@ -14,6 +14,7 @@ import {
 } from '@mktows/protocol';
 import type { ServerConfig } from 'mktows/dist/src/config.js';
 import { type RunningServer, startServer } from 'mktows/dist/src/server.js';
+import { startOnTestStore } from 'mktows/dist/test/support/test-database.js';
 import { type Logger, MktowsClient, type MktowsClientOptions } from '../src/index.js';
 
 export const KEY = 'client-test-encryption-key';
@@ -50,15 +51,18 @@ export interface JournalEntry {
 let users = 0;
 
 export async function startMktows(config: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const s = await startServer({
-    port: 0,
-    store: 'sqlite::memory:',
-    seed: 'demo',
-    logLevel: 'silent',
-    journalSize: 5000,
-    users: [{ userId: 'client_test_fixed', encryptionKey: KEY }],
-    ...config,
-  });
+  // sqlite::memory:, or a fresh PostgreSQL database under MKTOWS_TEST_STORE=postgres.
+  const s = await startOnTestStore(config.store, (store) =>
+    startServer({
+      port: 0,
+      seed: 'demo',
+      logLevel: 'silent',
+      journalSize: 5000,
+      users: [{ userId: 'client_test_fixed', encryptionKey: KEY }],
+      ...config,
+      store,
+    }),
+  );
   const admin = async (method: string, path: string, body?: unknown): Promise<Json> => {
     const r = await fetch(`${s.url}${path}`, {
       method,

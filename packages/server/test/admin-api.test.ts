@@ -4,6 +4,7 @@ import { formatW3C } from '@mktows/protocol';
 import { VERSION } from '../src/version.js';
 import { getLeadBody, KEY, startTestServer, type TestServer, USER } from './support/harness.js';
 import { attrMap, faultCode, getLeadByKey, ok, syncLeadBody } from './support/leads.js';
+import { postgresWanted } from './support/test-database.js';
 
 const OTHER = 'other_user';
 const OTHER_KEY = 'other-user-key-0123456789';
@@ -62,7 +63,8 @@ describe('admin API: health, reset and seed', () => {
   test('GET /_mktows/health answers exactly status, version, store and limits', async () => {
     const r = await s.admin('GET', '/_mktows/health');
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body, { status: 'ok', version: VERSION, store: 'sqlite', limits: 'memory' });
+    const store = postgresWanted() ? 'postgres' : 'sqlite';
+    assert.deepEqual(r.body, { status: 'ok', version: VERSION, store, limits: 'memory' });
   });
 
   test('POST /_mktows/seed merges: new leads are added, known e-mails are updated', async () => {

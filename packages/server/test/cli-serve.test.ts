@@ -365,6 +365,17 @@ describe('mktows serve', () => {
     }
   });
 
+  test('PostgreSQL unreachable at start: exit code 1, one line naming host and database, never the password', async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const c = cli(['serve', '--port', '0', '--store', 'postgres://mk:s3cret@127.0.0.1:1/mkdb?pool=2']);
+    assert.equal(await finish(c, 8000), 1);
+    const lines = plainErr(c);
+    assert.equal(lines.length, 1, c.stderr());
+    assert.ok(lines[0].startsWith('mktows: cannot open store postgres://mk:***@127.0.0.1:1/mkdb'), lines[0]);
+    assert.match(lines[0], /cannot connect to PostgreSQL at 127\.0\.0\.1:1\/mkdb: .*ECONNREFUSED/);
+    assert.ok(!c.stderr().includes('s3cret'), c.stderr());
+  });
+
   for (const thread of ['1', '0']) {
     test(`a store under /proc (mkdir never returns there): exit 1 at once, MKTOWS_SERVE_THREAD=${thread}`, async () => {
       const store = 'sqlite:/proc/nope/x.db';

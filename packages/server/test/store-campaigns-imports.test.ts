@@ -174,6 +174,7 @@ function contract(name: string, open: () => Promise<Store>): void {
         { rowNo: 301, line: 'r301' },
       ]);
       assert.equal((await store.imports.nextProcessingJob())?.id, a.id);
+      assert.equal((await store.transaction((tx) => tx.imports.claimNextImportJob()))?.id, a.id);
       await store.transaction(async (tx) => {
         await tx.imports.updateImportJob(a.id, {
           status: 'COMPLETE',

@@ -9,6 +9,7 @@ import { formatWindow } from '../limits/parse.js';
 import { redacted } from '../limits/redis/connection.js';
 import { SeedError } from '../seed/seed.js';
 import { type RunningServer, startServer } from '../server.js';
+import { redactStoreUrl } from '../store/open.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { RETRY_MEANING } from './errors-doc.js';
@@ -240,7 +241,7 @@ export function startupMessage(e: unknown, config: ServerConfig): string {
     err?.syscall === 'open' ||
     /database/i.test(message)
   ) {
-    return `cannot open store ${config.store}: ${message}`;
+    return `cannot open store ${redactStoreUrl(config.store)}: ${message}`;
   }
   return message.split('\n')[0];
 }
@@ -262,10 +263,13 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
   const soap = `${base}/soap/mktows/3_1`;
   let store: string;
   if (server.seeded) {
-    store = `${config.store} (seeded: ${config.seed}, ${server.seeded.leads.created} leads)`;
+    store = `${redactStoreUrl(config.store)} (seeded: ${config.seed}, ${server.seeded.leads.created} leads)`;
   } else {
     const leads = await server.runtime.store.countLeads();
-    store = leads > 0 ? `${config.store} (existing data: ${leads} leads)` : `${config.store} (empty)`;
+    store =
+      leads > 0
+        ? `${redactStoreUrl(config.store)} (existing data: ${leads} leads)`
+        : `${redactStoreUrl(config.store)} (empty)`;
   }
   const limits = [
     server.runtime.limits.kind === 'memory' ? 'memory' : redacted(config.limits),

@@ -24,6 +24,9 @@ export interface ImportRunnerDeps {
 
 export const DEFAULT_IMPORT_BATCH = 100;
 
+/** How soon a replica looks again at jobs that another one held. */
+const HELD_JOB_RETRY_MS = 1_000;
+
 /**
  * Events: `batch` (job after a committed batch), `done` (job after it ended COMPLETE or FAILED).
  */
@@ -32,6 +35,8 @@ export class ImportRunner extends EventEmitter {
   batchSize = DEFAULT_IMPORT_BATCH;
   private running: Promise<void> | undefined;
   private again = false;
+  /** A later look at jobs another replica held (it may have stopped half way). */
+  private retry: NodeJS.Timeout | undefined;
   private paused = false;
   private stopped = false;
 
@@ -66,6 +71,7 @@ export class ImportRunner extends EventEmitter {
   /** Waits for the current batch and stops; used before the store closes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
     await this.running;
   }
 
@@ -84,17 +90,23 @@ export class ImportRunner extends EventEmitter {
   private async loop(): Promise<void> {
     while (!this.stopped && !this.paused) {
       this.again = false;
-      const job = await this.deps.store.imports.nextProcessingJob();
-      if (!job) {
-        if (this.again) continue;
-        return;
-      }
+      // The job a batch claimed, known even when its transaction rolls back.
+      const claimed: { job?: ImportJob } = {};
       let after: ImportJob | undefined;
       try {
-        after = await this.step(job.id);
+        after = await this.step(claimed);
       } catch (e) {
+        const job = claimed.job;
+        if (!job) throw e;
         this.deps.log.error('import batch failed', { jobId: job.id, list: job.listName, error: errorText(e) });
         after = await this.fail(job.id, `the import stopped on an unexpected error: ${errorText(e)}`);
+      }
+      if (!claimed.job) {
+        if (this.again) continue;
+        // Every PROCESSING job is held by another replica sharing the store: look again later, in
+        // case that replica stops before the job ends.
+        if (await this.deps.store.imports.nextProcessingJob()) this.retryLater();
+        return;
       }
       if (after) {
         this.emit('batch', after);
@@ -102,6 +114,16 @@ export class ImportRunner extends EventEmitter {
       }
       await yieldToLoop();
     }
+  }
+
+  private retryLater(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.wake();
+    }, HELD_JOB_RETRY_MS);
+    // A pending look never keeps the process alive.
+    this.retry.unref();
   }
 
   private fail(jobId: number, failure: string): Promise<ImportJob | undefined> {
@@ -112,12 +134,16 @@ export class ImportRunner extends EventEmitter {
     });
   }
 
-  /** One batch of one job, in one transaction; returns the job as committed. */
-  private step(jobId: number): Promise<ImportJob | undefined> {
+  /**
+   * One batch of the oldest job no other replica holds, in one transaction that holds the job;
+   * returns the job as committed (`claimed.job` is left unset when there was none to take).
+   */
+  private step(claimed: { job?: ImportJob }): Promise<ImportJob | undefined> {
     const schema = this.deps.schema();
     return this.deps.store.transaction(async (tx) => {
-      const job = await tx.imports.getImportJob(jobId);
-      if (job?.status !== 'PROCESSING') return job;
+      const job = await tx.imports.claimNextImportJob();
+      if (!job) return undefined;
+      claimed.job = job;
       const now = this.deps.now();
       const failWith = async (failure: string) => {
         await tx.imports.updateImportJob(job.id, { status: 'FAILED', failure, endedAt: now });

@@ -60,6 +60,11 @@ export interface ImportReads {
 }
 
 export interface ImportWrites extends ImportReads {
+  /**
+   * The oldest PROCESSING job that no other transaction holds, now held by this one until it ends;
+   * undefined when there is none free. Replicas sharing a store thus never work one job at once.
+   */
+  claimNextImportJob(): Promise<ImportJob | undefined>;
   /** Stores a PROCESSING job and its rows. */
   createImportJob(job: NewImportJob, rows: readonly string[]): Promise<ImportJob>;
   /** Rows `[from, from + limit)` of a job, in order. */

@@ -1,12 +1,14 @@
 /**
- * Test support: a real server on a free loopback port with an in-memory or file store, signed SOAP
- * calls over HTTP, and parsed faults. Tests talk to it exactly as clients do. Its limits backend is
- * memory, or Redis under MKTOWS_TEST_LIMITS=redis (support/limits-backends.ts).
+ * Test support: a real server on a free loopback port with an in-memory, file or PostgreSQL store
+ * (PostgreSQL under MKTOWS_TEST_STORE=postgres), signed SOAP calls over HTTP, and parsed faults.
+ * Tests talk to it exactly as clients do. Its limits backend is memory, or Redis under
+ * MKTOWS_TEST_LIMITS=redis (support/limits-backends.ts).
  */
 import { computeSignature, formatW3C, parseXml, type XmlElement } from '@mktows/protocol';
 import type { ServerConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
 import { testLimitsUrl } from './limits-backends.js';
+import { startOnTestStore } from './test-database.js';
 
 export const USER = 'test_user';
 export const KEY = 'test-encryption-key-0123';
@@ -44,14 +46,17 @@ export interface SoapResult {
 }
 
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const s = await startServer({
-    port: 0,
-    store: 'sqlite::memory:',
-    logLevel: 'silent',
-    limits: testLimitsUrl(),
-    users: [{ userId: USER, encryptionKey: KEY }],
-    ...config,
-  });
+  // sqlite::memory:, or a fresh PostgreSQL database under MKTOWS_TEST_STORE=postgres.
+  const s = await startOnTestStore(config.store, (store) =>
+    startServer({
+      port: 0,
+      logLevel: 'silent',
+      limits: testLimitsUrl(),
+      users: [{ userId: USER, encryptionKey: KEY }],
+      ...config,
+      store,
+    }),
+  );
   return Object.assign(s, {
     soap: (inner: string, opts: CallOptions = {}) => soapCall(s, inner, opts),
     admin: (method: string, path: string, body?: unknown) => adminCall(s, method, path, body),

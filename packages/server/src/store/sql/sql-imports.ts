@@ -10,6 +10,7 @@ import type {
   NewImportJob,
 } from '../import-store.js';
 import type { Database, ImportJobTable } from './schema.js';
+import type { SqlFlavour } from './sql-flavour.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -41,7 +42,10 @@ function toJob(r: Selectable<ImportJobTable>): ImportJob {
 const ROW_CHUNK = 300;
 
 export class SqlImports implements ImportWrites {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly flavour: SqlFlavour,
+  ) {}
 
   async getImportJob(id: number): Promise<ImportJob | undefined> {
     const r = await this.db.selectFrom('import_jobs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -65,6 +69,14 @@ export class SqlImports implements ImportWrites {
       .where('status', '=', 'PROCESSING')
       .orderBy('id')
       .executeTakeFirst();
+    return r && toJob(r);
+  }
+
+  async claimNextImportJob(): Promise<ImportJob | undefined> {
+    const q = this.db.selectFrom('import_jobs').selectAll().where('status', '=', 'PROCESSING').orderBy('id').limit(1);
+    // SQLite has one writer at a time: the transaction holding the job is the only one running.
+    // PostgreSQL locks the row until the transaction ends, and other replicas skip it.
+    const r = await (this.flavour === 'postgres' ? q.forUpdate().skipLocked() : q).executeTakeFirst();
     return r && toJob(r);
   }
 

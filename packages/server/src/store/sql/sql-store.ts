@@ -1,6 +1,6 @@
 /**
  * The Store over a SQL database through Kysely. The queries are written once here; a backend only
- * supplies the Kysely instance (SQLite now, PostgreSQL later) and its flavour for migrations.
+ * supplies the Kysely instance (store/sqlite/, store/postgres/) and its flavour for migrations.
  */
 import { CompiledQuery, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
 import type { ActivityPage, ChangeQuery, LeadActivityQuery } from '../activity-store.js';
@@ -205,15 +205,16 @@ class TxImpl extends Reader implements StoreTx {
   readonly mobjects = new SqlMObjects(this.db);
   readonly customObjects = new SqlCustomObjects(this.db);
   readonly campaigns = new SqlCampaigns(this.db);
-  readonly imports = new SqlImports(this.db);
+  readonly imports: SqlImports;
 
   constructor(
     db: Db,
     compiled: CompiledSql,
-    private readonly kind: 'sqlite' | 'postgres',
+    private readonly kind: SqlFlavour,
     direct?: DirectSql,
   ) {
     super(db, compiled, direct);
+    this.imports = new SqlImports(db, kind);
   }
 
   // Activities and list membership (store/sql/sql-activities.ts).
@@ -339,9 +340,13 @@ class TxImpl extends Reader implements StoreTx {
   }
 
   async clearAll(): Promise<void> {
-    for (const t of TABLES) await this.db.deleteFrom(t).execute();
     // Ids start again at 1, so that a reset store seeded with the demo matches a new one.
-    if (this.kind === 'sqlite') await sql`DELETE FROM sqlite_sequence`.execute(this.db);
+    if (this.kind === 'postgres') {
+      await sql`TRUNCATE TABLE ${sql.join(TABLES.map((t) => sql.table(t)))} RESTART IDENTITY`.execute(this.db);
+      return;
+    }
+    for (const t of TABLES) await this.db.deleteFrom(t).execute();
+    await sql`DELETE FROM sqlite_sequence`.execute(this.db);
   }
 
   // Rows of tables another part owns: written there (store/sql/schema.ts names each table's owner).
@@ -363,20 +368,21 @@ export class SqlStore extends Reader implements Store {
   readonly mobjects = new SqlMObjects(this.db);
   readonly customObjects = new SqlCustomObjects(this.db);
   readonly campaigns = new SqlCampaigns(this.db);
-  readonly imports = new SqlImports(this.db);
+  readonly imports: SqlImports;
   readonly operator = new SqlOperator(this.db);
 
   constructor(
-    readonly kind: 'sqlite' | 'postgres',
+    readonly kind: SqlFlavour,
     private readonly kysely: Kysely<Database>,
     private readonly onClose: () => Promise<void> = async () => {},
     private readonly access?: DirectAccess,
   ) {
     super(kysely, new CompiledSql(), access?.idle);
+    this.imports = new SqlImports(kysely, kind);
   }
 
   async migrate(): Promise<void> {
-    const all = migrations(this.kind as SqlFlavour);
+    const all = migrations(this.kind);
     const migrator = new Migrator({
       db: this.kysely,
       provider: { getMigrations: async () => all },
