@@ -4,81 +4,15 @@
  * `kill -9` are freed within the lease TTL. Runs with MKTOWS_TEST_LIMITS=redis.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { getLeadByEmail, sleep, waitFor } from './support/fault-helpers.js';
-import { authHeader, envelope } from './support/harness.js';
+import { sleep, waitFor } from './support/fault-helpers.js';
 import { deleteKeys, LIMITS_BACKEND, randomNamespace, TEST_REDIS_URL } from './support/limits-backends.js';
+import { admin, callCode, type Replica, startReplica } from './support/replicas.js';
 
 const skip = LIMITS_BACKEND !== 'redis' && 'set MKTOWS_TEST_LIMITS=redis to run against Redis';
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-const BIN = join(ROOT, 'packages', 'server', 'bin', 'mktows.js');
 const LEASE_TTL_MS = 3_000;
 const NAMESPACE = randomNamespace();
 const LIMITS_URL = `${TEST_REDIS_URL}?namespace=${NAMESPACE}&leaseTtl=${LEASE_TTL_MS}ms`;
-const GET_ADA = getLeadByEmail('ada@demo.example');
-
-interface Replica {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<unknown>;
-}
-
-function startReplica(): Promise<Replica> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MKTOWS_')) env[k] = v;
-  const args = ['serve', '--port', '0', '--store', 'sqlite::memory:', '--seed', 'demo', '--limits', LIMITS_URL];
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: 'pipe' });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  let out = '';
-  let err = '';
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
-    err += d;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`replica did not start in 15 s:\n${out}\n${err}`));
-    }, 15_000);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      const m = /SOAP endpoint {2}(http:\/\/[^/]+)\/soap/.exec(out);
-      if (m && out.includes('Credentials')) {
-        clearTimeout(timer);
-        resolve({ child, base: m[1], exited });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited (${code}):\n${out}\n${err}`));
-    });
-  });
-}
-
-async function admin(r: Replica, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${r.base}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.equal(res.status, 200, `${method} ${path}: ${text}`);
-  return JSON.parse(text);
-}
-
-/** The fault code of a call, or 0 when it was answered. */
-async function callCode(r: Replica, user: { userId: string; key: string }): Promise<number> {
-  const res = await fetch(`${r.base}/soap/mktows/3_1`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
-    body: envelope(GET_ADA, authHeader(user)),
-  });
-  const text = await res.text();
-  if (res.status === 200) return 0;
-  return Number(/<code>(\d+)<\/code>/.exec(text)?.[1] ?? -1);
-}
 
 function tally(codes: number[]): Record<string, number> {
   const t: Record<string, number> = {};
@@ -105,7 +39,8 @@ describe('replicas sharing --limits redis://', { skip, timeout: 60_000 }, () => 
   let replicas: Replica[] = [];
 
   before(async () => {
-    replicas = await Promise.all([startReplica(), startReplica(), startReplica()]);
+    const args = ['--store', 'sqlite::memory:', '--seed', 'demo', '--limits', LIMITS_URL];
+    replicas = await Promise.all([startReplica(args), startReplica(args), startReplica(args)]);
   });
 
   after(async () => {

@@ -1,0 +1,110 @@
+/**
+ * Several replicas as users run them: real `mktows serve` processes on ONE PostgreSQL database and
+ * ONE Redis namespace, clients spread over them. What one replica writes or is told (a lead, a
+ * user, a fault rule) every other one answers with; concurrent writes over the replicas are all
+ * readable from each of them. Runs when MKTOWS_TEST_STORE names postgres and MKTOWS_TEST_LIMITS is
+ * redis (.ci/run does).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { getLeadByEmail, waitFor } from './support/fault-helpers.js';
+import { syncLeadBody } from './support/leads.js';
+import { deleteKeys, LIMITS_BACKEND, randomNamespace, TEST_REDIS_URL } from './support/limits-backends.js';
+import { admin, callCode, type Replica, startReplica } from './support/replicas.js';
+import { createTestDatabase, postgresWanted, type TestDatabase } from './support/test-database.js';
+
+const skip =
+  !(postgresWanted() && LIMITS_BACKEND === 'redis') &&
+  'set MKTOWS_TEST_STORE=postgres and MKTOWS_TEST_LIMITS=redis to run replicas on PostgreSQL and Redis';
+const NAMESPACE = randomNamespace();
+const LIMITS_URL = `${TEST_REDIS_URL}?namespace=${NAMESPACE}`;
+/** The operator state's refresh bound (docs/backends.md: 500 ms plus one read) with slack for a busy machine. */
+const STATE_BOUND_MS = 2_000;
+
+describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 90_000 }, () => {
+  let db: TestDatabase;
+  let replicas: Replica[] = [];
+  let user = { userId: '', key: '' };
+
+  before(async () => {
+    db = await createTestDatabase();
+    // The first replica migrates and seeds the new database; the others find it seeded.
+    const args = ['--store', db.url, '--seed', 'demo', '--limits', LIMITS_URL];
+    replicas = [await startReplica(args)];
+    replicas.push(...(await Promise.all([startReplica(args), startReplica(args)])));
+    // One user, added through ONE replica only: the others learn it from the shared store.
+    user = { userId: `replicas_pg_${process.pid}`, key: `key-for-replicas-pg-${process.pid}-0123` };
+    // Concurrency 25: the 20 concurrent calls below are about the store, not the default limit of 10.
+    await admin(replicas[0], 'POST', '/_mktows/users', {
+      userId: user.userId,
+      encryptionKey: user.key,
+      concurrency: 25,
+    });
+  });
+
+  after(async () => {
+    for (const r of replicas) r.child.kill('SIGKILL');
+    await Promise.all(replicas.map((r) => r.exited));
+    await deleteKeys(`mktows:${NAMESPACE}:`);
+    await db?.drop();
+  });
+
+  test('every replica reports store "postgres" and limits "redis"', async () => {
+    for (const r of replicas) {
+      const h = await admin(r, 'GET', '/_mktows/health');
+      assert.deepEqual([h.store, h.limits], ['postgres', 'redis']);
+    }
+  });
+
+  test('a user added on one replica authenticates on every other within the state bound', async () => {
+    for (const r of replicas.slice(1)) {
+      await waitFor(`the user on ${r.base}`, async () => (await callCode(r, user)) === 0, STATE_BOUND_MS);
+    }
+    const listed = (await admin(replicas[2], 'GET', '/_mktows/users')).users as { userId: string; source: string }[];
+    assert.deepEqual(
+      listed.filter((u) => u.userId === user.userId).map((u) => u.source),
+      ['admin'],
+    );
+  });
+
+  test('a lead written on one replica is read on the others at once', async () => {
+    const email = `written.on.one.${process.pid}@example.com`;
+    assert.equal(await callCode(replicas[0], user, syncLeadBody({ Email: email, attrs: { FirstName: 'One' } })), 0);
+    for (const r of replicas.slice(1)) assert.equal(await callCode(r, user, getLeadByEmail(email)), 0);
+  });
+
+  test('a count rule made on one replica fires exactly count times over all of them', async () => {
+    await admin(replicas[1], 'POST', '/_mktows/faults', {
+      operation: 'getLead',
+      code: 20011,
+      count: 4,
+      userId: user.userId,
+    });
+    // Every replica has the rule before the calls start, so none can miss it by refreshing late.
+    for (const r of replicas) {
+      await waitFor(
+        `the rule on ${r.base}`,
+        async () => ((await admin(r, 'GET', '/_mktows/faults')).rules as unknown[]).length === 1,
+        STATE_BOUND_MS,
+      );
+    }
+    const codes = await Promise.all(Array.from({ length: 15 }, (_, i) => callCode(replicas[i % 3], user)));
+    assert.equal(codes.filter((c) => c === 20011).length, 4, `codes ${codes.join(',')}`);
+    assert.equal(codes.filter((c) => c === 0).length, 11, `codes ${codes.join(',')}`);
+    await admin(replicas[0], 'DELETE', '/_mktows/faults');
+  });
+
+  test('20 concurrent syncLeads over the replicas are all readable from every replica', async () => {
+    const emails = Array.from({ length: 20 }, (_, i) => `concurrent.${i}.${process.pid}@example.com`);
+    const written = await Promise.all(
+      emails.map((email, i) =>
+        callCode(replicas[i % 3], user, syncLeadBody({ Email: email, attrs: { LastName: `L${i}` } })),
+      ),
+    );
+    assert.deepEqual(written, new Array(20).fill(0));
+    for (const r of replicas) {
+      const read = await Promise.all(emails.map((email) => callCode(r, user, getLeadByEmail(email))));
+      assert.deepEqual(read, new Array(20).fill(0), `reads on ${r.base}`);
+    }
+  });
+});

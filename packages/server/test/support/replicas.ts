@@ -1,0 +1,83 @@
+/**
+ * Real `mktows serve` processes for the replica tests: each started on a free port with the store
+ * and limits given, then driven over HTTP as a load balancer's clients would.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getLeadByEmail } from './fault-helpers.js';
+import { authHeader, envelope } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
+const BIN = join(ROOT, 'packages', 'server', 'bin', 'mktows.js');
+const GET_ADA = getLeadByEmail('ada@demo.example');
+
+export interface Replica {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<unknown>;
+}
+
+/** Starts `mktows serve --port 0` with these extra arguments; resolves once it has printed its banner. */
+export function startReplica(args: string[]): Promise<Replica> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MKTOWS_')) env[k] = v;
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  let out = '';
+  let err = '';
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`replica did not start in 15 s:\n${out}\n${err}`));
+    }, 15_000);
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /SOAP endpoint {2}(http:\/\/[^/]+)\/soap/.exec(out);
+      if (m && out.includes('Credentials')) {
+        clearTimeout(timer);
+        resolve({ child, base: m[1], exited });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`replica exited (${code}):\n${out}\n${err}`));
+    });
+  });
+}
+
+export async function admin(
+  r: Replica,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${r.base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  assert.equal(res.status, 200, `${method} ${path}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** The fault code of a call, or 0 when it was answered. */
+export async function callCode(
+  r: Replica,
+  user: { userId: string; key: string },
+  body: string = GET_ADA,
+): Promise<number> {
+  const res = await fetch(`${r.base}/soap/mktows/3_1`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+    body: envelope(body, authHeader(user)),
+  });
+  const text = await res.text();
+  if (res.status === 200) return 0;
+  return Number(/<code>(\d+)<\/code>/.exec(text)?.[1] ?? -1);
+}
