@@ -10,6 +10,11 @@
  *
  * Servers run in child processes, the load generator (autocannon) and clients in this one or in
  * their own. Prints every figure with its ratios, and writes bench/.data/last-{quick,full}.{json,md}.
+ *
+ * getlead and sync add rows for a replica's backends when they answer: PostgreSQL (a fresh database
+ * per run, made through MKTOWS_BENCH_PG, default postgres://<login user>@127.0.0.1:5432/test, and
+ * dropped at the end) and Redis (MKTOWS_BENCH_REDIS_URL, default redis://127.0.0.1:6379/0, a random
+ * namespace whose keys are deleted at the end); otherwise they say why those rows were skipped.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,20 +152,32 @@ if (g) {
   rows.push(
     `${g.rounds} round(s) of ${g.seconds} s per server, best round kept; node-soap with ${g.wsdl}.`,
     '',
-    '| server | req/s | p50 ms | p99 ms | server CPU µs/req |',
-    '|---|---:|---:|---:|---:|',
+    '| server | req/s | p50 ms | p99 ms | server CPU µs/req | PostgreSQL + Redis CPU µs/req |',
+    '|---|---:|---:|---:|---:|---:|',
   );
   for (const [k, label] of [
     ['mktows', '(a) mktows serve (SQLite, auth, limits)'],
     ['nodeSoap', '(b) node-soap (same SQLite file)'],
     ['bare', '(c) bare node:http, fixed response'],
+    ['pgRedis', `(d) mktows serve (PostgreSQL + Redis, pool ${g.pgPool})`],
   ]) {
     const r = g[k];
-    rows.push(`| ${label} | ${fmtInt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${fmt(r.serverCpuUsPerReq)} |`);
+    if (!r) continue;
+    const backend = Number.isFinite(r.backendCpuUsPerReq) ? fmt(r.backendCpuUsPerReq) : '';
+    rows.push(`| ${label} | ${fmtInt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${fmt(r.serverCpuUsPerReq)} | ${backend} |`);
   }
   rows.push('', `Ratios: a/b = **${x(g.ratioVsNodeSoap)}**, a/c = **${x(g.ratioVsBare)}**.`, '');
   target('getLead ≥ 5× node-soap', g.ratioVsNodeSoap >= 5, x(g.ratioVsNodeSoap));
   target('getLead p99 < 10 ms', g.mktows.p99 < 10, `${g.mktows.p99} ms`);
+  if (g.pgRedis) {
+    rows.push(
+      `(d) is one replica's setup: a fresh PostgreSQL database holding the same 10,000 leads, limits in Redis. Ratios: d/b = **${x(g.ratioPgRedisVsNodeSoap)}**, d/a = **${x(g.ratioPgRedisVsSqlite)}**. Its last column is the CPU of the database's backends and of the Redis server over the same seconds, which share the 2 cores with the server and the load generator.`,
+      '',
+    );
+    target('getLead on PostgreSQL + Redis ≥ 3× node-soap', g.ratioPgRedisVsNodeSoap >= 3, x(g.ratioPgRedisVsNodeSoap));
+  } else {
+    rows.push(`(d) mktows serve (PostgreSQL + Redis) skipped: ${g.pgRedisSkipped}.`, '');
+  }
 }
 
 const s = results.sync;
@@ -173,7 +190,22 @@ if (s) {
   rows.push(
     `| 1,000,000 leads | ${fmtInt(s.million.leads)} | ${fmtInt(s.million.leadsPerSec)} | ${fmt(s.million.serverCpuUsPerLead)} |`,
   );
-  rows.push('', `Ratio 1M/empty = **${x(s.ratio)}**.`, '');
+  const pg = s.postgres;
+  if (pg.empty) {
+    rows.push(
+      `| empty, PostgreSQL | ${fmtInt(pg.empty.leads)} | ${fmtInt(pg.empty.leadsPerSec)} | ${fmt(pg.empty.serverCpuUsPerLead)} (+ ${fmt(pg.empty.backendCpuUsPerLead)} in PostgreSQL) |`,
+      '| 1,000,000 leads, PostgreSQL | not run: filling a million leads takes too long on this machine | | |',
+    );
+  }
+  rows.push('', `Ratio 1M/empty = **${x(s.ratio)}**.`);
+  if (pg.empty) {
+    rows.push(
+      `Ratio PostgreSQL/SQLite (empty) = **${x(s.ratioPostgresVsSqlite)}** (a fresh database, pool of ${pg.pool}, limits in memory as for SQLite).`,
+    );
+  } else {
+    rows.push(`PostgreSQL rows skipped: ${pg.skipped}.`);
+  }
+  rows.push('');
   target(
     'syncMultipleLeads ≥ 30,000 leads/s (empty store)',
     s.empty.leadsPerSec >= 30_000,
@@ -184,6 +216,13 @@ if (s) {
     s.million.leadsPerSec >= 30_000,
     fmtInt(s.million.leadsPerSec),
   );
+  if (pg.empty) {
+    target(
+      'syncMultipleLeads into PostgreSQL ≥ 20,000 leads/s (empty store)',
+      pg.empty.leadsPerSec >= 20_000,
+      fmtInt(pg.empty.leadsPerSec),
+    );
+  }
 }
 
 const m = results.getmultiple;

@@ -123,8 +123,11 @@ export function profileArgs(label) {
   return ['--cpu-prof', '--cpu-prof-dir', join(profileDir, `${String(profileSeq).padStart(2, '0')}-${label}`)];
 }
 
-/** `mktows serve` on a free port with SQLite at `dbPath`, the bench user and raised limits. */
-export async function startMktows(dbPath, extraArgs = [], nodeArgs = profileArgs('mktows')) {
+/**
+ * `mktows serve` on a free port with the bench user and raised limits; `db` is a SQLite file's path
+ * or a `postgres://` store URL.
+ */
+export async function startMktows(db, extraArgs = [], nodeArgs = profileArgs('mktows')) {
   const args = [
     ...nodeArgs,
     MKTOWS_BIN,
@@ -134,7 +137,7 @@ export async function startMktows(dbPath, extraArgs = [], nodeArgs = profileArgs
     '--port',
     '0',
     '--store',
-    `sqlite:${dbPath}`,
+    /^postgres(ql)?:\/\//.test(db) ? db : `sqlite:${db}`,
     '--seed',
     'none',
     '--user',

@@ -65,6 +65,30 @@ export function leadAttributes(n) {
   return a;
 }
 
+/**
+ * Bench lead n as stored: id, email, email_lc, foreign_sys_person_id, foreign_sys_type,
+ * sfdc_lead_id, attributes (JSON), created_at, updated_at. Every store kind gets the same rows.
+ */
+export function storedLead(n, base) {
+  const email = leadEmail(n);
+  const attrs = leadAttributes(n);
+  const sfdc = n % 5 === 0 ? `00Q${String(n).padStart(15, '0')}` : null;
+  if (sfdc) attrs.SFDCLeadId = sfdc;
+  // A multiplicative hash spreads updated_at over the day independently of the id.
+  const updated = base - 1 - ((n * 2_654_435_761) % DAY_MS);
+  return [
+    n,
+    email,
+    email,
+    n % 10 === 0 ? `CRM-${n}` : null,
+    n % 10 === 0 ? 'CUSTOM' : null,
+    sfdc,
+    JSON.stringify(attrs),
+    updated - DAY_MS,
+    updated,
+  ];
+}
+
 /** The meta document of a cached store: when its updated_at values were spread. */
 function metaPath(db) {
   return `${db}.json`;
@@ -112,25 +136,7 @@ export async function cachedStore(count, log = () => {}) {
   );
   const base = Date.now();
   const fill = db.transaction(() => {
-    for (let n = 1; n <= count; n++) {
-      const email = leadEmail(n);
-      const attrs = leadAttributes(n);
-      const sfdc = n % 5 === 0 ? `00Q${String(n).padStart(15, '0')}` : null;
-      if (sfdc) attrs.SFDCLeadId = sfdc;
-      // A multiplicative hash spreads updated_at over the day independently of the id.
-      const updated = base - 1 - ((n * 2_654_435_761) % DAY_MS);
-      insert.run(
-        n,
-        email,
-        email,
-        n % 10 === 0 ? `CRM-${n}` : null,
-        n % 10 === 0 ? 'CUSTOM' : null,
-        sfdc,
-        JSON.stringify(attrs),
-        updated - DAY_MS,
-        updated,
-      );
-    }
+    for (let n = 1; n <= count; n++) insert.run(...storedLead(n, base));
   });
   fill();
   for (const ix of indexes) db.exec(ix.sql);

@@ -2,12 +2,23 @@
  * getLead over keep-alive HTTP, 50 connections, autocannon in this process (each server runs in
  * its own child process): (a) `mktows serve` with SQLite, full auth and limits; (b) node-soap with
  * Marketo's 2_6 WSDL (ours when ../shared is absent) and a better-sqlite3 lookup in the same file;
- * (c) bare node:http returning mktows's response bytes (the ceiling). One pre-signed envelope,
- * reused by every request: Marketo's signature covers the timestamp and user, not the body.
+ * (c) bare node:http returning mktows's response bytes (the ceiling); (d) `mktows serve` as one of
+ * several replicas, on PostgreSQL (a fresh database holding the same 10,000 leads) with its limits in
+ * Redis, when both are reachable. One pre-signed envelope, reused by every request: Marketo's
+ * signature covers the timestamp and user, not the body.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import {
+  backendCpu,
+  backendCpuSince,
+  benchRedisNamespace,
+  createBenchDatabase,
+  fillBenchLeads,
+  postgresProblem,
+  redisProblem,
+} from '../lib/backends.mjs';
 import {
   cpuSecondsOf,
   DATA_DIR,
@@ -23,6 +34,9 @@ import {
 import { cachedStore, leadEmail, removeWork, workCopy } from '../lib/data.mjs';
 
 const CONNECTIONS = 50;
+const LEADS = 10_000;
+/** Connections of (d) to PostgreSQL: more than the cores, fewer than the 50 calls in flight. */
+const PG_POOL = 10;
 
 function load(url, body, seconds) {
   return new Promise((resolve, reject) => {
@@ -41,11 +55,13 @@ function load(url, body, seconds) {
   });
 }
 
-async function measure(server, body, opts) {
+async function measure(server, body, opts, readBackendCpu) {
   await load(server.url, body, opts.warmupSeconds);
+  const backend0 = readBackendCpu ? await readBackendCpu() : undefined;
   const cpu0 = cpuSecondsOf(server.pid);
   const r = await load(server.url, body, opts.seconds);
   const cpu = cpuSecondsOf(server.pid) - cpu0;
+  const backend = backend0 ? backendCpuSince(backend0, await readBackendCpu()) : Number.NaN;
   const ok = r.requests.total - r.non2xx;
   if (r.errors || r.timeouts || r.non2xx) {
     throw new Error(`${server.name}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx responses`);
@@ -57,11 +73,40 @@ async function measure(server, body, opts) {
     max: r.latency.max,
     requests: ok,
     serverCpuUsPerReq: (cpu / ok) * 1e6,
+    backendCpuUsPerReq: (backend / ok) * 1e6,
+  };
+}
+
+/**
+ * PostgreSQL and Redis for (d): a fresh database with the SQLite store's leads and a Redis
+ * namespace of its own; `skipped` says why not when either is missing.
+ */
+async function replicaBackends(log) {
+  const problem = (await postgresProblem()) ?? (await redisProblem());
+  if (problem) {
+    log(`  (d) skipped: ${problem}`);
+    return { skipped: problem };
+  }
+  const db = await createBenchDatabase({ pool: PG_POOL, migrate: true });
+  const redis = benchRedisNamespace();
+  try {
+    await fillBenchLeads(db, LEADS);
+  } catch (e) {
+    await db.drop().catch(() => {});
+    throw e;
+  }
+  return {
+    db,
+    redis,
+    async release() {
+      await db.drop();
+      await redis.deleteKeys();
+    },
   };
 }
 
 export async function runGetLead(opts, log) {
-  const store = await cachedStore(10_000, log);
+  const store = await cachedStore(LEADS, log);
   const db = workCopy(store.path, 'getlead');
   const email = leadEmail(4242);
   const body = envelope(
@@ -80,7 +125,17 @@ export async function runGetLead(opts, log) {
     { key: 'bare', name: '(c) bare node:http', start: () => startBenchServer('bare-server.mjs', [responseFile]) },
   ];
   const results = {};
+  let replica = {};
   try {
+    replica = await replicaBackends(log);
+    if (!replica.skipped) {
+      targets.push({
+        key: 'pgRedis',
+        name: '(d) mktows serve (PostgreSQL + Redis)',
+        start: () => startMktows(replica.db.storeUrl, ['--limits', replica.redis.limitsUrl]),
+        readBackendCpu: () => backendCpu(replica.db, { redis: true }),
+      });
+    }
     for (let round = 0; round < opts.rounds; round++) {
       for (const t of targets) {
         const server = await t.start();
@@ -96,7 +151,7 @@ export async function runGetLead(opts, log) {
           } else {
             await postOk(server.url, body, email);
           }
-          const r = await measure(server, body, opts);
+          const r = await measure(server, body, opts, t.readBackendCpu);
           log(
             `  ${t.name.padEnd(20)} round ${round + 1}: ${Math.round(r.reqPerSec)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`,
           );
@@ -109,6 +164,7 @@ export async function runGetLead(opts, log) {
     }
   } finally {
     removeWork(db);
+    await replica.release?.();
   }
   return {
     wsdl: wsdlLabel,
@@ -118,5 +174,9 @@ export async function runGetLead(opts, log) {
     ...results,
     ratioVsNodeSoap: results.mktows.reqPerSec / results.nodeSoap.reqPerSec,
     ratioVsBare: results.mktows.reqPerSec / results.bare.reqPerSec,
+    pgRedisSkipped: replica.skipped,
+    pgPool: PG_POOL,
+    ratioPgRedisVsNodeSoap: results.pgRedis ? results.pgRedis.reqPerSec / results.nodeSoap.reqPerSec : Number.NaN,
+    ratioPgRedisVsSqlite: results.pgRedis ? results.pgRedis.reqPerSec / results.mktows.reqPerSec : Number.NaN,
   };
 }
