@@ -5,6 +5,7 @@ export * from './envelope.js';
 export * from './fault-echo.js';
 export * from './faults.js';
 export * from './quota-day.js';
+export * from './rest-errors.js';
 export * from './schema/index.js';
 export * from './signature.js';
 export { generateWsdl } from './wsdl.js';

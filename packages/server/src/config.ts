@@ -8,6 +8,12 @@ export interface UserConfig {
   concurrency?: number;
 }
 
+/** A REST API client (OAuth client_credentials). */
+export interface RestClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
 export interface ServerConfig {
   host: string;
   /** 0 picks a free port. */
@@ -17,6 +23,15 @@ export interface ServerConfig {
   /** `memory` or `redis://…`. */
   limits: string;
   users: UserConfig[];
+  /** REST API clients; none configured means the demo client. */
+  restClients: RestClientConfig[];
+  /** REST limits are per instance (all REST clients together), not per client. */
+  restQuotaPerDay: number;
+  restRatePerWindow: number;
+  restWindowMs: number;
+  restConcurrency: number;
+  /** Lifetime of an access token. */
+  restTokenTtlMs: number;
   /** `demo`, `none`, or a path to a seed JSON file; applied when the store is new (has no leads). */
   seed: string;
   quotaPerDay: number;
@@ -49,12 +64,24 @@ export const DEMO_USER: UserConfig = {
   encryptionKey: 'mktows-demo-encryption-key',
 };
 
+/** The demo REST client, printed by the banner beside the demo user. */
+export const DEMO_REST_CLIENT: RestClientConfig = {
+  clientId: 'mktows-demo-client',
+  clientSecret: 'mktows-demo-client-secret',
+};
+
 export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
   store: 'sqlite:./mktows.db',
   limits: 'memory',
   users: [],
+  restClients: [],
+  restQuotaPerDay: 50_000,
+  restRatePerWindow: 100,
+  restWindowMs: 20_000,
+  restConcurrency: 10,
+  restTokenTtlMs: 3600_000,
   seed: 'demo',
   quotaPerDay: 10_000,
   quotaTimeZone: 'America/Chicago',

@@ -14,6 +14,7 @@ export { maskSecrets };
 
 export interface JournalEntry {
   id: number;
+  api: 'soap' | 'rest';
   time: string;
   userId: string | null;
   operation: string | null;
@@ -35,6 +36,8 @@ export interface JournalRecord {
   faultCode: number | null;
   request: Uint8Array | string;
   response: Uint8Array | string;
+  /** The API called; SOAP when absent. For REST, `userId` is the client id and `operation` Marketo's operationId. */
+  api?: 'soap' | 'rest';
   /** The requestSignature as the server decoded it, when it got that far: masked wherever it appears. */
   signature?: string | null;
 }
@@ -70,6 +73,8 @@ export class Journal {
   private readonly bodies: Float64Array;
   private signatures: Buffer | undefined;
   private readonly signatureLengths: Uint8Array;
+  /** Per entry: 1 for a REST call, 0 for SOAP. */
+  private readonly apis: Uint8Array;
   private count = 0;
   private start = 0;
   private nextId = 1;
@@ -87,6 +92,7 @@ export class Journal {
     this.operations = new Array(n).fill(null);
     this.bodies = new Float64Array(n * 6);
     this.signatureLengths = new Uint8Array(n);
+    this.apis = new Uint8Array(n);
   }
 
   /** Records a call. The request is kept as bytes, masked and decoded only when the journal is read. */
@@ -106,6 +112,7 @@ export class Journal {
     this.faults[slot] = e.faultCode ?? NO_FAULT;
     this.userIds[slot] = e.userId;
     this.operations[slot] = e.operation;
+    this.apis[slot] = e.api === 'rest' ? 1 : 0;
     this.keep(slot * 6, e.request);
     this.keep(slot * 6 + 3, e.response);
     this.keepSignature(slot, e.signature?.trim());
@@ -184,6 +191,7 @@ export class Journal {
       const signature = this.signature(slot);
       out.push({
         id: this.ids[slot],
+        api: this.apis[slot] === 1 ? 'rest' : 'soap',
         time: new Date(this.times[slot]).toISOString(),
         userId: this.userIds[slot],
         operation: this.operations[slot],

@@ -5,6 +5,7 @@ import type { Journal } from './journal.js';
 import type { Limits } from './limits/limits.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import type { RestTokens } from './rest/tokens.js';
 import type { Clock } from './state/clock.js';
 import type { OperatorState } from './state/operator-state.js';
 import type { Store } from './store/store.js';
@@ -20,6 +21,8 @@ export interface Runtime {
   readonly journal: Journal;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** REST access tokens: issued and checked through the store, cached locally. */
+  readonly restTokens: RestTokens;
   /** Background importToList jobs (jobs/import-runner.ts). */
   readonly imports: ImportRunner;
   /** Hides the signature of a request (signature-mask.ts) before its text goes anywhere but the wire. */

@@ -1,6 +1,6 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
+import { DEFAULT_CONFIG, DEMO_REST_CLIENT, DEMO_USER, type ServerConfig } from './config.js';
 import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
@@ -8,6 +8,7 @@ import { Journal } from './journal.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
+import { RestTokens } from './rest/tokens.js';
 import type { Runtime } from './runtime.js';
 import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
@@ -38,6 +39,7 @@ function publicUrlSetting(value: string): string {
 export async function startServer(partial: Partial<ServerConfig> = {}): Promise<RunningServer> {
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...partial };
   if (config.users.length === 0) config.users = [DEMO_USER];
+  if (config.restClients.length === 0) config.restClients = [DEMO_REST_CLIENT];
   if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   if (config.seedDir !== undefined) config.seedDir = await seedDirectory(config.seedDir);
   const log = createLogger(config.logLevel);
@@ -60,9 +62,12 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       if (doc) seeded = await applySeed(store, doc, Date.now());
     }
     // Users, fault rules and clock offset live in the store: shared by replicas, kept across restarts.
-    const opened = await StoredOperatorState.open(store, config.users, {
-      onRefreshError: (e) => log.warn('operator state refresh failed', { error: String(e) }),
-    });
+    const opened = await StoredOperatorState.open(
+      store,
+      config.users,
+      { onRefreshError: (e) => log.warn('operator state refresh failed', { error: String(e) }) },
+      config.restClients,
+    );
     state = opened;
     const clock = new Clock(opened);
     clockOffset = opened;
@@ -76,6 +81,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       metrics: new Metrics(),
       log,
       mask: maskSecrets,
+      restTokens: new RestTokens(store.operator),
       imports: new ImportRunner({ store, schema: () => opened.leadSchema, now: () => clock.now(), log }),
     };
   } catch (e) {

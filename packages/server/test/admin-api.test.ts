@@ -223,6 +223,7 @@ describe('admin API: journal', () => {
     );
     for (const e of entries) {
       assert.deepEqual(Object.keys(e).sort(), [
+        'api',
         'durationMs',
         'faultCode',
         'id',

@@ -73,6 +73,7 @@ describe('journal', () => {
     const [second, first] = j.query({});
     assert.deepEqual(first, {
       id: 1,
+      api: 'soap',
       time: '2026-11-25T12:00:00.000Z',
       userId: 'odd',
       operation: 'getLead',

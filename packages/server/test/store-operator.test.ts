@@ -48,7 +48,7 @@ describe('store.operator', () => {
       [['getLead', 10, undefined]],
     );
     await store.operator.clear();
-    assert.deepEqual(await store.operator.snapshot(), { users: [], rules: [], clockOffsetMs: 0 });
+    assert.deepEqual(await store.operator.snapshot(), { users: [], rules: [], clockOffsetMs: 0, restClients: [] });
   });
 });
 

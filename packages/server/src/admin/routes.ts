@@ -3,6 +3,8 @@
  * JSON out; bad input gets 400 with a message and changes nothing.
  */
 import { OPERATION_BY_NAME } from '@mktows/protocol';
+import { REST_LIMITS_ID, restLimits } from '../rest/limits.js';
+import { REST_OPERATIONS } from '../rest/registry.js';
 import type { Runtime } from '../runtime.js';
 import { resolveSeed } from '../seed/load.js';
 import { applySeed, SeedError } from '../seed/seed.js';
@@ -118,6 +120,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       if (!doc) await rt.store.reset();
       // Users, fault rules and clock offset as at start; lead schema and stream secret from the new store.
       await rt.state.reset();
+      rt.restTokens.clear();
       await rt.limits.reset();
       rt.journal.clear();
       rt.metrics.reset();
@@ -147,6 +150,9 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       const b = obj(req.body);
       if (typeof b.userId !== 'string' || b.userId.trim() === '')
         throw new AdminError(400, 'userId must be a non-empty string');
+      // Control characters are refused: the REST limits live under an id made with one (rest/limits.ts).
+      if (/[\u0000-\u001f\u007f]/.test(b.userId))
+        throw new AdminError(400, 'userId must not contain control characters');
       const existing = rt.state.user(b.userId);
       if (b.encryptionKey === undefined && !existing)
         throw new AdminError(400, 'encryptionKey is required for a new user');
@@ -169,7 +175,31 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
     }
     case 'GET /_mktows/users':
       return listUsers(rt);
+    case 'POST /_mktows/rest-clients': {
+      const b = obj(req.body);
+      if (typeof b.clientId !== 'string' || b.clientId.trim() === '' || /[\s:]/.test(b.clientId))
+        throw new AdminError(400, 'clientId must be a non-empty string without spaces or colons');
+      if (typeof b.clientSecret !== 'string' || b.clientSecret.length < 8)
+        throw new AdminError(400, 'clientSecret must be a string of at least 8 characters');
+      await rt.state.upsertRestClient({ clientId: b.clientId, clientSecret: b.clientSecret });
+      // The secret is never echoed.
+      return { status: 200, body: { clientId: b.clientId } };
+    }
+    case 'GET /_mktows/rest-clients': {
+      const configured = new Set(rt.config.restClients.map((c) => c.clientId));
+      const clients = rt.state
+        .restClients()
+        .map((c) => ({ clientId: c.clientId, source: configured.has(c.clientId) ? 'config' : 'admin' }))
+        .sort((a, b) => (a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0));
+      return { status: 200, body: { clients } };
+    }
     case 'GET /_mktows/limits': {
+      if (req.query.get('api') === 'rest') {
+        // The REST limits are the instance's, shared by all REST clients.
+        const s = await rt.limits.snapshot(REST_LIMITS_ID, rt.clock.now(), restLimits(rt.config));
+        const { userId: _id, ...counters } = s;
+        return { status: 200, body: { api: 'rest', ...counters, quotaResetsAt: s.quotaResetsAt.toISOString() } };
+      }
       const userId = req.query.get('userId');
       if (!userId) throw new AdminError(400, 'userId is required');
       const user = rt.state.user(userId);
@@ -179,7 +209,9 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
     }
     case 'POST /_mktows/faults': {
       const b = obj(req.body);
-      const rule = await rt.state.addFaultRule(parseFaultRule(b as unknown as FaultRuleInput, OPERATIONS));
+      const rule = await rt.state.addFaultRule(
+        parseFaultRule(b as unknown as FaultRuleInput, OPERATIONS, REST_OPERATIONS),
+      );
       return { status: 200, body: { id: rule.id } };
     }
     case 'GET /_mktows/faults':

@@ -4,7 +4,7 @@
  */
 import { runCall } from '@mktows/client';
 import { FAULTS, type FaultDef } from '@mktows/protocol';
-import { DEMO_USER, type ServerConfig } from '../config.js';
+import { DEMO_REST_CLIENT, DEMO_USER, type ServerConfig } from '../config.js';
 import { formatWindow } from '../limits/parse.js';
 import { redacted } from '../limits/redis/connection.js';
 import { SeedError } from '../seed/seed.js';
@@ -284,6 +284,12 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     const key = isDemo ? u.encryptionKey : `(${from})`;
     return `user ${u.userId}  key ${key}${u.blocked ? '  (blocked)' : ''}`;
   });
+  // A configured secret is never printed; the demo client's is public.
+  const restClients = config.restClients.map((c) =>
+    c.clientId === DEMO_REST_CLIENT.clientId && c.clientSecret === DEMO_REST_CLIENT.clientSecret
+      ? `client_id ${c.clientId}  client_secret ${c.clientSecret}`
+      : `client_id ${c.clientId}  client_secret (configured)`,
+  );
   const label = (l: string) => `  ${l.padEnd(13)}  `;
   return [
     `mktows ${VERSION} listening${note}`,
@@ -295,6 +301,8 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `${label('Store')}${store}`,
     `${label('Limits')}${limits}`,
     ...credentials.map((c, i) => `${label(i === 0 ? 'Credentials' : '')}${c}`),
+    `${label('REST API')}${base}/rest/v1/…   token: ${base}/identity/oauth/token`,
+    ...restClients.map((c, i) => `${label(i === 0 ? 'REST client' : '')}${c}`),
     '',
   ].join('\n');
 }

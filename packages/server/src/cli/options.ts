@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { assertTimeZone } from '@mktows/protocol';
-import { DEFAULT_CONFIG, type ServerConfig, type UserConfig } from '../config.js';
+import { DEFAULT_CONFIG, type RestClientConfig, type ServerConfig, type UserConfig } from '../config.js';
 import { normalisePublicUrl, PublicUrlError } from '../http/public-url.js';
 import { parseDuration, parseRate } from '../limits/parse.js';
 
@@ -247,6 +247,56 @@ const SPECS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'rest-client',
+    arg: 'ID:SECRET',
+    def: 'demo client',
+    help: 'REST API client (OAuth client_credentials); repeatable; the env variable takes a comma-separated list',
+  },
+  {
+    name: 'rest-quota-per-day',
+    arg: 'N',
+    def: String(DEFAULT_CONFIG.restQuotaPerDay),
+    help: 'REST calls per day for the whole instance (all REST clients together); the day ends at 00:00 in --quota-timezone',
+    apply: (v, where, c) => {
+      c.restQuotaPerDay = nonNegative(v, where);
+    },
+  },
+  {
+    name: 'rest-rate-limit',
+    arg: 'N/WINDOW',
+    def: `${DEFAULT_CONFIG.restRatePerWindow}/${DEFAULT_CONFIG.restWindowMs / 1000}s`,
+    help: 'REST calls per sliding window, whole instance',
+    apply: (v, where, c) => {
+      const t = text(v);
+      try {
+        if (t === undefined) throw new Error('not text');
+        const r = parseRate(t);
+        c.restRatePerWindow = r.ratePerWindow;
+        c.restWindowMs = r.windowMs;
+      } catch {
+        throw new OptionsError(`${where} must be <calls>/<window>, e.g. 100/20s; got ${got(v)}`);
+      }
+    },
+  },
+  {
+    name: 'rest-concurrency',
+    arg: 'N',
+    def: String(DEFAULT_CONFIG.restConcurrency),
+    help: 'REST calls in flight, whole instance',
+    apply: (v, where, c) => {
+      c.restConcurrency = positive(v, where);
+    },
+  },
+  {
+    name: 'rest-token-ttl',
+    arg: 'DURATION',
+    def: `${DEFAULT_CONFIG.restTokenTtlMs / 1000}s`,
+    help: 'lifetime of a REST access token (e.g. 3600s, 1h)',
+    apply: (v, where, c) => {
+      c.restTokenTtlMs = duration(v, where, 1000, 'a duration of at least 1s');
+    },
+  },
+  {
     name: 'signature-window',
     arg: 'DURATION',
     def: `${DEFAULT_CONFIG.signatureWindowMs / 60_000}m`,
@@ -356,6 +406,7 @@ const BY_NAME = new Map(SPECS.map((s) => [s.name, s]));
 const FILE_KEYS = new Map<string, string>([
   ...SPECS.filter((s) => s.name !== 'config').map((s) => [configKey(s.name), s.name] as [string, string]),
   ['users', 'user'],
+  ['restClients', 'rest-client'],
   ['quotaTimeZone', 'quota-timezone'],
 ]);
 
@@ -416,6 +467,42 @@ function parseUser(spec: string, where: Where): UserConfig {
   return { userId, encryptionKey };
 }
 
+function parseRestClient(spec: unknown, where: Where): RestClientConfig {
+  const s = text(spec);
+  const colon = s?.indexOf(':') ?? -1;
+  if (s === undefined || colon <= 0 || colon === s.length - 1) {
+    throw new OptionsError(`${where} must be ID:SECRET (client id, a colon, then the client secret); got ${got(spec)}`);
+  }
+  return { clientId: s.slice(0, colon).trim(), clientSecret: s.slice(colon + 1) };
+}
+
+/** REST clients: flags, else the env variable (comma-separated), else the config file's `restClients` ("ID:SECRET" strings). */
+function resolveRestClients(
+  flags: readonly string[],
+  env: string | undefined,
+  file: Record<string, unknown>,
+  configFile: string | undefined,
+): RestClientConfig[] {
+  let list: RestClientConfig[] = [];
+  if (flags.length > 0) list = flags.map((f) => parseRestClient(f, '--rest-client'));
+  else if (env !== undefined)
+    list = env
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => parseRestClient(s, envName('rest-client')));
+  else if (file.restClients !== undefined && file.restClients !== null) {
+    const v = Array.isArray(file.restClients) ? file.restClients : [file.restClients];
+    list = v.map((s, i) => parseRestClient(s, `"restClients[${i}]" in ${configFile}`));
+  }
+  const seen = new Set<string>();
+  for (const c of list) {
+    if (seen.has(c.clientId)) throw new OptionsError(`REST client ${c.clientId} is configured twice`);
+    seen.add(c.clientId);
+  }
+  return list;
+}
+
 function checkKey(userId: string, key: string, where: Where): void {
   if (key.length < MIN_KEY_LENGTH) {
     throw new OptionsError(
@@ -472,11 +559,13 @@ interface ParsedArgs {
   /** The last value of each non-repeatable flag. */
   values: Map<string, string>;
   users: string[];
+  restClients: string[];
 }
 
 function parseArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<string, string>();
   const users: string[] = [];
+  const restClients: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -499,9 +588,10 @@ function parseArgs(argv: readonly string[]): ParsedArgs {
       i++;
     }
     if (name === 'user') users.push(value);
+    else if (name === 'rest-client') restClients.push(value);
     else values.set(name, value);
   }
-  return { values, users };
+  return { values, users, restClients };
 }
 
 function readConfigFile(path: string, where: Where, readFile: ReadFile): Record<string, unknown> {
@@ -623,6 +713,7 @@ export function resolveServe(
     config.users = noDuplicates(users, `config file ${configFile}`);
     usersFrom = configFile!;
   }
+  config.restClients = resolveRestClients(args.restClients, envValue('rest-client'), file, configFile);
   return { config, usersFrom, ...(configFile !== undefined ? { configFile } : {}) };
 }
 

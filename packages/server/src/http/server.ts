@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { FAULT, faultXml, generateWsdl, isVersion } from '@mktows/protocol';
 import { handleAdmin } from '../admin/routes.js';
 import { handleSoap } from '../pipeline/soap.js';
+import { handleRest, isRestPath } from '../rest/pipeline.js';
 import type { Runtime } from '../runtime.js';
 import { adminRefusal } from './admin-guard.js';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './body.js';
@@ -123,6 +124,10 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     send(res, 405, 'text/plain; charset=utf-8', 'POST SOAP requests or GET ?WSDL\n', { Allow: 'GET, POST' });
     return;
   }
+  if (isRestPath(path)) {
+    await restCall(rt, req, res, url, raw, pending);
+    return;
+  }
   if (path === '/metrics' && req.method === 'GET') {
     send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', rt.metrics.render());
     return;
@@ -226,6 +231,39 @@ async function soapPost(
   });
   // Date follows the server's (movable) clock, so a client can correct its skew from it.
   if (!res.destroyed) sendXml(res, r.status, r.body, httpDate(rt.clock.now()));
+}
+
+/** A REST call: its body read (any type: multipart is left to the endpoint), answered as JSON. */
+async function restCall(
+  rt: Runtime,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  target: string,
+  pending: Pending,
+): Promise<void> {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, rt.config.maxBodyBytes);
+  } catch (e) {
+    if (!(e instanceof BodyTooLargeError)) throw e;
+    // Marketo's only HTTP-level errors besides identity's 401: 413 for a body over the limit.
+    send(res, 413, 'text/plain; charset=utf-8', 'Request Entity Too Large\n', { Connection: 'close' });
+    req.resume();
+    return;
+  }
+  const r = await handleRest(rt, {
+    method: req.method ?? 'GET',
+    url,
+    target,
+    authorization: req.headers.authorization,
+    contentType: req.headers['content-type'] ?? '',
+    raw,
+    onAbort: (l) => {
+      pending.aborted = l;
+    },
+  });
+  if (!res.destroyed) send(res, r.status, 'application/json;charset=UTF-8', r.body);
 }
 
 function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {

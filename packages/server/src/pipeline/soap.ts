@@ -11,6 +11,7 @@ import {
   encodeSuccessBytes,
   FAULT,
   faultXml,
+  isFaultCode,
   MktowsFault,
   type OperationDef,
   type ParsedRequest,
@@ -65,7 +66,8 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     let rule = rt.state.matchFaultRule(op.name, user.userId);
     if (rule?.remaining !== undefined) rule = await fireFaultRule(rt.state, op.name, user.userId);
     if (rule?.delayMs) await sleep(rule.delayMs);
-    if (rule?.code !== undefined) throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
+    if (rule?.code !== undefined && isFaultCode(rule.code))
+      throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
 
     const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
     // The element tree is done with: dropped here, it dies young instead of being copied by the

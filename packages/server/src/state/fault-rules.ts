@@ -4,7 +4,7 @@
  * Checking a rule (`parseFaultRule`) is apart from keeping rules (`FaultRules`), so every
  * operator-state backend refuses the same input with the same message.
  */
-import { type FaultCode, isFaultCode } from '@mktows/protocol';
+import { type FaultCode, isFaultCode, isRestErrorCode, type RestErrorCode } from '@mktows/protocol';
 
 /** A rule as the admin API receives it, unchecked. */
 export interface FaultRuleInput {
@@ -19,7 +19,9 @@ export interface FaultRuleInput {
 /** A checked rule, before it is given an id. */
 export interface FaultRuleSpec {
   operation: string;
-  code?: FaultCode;
+  code?: FaultCode | RestErrorCode;
+  /** Set for a rule on REST calls (a REST operationId or a REST code); absent: SOAP calls. */
+  api?: 'rest';
   count?: number;
   probability?: number;
   delayMs?: number;
@@ -34,16 +36,34 @@ export interface FaultRule extends FaultRuleSpec {
 
 export class FaultRuleError extends Error {}
 
-/** Checks an admin-API rule; throws FaultRuleError (answered 400) naming the first bad field. */
-export function parseFaultRule(input: FaultRuleInput, knownOperations: ReadonlySet<string>): FaultRuleSpec {
-  if (typeof input.operation !== 'string' || (input.operation !== '*' && !knownOperations.has(input.operation))) {
+/**
+ * Checks an admin-API rule; throws FaultRuleError (answered 400) naming the first bad field. A rule
+ * is for one API: a REST code goes with a REST operationId or `*` (then REST calls only), a SOAP
+ * code with a SOAP operation or `*` (SOAP calls only).
+ */
+export function parseFaultRule(
+  input: FaultRuleInput,
+  knownOperations: ReadonlySet<string>,
+  restOperations: ReadonlySet<string> = new Set(),
+): FaultRuleSpec {
+  const op = input.operation;
+  const restOp = typeof op === 'string' && restOperations.has(op);
+  if (typeof op !== 'string' || (op !== '*' && !knownOperations.has(op) && !restOp)) {
     throw new FaultRuleError(
-      `operation must be "*" or one of the 23 operation names; got ${JSON.stringify(input.operation)}`,
+      `operation must be "*", one of the 23 SOAP operation names or a REST operationId; got ${JSON.stringify(op)}`,
     );
   }
   const code = input.code;
-  if (code !== undefined && !(Number.isInteger(code) && isFaultCode(code))) {
+  if (code !== undefined && !(Number.isInteger(code) && (isFaultCode(code) || isRestErrorCode(code)))) {
     throw new FaultRuleError(`code ${JSON.stringify(code)} is not in the error catalogue`);
+  }
+  const restCode = code !== undefined && isRestErrorCode(code);
+  if (code !== undefined && op !== '*' && restCode !== restOp) {
+    throw new FaultRuleError(
+      restCode
+        ? `code ${code} is a REST error code; it needs a REST operationId or "*", not the SOAP operation ${op}`
+        : `code ${code} is a SOAP fault code; it needs a SOAP operation or "*", not the REST operation ${op}`,
+    );
   }
   if (input.count !== undefined && !(Number.isInteger(input.count) && input.count > 0)) {
     throw new FaultRuleError('count must be a positive integer');
@@ -66,8 +86,9 @@ export function parseFaultRule(input: FaultRuleInput, knownOperations: ReadonlyS
   if (input.userId !== undefined && typeof input.userId !== 'string')
     throw new FaultRuleError('userId must be a string');
   return {
-    operation: input.operation,
+    operation: op,
     ...(code !== undefined ? { code } : {}),
+    ...(restOp || restCode ? { api: 'rest' as const } : {}),
     ...(input.count !== undefined ? { count: input.count } : {}),
     ...(input.probability !== undefined ? { probability: input.probability } : {}),
     ...(input.delayMs !== undefined ? { delayMs: input.delayMs } : {}),
@@ -81,8 +102,10 @@ export function matchRule(
   operation: string,
   userId: string,
   random: () => number,
+  api: 'soap' | 'rest' = 'soap',
 ): FaultRule | undefined {
   for (const r of rules) {
+    if ((r.api ?? 'soap') !== api) continue;
     if (r.operation !== '*' && r.operation !== operation) continue;
     if (r.userId !== undefined && r.userId !== userId) continue;
     if (r.remaining !== undefined && r.remaining <= 0) continue;
@@ -110,8 +133,8 @@ export class FaultRules {
   }
 
   /** The first rule that fires for this call; a count rule fires only once `claim` confirms it. */
-  match(operation: string, userId: string): FaultRule | undefined {
-    return matchRule(this.rules, operation, userId, this.random);
+  match(operation: string, userId: string, api: 'soap' | 'rest' = 'soap'): FaultRule | undefined {
+    return matchRule(this.rules, operation, userId, this.random, api);
   }
 
   /** Uses up one firing of a count rule: false when none is left. */

@@ -1,5 +1,5 @@
 /** Operator state held by one process: users, fault rules and clock offset live and die with it. */
-import type { UserConfig } from '../config.js';
+import type { RestClientConfig, UserConfig } from '../config.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import type { StreamCodec } from '../domain/stream-position.js';
 import type { Store } from '../store/store.js';
@@ -12,6 +12,8 @@ export class MemoryOperatorState implements OperatorState {
   private readonly registry: UserRegistry;
   private readonly rules: FaultRules;
   private offsetMs = 0;
+  private readonly fixedClients: ReadonlyMap<string, RestClientConfig>;
+  private clients: Map<string, RestClientConfig>;
   private stored: StoreDerived;
 
   private constructor(
@@ -19,15 +21,35 @@ export class MemoryOperatorState implements OperatorState {
     users: readonly UserConfig[],
     stored: StoreDerived,
     random?: () => number,
+    restClients: readonly RestClientConfig[] = [],
   ) {
     this.registry = new UserRegistry(users);
+    this.fixedClients = new Map(restClients.map((c) => [c.clientId, { ...c }]));
+    this.clients = new Map(this.fixedClients);
     this.rules = new FaultRules(random);
     this.stored = stored;
   }
 
   /** Opens the state over a store: `users` are the configured (fixed) ones. */
-  static async open(store: Store, users: readonly UserConfig[], random?: () => number): Promise<MemoryOperatorState> {
-    return new MemoryOperatorState(store, users, await loadStoreDerived(store), random);
+  static async open(
+    store: Store,
+    users: readonly UserConfig[],
+    random?: () => number,
+    restClients: readonly RestClientConfig[] = [],
+  ): Promise<MemoryOperatorState> {
+    return new MemoryOperatorState(store, users, await loadStoreDerived(store), random, restClients);
+  }
+
+  restClient(clientId: string): RestClientConfig | undefined {
+    return this.clients.get(clientId);
+  }
+
+  restClients(): RestClientConfig[] {
+    return [...this.clients.values()];
+  }
+
+  async upsertRestClient(client: RestClientConfig): Promise<void> {
+    this.clients.set(client.clientId, { ...client });
   }
 
   user(userId: string): UserConfig | undefined {
@@ -42,8 +64,8 @@ export class MemoryOperatorState implements OperatorState {
     return this.registry.upsert(user);
   }
 
-  matchFaultRule(operation: string, userId: string): FaultRule | undefined {
-    return this.rules.match(operation, userId);
+  matchFaultRule(operation: string, userId: string, api: 'soap' | 'rest' = 'soap'): FaultRule | undefined {
+    return this.rules.match(operation, userId, api);
   }
 
   faultRules(): FaultRule[] {
@@ -89,6 +111,9 @@ export class MemoryOperatorState implements OperatorState {
 
   async reset(): Promise<void> {
     this.registry.reset();
+    this.clients = new Map(this.fixedClients);
+    // Tokens live in the store whichever state keeps the rest.
+    await this.store.operator.clear();
     this.rules.clear();
     this.offsetMs = 0;
     await this.reload();

@@ -8,7 +8,7 @@
  * shared by several replicas keeps a local copy for them. Changes are asynchronous and go through
  * the methods below only, so such an implementation can write them through to the shared store.
  */
-import type { UserConfig } from '../config.js';
+import type { RestClientConfig, UserConfig } from '../config.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import type { StreamCodec } from '../domain/stream-position.js';
 import type { FaultRule, FaultRuleSpec } from './fault-rules.js';
@@ -20,11 +20,17 @@ export interface OperatorState {
   /** Adds a user or merges these settings into an existing one; resolves to the user as now stored. */
   upsertUser(user: UserConfig): Promise<UserConfig>;
 
+  /** The REST client with this id, if any (the identity endpoint looks it up). */
+  restClient(clientId: string): RestClientConfig | undefined;
+  restClients(): RestClientConfig[];
+  /** Adds a REST client or replaces its secret. */
+  upsertRestClient(client: RestClientConfig): Promise<void>;
+
   /**
    * The first rule that fires for this call. A `count` rule is a candidate only: it fires once
    * `claimFaultRule` confirms it (`fireFaultRule` below does both).
    */
-  matchFaultRule(operation: string, userId: string): FaultRule | undefined;
+  matchFaultRule(operation: string, userId: string, api?: 'soap' | 'rest'): FaultRule | undefined;
   /** Uses up one firing of a count rule; false when another call (of any replica) took the last. */
   claimFaultRule(rule: FaultRule): Promise<boolean>;
   /** Rules still in force (count rules not yet used up). */
@@ -45,7 +51,7 @@ export interface OperatorState {
   /** Reads the lead schema and the stream secret again (after a seed or a reset of the store), creating the secret if the store has none. */
   reload(): Promise<void>;
 
-  /** Back to the configured users, no fault rules, no clock offset; then `reload()`. */
+  /** Back to the configured users and REST clients, no fault rules, no tokens, no clock offset; then `reload()`. */
   reset(): Promise<void>;
 
   /** Stops any background work (a shared state's refresh); the store is closed by its owner. */
@@ -60,9 +66,10 @@ export async function fireFaultRule(
   state: OperatorState,
   operation: string,
   userId: string,
+  api: 'soap' | 'rest' = 'soap',
 ): Promise<FaultRule | undefined> {
   for (;;) {
-    const rule = state.matchFaultRule(operation, userId);
+    const rule = state.matchFaultRule(operation, userId, api);
     if (rule?.remaining === undefined || (await state.claimFaultRule(rule))) return rule;
   }
 }

@@ -9,7 +9,7 @@
  * then claims the firing with one atomic decrement in the store (`claimFaultRule`), so a rule with
  * `count: N` fires exactly N times across all replicas, whatever their copies say.
  */
-import type { UserConfig } from '../config.js';
+import type { RestClientConfig, UserConfig } from '../config.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import type { StreamCodec } from '../domain/stream-position.js';
 import type { OperatorSnapshot } from '../store/operator-store.js';
@@ -30,12 +30,14 @@ export interface StoredStateOptions {
 
 interface LocalCopy {
   users: Map<string, UserConfig>;
+  restClients: Map<string, RestClientConfig>;
   rules: FaultRule[];
   clockOffsetMs: number;
 }
 
 export class StoredOperatorState implements OperatorState {
   private readonly configured: ReadonlyMap<string, UserConfig>;
+  private readonly configuredClients: ReadonlyMap<string, RestClientConfig>;
   private copy: LocalCopy;
   private derived: StoreDerived;
   private readonly random: () => number;
@@ -47,11 +49,13 @@ export class StoredOperatorState implements OperatorState {
   private constructor(
     private readonly store: Store,
     users: readonly UserConfig[],
+    restClients: readonly RestClientConfig[],
     snapshot: OperatorSnapshot,
     derived: StoreDerived,
     private readonly options: StoredStateOptions,
   ) {
     this.configured = new Map(users.map((u) => [u.userId, { ...u }]));
+    this.configuredClients = new Map(restClients.map((c) => [c.clientId, { ...c }]));
     this.copy = this.localCopy(snapshot);
     this.derived = derived;
     this.random = options.random ?? Math.random;
@@ -62,20 +66,23 @@ export class StoredOperatorState implements OperatorState {
     this.timer.unref();
   }
 
-  /** Opens the state over a store: `users` are the configured ones; stored changes apply over them. */
+  /** Opens the state over a store: `users` and `restClients` are the configured ones; stored changes apply over them. */
   static async open(
     store: Store,
     users: readonly UserConfig[],
     options: StoredStateOptions = {},
+    restClients: readonly RestClientConfig[] = [],
   ): Promise<StoredOperatorState> {
     const snapshot = await store.operator.snapshot();
-    return new StoredOperatorState(store, users, snapshot, await loadStoreDerived(store), options);
+    return new StoredOperatorState(store, users, restClients, snapshot, await loadStoreDerived(store), options);
   }
 
   private localCopy(snapshot: OperatorSnapshot): LocalCopy {
     const users = new Map([...this.configured].map(([k, v]) => [k, { ...v }]));
     for (const u of snapshot.users) users.set(u.userId, u);
-    return { users, rules: snapshot.rules, clockOffsetMs: snapshot.clockOffsetMs };
+    const restClients = new Map([...this.configuredClients].map(([k, v]) => [k, { ...v }]));
+    for (const c of snapshot.restClients) restClients.set(c.clientId, c);
+    return { users, restClients, rules: snapshot.rules, clockOffsetMs: snapshot.clockOffsetMs };
   }
 
   /** Reads the shared state again into the local copy. */
@@ -104,8 +111,21 @@ export class StoredOperatorState implements OperatorState {
     return merged;
   }
 
-  matchFaultRule(operation: string, userId: string): FaultRule | undefined {
-    return matchRule(this.copy.rules, operation, userId, this.random);
+  restClient(clientId: string): RestClientConfig | undefined {
+    return this.copy.restClients.get(clientId);
+  }
+
+  restClients(): RestClientConfig[] {
+    return [...this.copy.restClients.values()];
+  }
+
+  async upsertRestClient(client: RestClientConfig): Promise<void> {
+    await this.store.operator.putRestClient(client, Date.now());
+    await this.refresh();
+  }
+
+  matchFaultRule(operation: string, userId: string, api: 'soap' | 'rest' = 'soap'): FaultRule | undefined {
+    return matchRule(this.copy.rules, operation, userId, this.random, api);
   }
 
   async claimFaultRule(rule: FaultRule): Promise<boolean> {

@@ -3,7 +3,7 @@
  * so that they survive a restart and every replica sharing the store sees the same. Reached as
  * `store.operator`; state/stored-state.ts keeps a local copy of it for the request path.
  */
-import type { UserConfig } from '../config.js';
+import type { RestClientConfig, UserConfig } from '../config.js';
 import type { FaultRule, FaultRuleSpec } from '../state/fault-rules.js';
 
 export interface OperatorSnapshot {
@@ -12,6 +12,16 @@ export interface OperatorSnapshot {
   /** Rules still in force, by id: count rules not yet used up. */
   rules: FaultRule[];
   clockOffsetMs: number;
+  /** REST clients added or changed through the admin API. */
+  restClients: RestClientConfig[];
+}
+
+/** An access token issued to a REST client. */
+export interface RestToken {
+  token: string;
+  clientId: string;
+  /** Epoch ms on the server clock. */
+  expiresAt: number;
 }
 
 export interface OperatorStore {
@@ -29,6 +39,13 @@ export interface OperatorStore {
   deleteFaultRule(id: number): Promise<boolean>;
   clearFaultRules(): Promise<void>;
   setClockOffset(ms: number): Promise<void>;
-  /** Removes admin-added users, every rule and the offset (the admin API's reset). */
+  putRestClient(client: RestClientConfig, at: number): Promise<void>;
+  /** The token with this value, expired or not; undefined when none was issued (or a reset removed it). */
+  restToken(token: string): Promise<RestToken | undefined>;
+  /** The client's token that lives longest, if it is still valid at `now`. */
+  currentRestToken(clientId: string, now: number): Promise<RestToken | undefined>;
+  /** Stores a new token and forgets the client's tokens that expired long ago. */
+  addRestToken(token: RestToken, now: number): Promise<void>;
+  /** Removes admin-added users and REST clients, every rule, every token and the offset (the admin API's reset). */
   clear(): Promise<void>;
 }

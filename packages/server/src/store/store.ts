@@ -42,6 +42,10 @@ export interface LeadFieldDef {
   readonly length?: number;
   readonly readOnly: boolean;
   readonly custom: boolean;
+  /** REST name (describe's `rest.name`) of a standard field; absent for SOAP-only fields. Custom fields use `name`. */
+  readonly restName?: string;
+  /** describe's `rest.readOnly`, where REST and SOAP disagree (REST marks system-managed fields read-only). */
+  readonly restReadOnly?: boolean;
 }
 
 export interface Lead {

@@ -242,6 +242,16 @@ export interface OperatorUserTable {
   concurrency: number | null;
   updated_at: number;
 }
+export interface RestClientTable {
+  client_id: string;
+  client_secret: string;
+  updated_at: number;
+}
+export interface RestTokenTable {
+  token: string;
+  client_id: string;
+  expires_at: number;
+}
 export interface FaultRuleTable {
   id: Generated<number>;
   /** JSON of the checked rule (FaultRuleSpec). */
@@ -286,6 +296,9 @@ export interface Database {
   // emptying the data leaves them; the operator state's own reset clears them.
   operator_users: OperatorUserTable;
   fault_rules: FaultRuleTable;
+  // sql-operator.ts too: REST clients added through the admin API and the access tokens issued.
+  rest_clients: RestClientTable;
+  rest_tokens: RestTokenTable;
 }
 
 /** Every table, children first, for reset. */

@@ -1,14 +1,17 @@
 /** Operator state in SQL (store/operator-store.ts): the tables of 0007_operator_state and one meta row. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { UserConfig } from '../../config.js';
+import type { RestClientConfig, UserConfig } from '../../config.js';
 import type { FaultRule, FaultRuleSpec } from '../../state/fault-rules.js';
-import type { OperatorSnapshot, OperatorStore } from '../operator-store.js';
+import type { OperatorSnapshot, OperatorStore, RestToken } from '../operator-store.js';
 import type { Database, FaultRuleTable, OperatorUserTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 /** The meta row holding the clock offset, in milliseconds. */
 const CLOCK_OFFSET_KEY = 'clock_offset_ms';
+
+/** How long an expired access token is remembered. */
+const EXPIRED_TOKEN_KEPT_MS = 86_400_000;
 
 function rowToUser(r: Selectable<OperatorUserTable>): UserConfig {
   return {
@@ -45,10 +48,12 @@ export class SqlOperator implements OperatorStore {
       .select('value')
       .where('key', '=', CLOCK_OFFSET_KEY)
       .executeTakeFirst();
+    const clients = await this.db.selectFrom('rest_clients').selectAll().orderBy('client_id').execute();
     return {
       users: users.map(rowToUser),
       rules: rules.map(rowToRule),
       clockOffsetMs: offset ? Number(offset.value) : 0,
+      restClients: clients.map((c) => ({ clientId: c.client_id, clientSecret: c.client_secret })),
     };
   }
 
@@ -106,7 +111,48 @@ export class SqlOperator implements OperatorStore {
       .execute();
   }
 
+  async putRestClient(client: RestClientConfig, at: number): Promise<void> {
+    const values = { client_secret: client.clientSecret, updated_at: at };
+    await this.db
+      .insertInto('rest_clients')
+      .values({ client_id: client.clientId, ...values })
+      .onConflict((oc) => oc.column('client_id').doUpdateSet(values))
+      .execute();
+  }
+
+  async restToken(token: string): Promise<RestToken | undefined> {
+    const r = await this.db.selectFrom('rest_tokens').selectAll().where('token', '=', token).executeTakeFirst();
+    return r && { token: r.token, clientId: r.client_id, expiresAt: Number(r.expires_at) };
+  }
+
+  async currentRestToken(clientId: string, now: number): Promise<RestToken | undefined> {
+    const r = await this.db
+      .selectFrom('rest_tokens')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('expires_at', '>', now)
+      .orderBy('expires_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && { token: r.token, clientId: r.client_id, expiresAt: Number(r.expires_at) };
+  }
+
+  async addRestToken(token: RestToken, now: number): Promise<void> {
+    await this.db
+      .deleteFrom('rest_tokens')
+      .where('client_id', '=', token.clientId)
+      // Kept a day past expiry, so that a late caller hears 602 (expired) rather than 601 (invalid).
+      .where('expires_at', '<=', now - EXPIRED_TOKEN_KEPT_MS)
+      .execute();
+    await this.db
+      .insertInto('rest_tokens')
+      .values({ token: token.token, client_id: token.clientId, expires_at: token.expiresAt })
+      .execute();
+  }
+
   async clear(): Promise<void> {
+    await this.db.deleteFrom('rest_clients').execute();
+    await this.db.deleteFrom('rest_tokens').execute();
     await this.db.deleteFrom('operator_users').execute();
     await this.db.deleteFrom('fault_rules').execute();
     await this.db.deleteFrom('meta').where('key', '=', CLOCK_OFFSET_KEY).execute();

@@ -1,0 +1,15 @@
+/** Every REST endpoint group: adding one is a file of routes and one line here. */
+import { LEAD_ROUTES } from './leads/routes.js';
+import type { RestRoute } from './route.js';
+import { RestRouter } from './router.js';
+
+export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES];
+
+export const REST_ROUTER = new RestRouter(REST_ROUTES);
+
+/** The operationIds fault rules may name, with the identity service's. */
+export const REST_OPERATIONS: ReadonlySet<string> = new Set([
+  ...REST_ROUTER.operationIds(),
+  'identityUsingGET',
+  'identityUsingPOST',
+]);

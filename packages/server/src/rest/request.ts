@@ -1,0 +1,62 @@
+/**
+ * Reading a REST request: query, JSON or form body, and `POST …?_method=GET`, whose form body
+ * carries the query (Marketo's answer to URLs over 8 KB). Multipart bodies are passed on raw for
+ * the endpoints that take uploads.
+ */
+import { RestError } from '@mktows/protocol';
+import type { RestMethod } from './route.js';
+
+export interface ReadRequest {
+  /** The method the call is served as (`GET` for `POST …?_method=GET`). */
+  method: RestMethod;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+export function readRestRequest(
+  httpMethod: string,
+  query: URLSearchParams,
+  contentType: string,
+  raw: Buffer,
+): ReadRequest {
+  const override = query.get('_method')?.toUpperCase();
+  const method = (httpMethod === 'POST' && override === 'GET' ? 'GET' : httpMethod) as RestMethod;
+  const merged = new URLSearchParams(query);
+  merged.delete('_method');
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  let body: unknown;
+  if (raw.length > 0) {
+    if (type === 'application/x-www-form-urlencoded') {
+      for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) if (k !== '_method') merged.append(k, v);
+    } else if (type === 'application/json' || (type === '' && httpMethod === 'POST' && override !== 'GET')) {
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new RestError(609);
+      }
+    } else if (type !== 'multipart/form-data') {
+      throw new RestError(612);
+    }
+  }
+  return { method, query: merged, body };
+}
+
+/** A comma-separated list parameter (Marketo's `filterValues=a,b`, `fields=x,y`); repeated parameters add up. */
+export function listParam(query: URLSearchParams, name: string): string[] | undefined {
+  const all = query.getAll(name);
+  if (all.length === 0) return undefined;
+  return all
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+/** An optional integer parameter in [min, max]: 1001 when not an integer, 1003 when out of range. */
+export function intParam(query: URLSearchParams, name: string, min: number, max: number): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v.trim())) throw new RestError(1001, `Invalid value '${v}'. Required of type 'Integer'`);
+  const n = Number(v);
+  if (n < min || n > max) throw new RestError(1003, `${name} must be between ${min} and ${max}`);
+  return n;
+}
