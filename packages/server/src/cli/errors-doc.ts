@@ -2,7 +2,14 @@
  * docs/errors.md, rendered from the error catalogue (FAULTS of @mktows/protocol) so that the page
  * cannot drift from the server: `npm run gen:errors-doc` writes it, a test compares it.
  */
-import type { FaultCode, FaultDef, RetryAdvice } from '@mktows/protocol';
+import {
+  type FaultCode,
+  type FaultDef,
+  REST_ERRORS,
+  type RestErrorDef,
+  type RestRetryAdvice,
+  type RetryAdvice,
+} from '@mktows/protocol';
 
 /** The order in which the pipeline checks a call; the first that applies wins. */
 export const CHECK_ORDER: readonly FaultCode[] = [20012, 20019, 20017, 20014, 20016, 20013, 20015, 20023, 20024];
@@ -19,6 +26,19 @@ export const RETRY_MEANING: Readonly<Record<RetryAdvice, string>> = {
   none: 'do not retry',
 };
 
+/** What each REST retry advice token means. */
+export const REST_RETRY_MEANING: Readonly<Record<RestRetryAdvice, string>> = {
+  reauthenticate: 'get a new access token, then retry once',
+  backoff: 'retry with exponential backoff and jitter',
+  'wait-window': 'wait until the oldest call in the 20 s window has left it',
+  'wait-slot': "retry when one of the instance's calls in flight finishes",
+  'until-reset': 'stop until the daily quota resets',
+  none: 'do not retry as is; fix the request or the data',
+};
+
+/** The heading of the REST half of docs/errors.md (tests read the table after it). */
+export const REST_HEADING = '## REST API';
+
 /** A table cell: one line, pipes escaped. */
 function cell(text: string): string {
   return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
@@ -30,7 +50,7 @@ function byCode(faults: readonly FaultDef[], code: number): FaultDef {
   return f;
 }
 
-export function renderErrorsDoc(faults: readonly FaultDef[]): string {
+export function renderErrorsDoc(faults: readonly FaultDef[], restErrors: readonly RestErrorDef[] = REST_ERRORS): string {
   const serverCodes = faults.filter((f) => f.side === 'Server').map((f) => f.code);
   const order = CHECK_ORDER.map((c) => byCode(faults, c));
   const sideText =
@@ -95,8 +115,50 @@ export function renderErrorsDoc(faults: readonly FaultDef[]): string {
     "The same catalogue drives the server's faults, the client's error classes and `mktows errors`",
     '(`mktows errors --json` prints it as JSON).',
     '',
+    ...renderRestSection(restErrors),
   ];
   return lines.join('\n');
+}
+
+/** The REST half: Marketo's envelope, what counts against the limits, and the REST codes with the SOAP fault each maps to. */
+function renderRestSection(errors: readonly RestErrorDef[]): string[] {
+  return [
+    REST_HEADING,
+    '',
+    '<!-- From the REST catalogue (packages/protocol/src/rest-errors.ts). -->',
+    '',
+    'REST calls (`/rest/v1/…`, `/rest/asset/v1/…`, `/bulk/v1/…`) answer HTTP 200 for every API error, with',
+    "Marketo's envelope: `success: false` and one entry in `errors`, whose `code` is a quoted string.",
+    'Record-level reasons (level `record`) come inside `result` as `status: "skipped"` with `reasons`.',
+    'The identity endpoint answers bad client credentials with HTTP 401',
+    '`{"error":"unauthorized","error_description":"Bad client credentials"}`; a body over `--max-body` is',
+    'HTTP 413.',
+    '',
+    '```json',
+    '{ "requestId": "e42b#14272d07d78", "success": false, "errors": [{ "code": "601", "message": "Access token invalid" }] }',
+    '```',
+    '',
+    'Checks run in this order: path (610, 605) → body (609, 612) → access token (600, 601, 602) → limits',
+    '(607 → 606 → 615, for the whole instance: all REST clients together) → fault rules → the endpoint.',
+    'Calls rejected before the limits, and by them, do not count against the quota or the window; the',
+    'identity endpoint never counts.',
+    '',
+    'SOAP fault is the fault the SOAP→REST bridge answers for the REST code.',
+    '',
+    '| REST code | Message | Level | Raised when | Client advice | Retry | SOAP fault |',
+    '|---|---|---|---|---|---|---|',
+    ...errors.map(
+      (e) =>
+        `| ${e.code} | ${cell(e.message)} | ${e.level} | ${cell(e.trigger)} | ${cell(e.advice)} | \`${e.retry}\` | ${e.soap ?? '–'} |`,
+    ),
+    '',
+    '| Retry | Meaning |',
+    '|---|---|',
+    ...[...new Set(errors.map((e) => e.retry))].map((r) => `| \`${r}\` | ${cell(REST_RETRY_MEANING[r])} |`),
+    '',
+    '`mktows errors --rest` prints this catalogue (`--rest --json` as JSON).',
+    '',
+  ];
 }
 
 /** One row of the code table of an errors page: every column by its header. */
@@ -108,10 +170,10 @@ function splitRow(line: string): string[] {
   return inner.split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, '|'));
 }
 
-/** The rows of the first Markdown table whose header has a `Code` column (used by tests). */
-export function parseCodeTable(markdown: string): DocRow[] {
+/** The rows of the first Markdown table whose header has a `Code` column (or `column`) (used by tests). */
+export function parseCodeTable(markdown: string, column = 'Code'): DocRow[] {
   const lines = markdown.split(/\r?\n/);
-  const start = lines.findIndex((l) => l.trim().startsWith('|') && splitRow(l).includes('Code'));
+  const start = lines.findIndex((l) => l.trim().startsWith('|') && splitRow(l).includes(column));
   if (start < 0) return [];
   const header = splitRow(lines[start]);
   const rows: DocRow[] = [];

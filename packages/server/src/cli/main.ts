@@ -3,7 +3,7 @@
  * exits with what it returns: 0 success, 1 runtime or startup failure (and no command), 2 usage error.
  */
 import { runCall } from '@mktows/client';
-import { FAULTS, type FaultDef } from '@mktows/protocol';
+import { FAULTS, type FaultDef, REST_ERRORS, type RestErrorDef } from '@mktows/protocol';
 import { DEMO_REST_CLIENT, DEMO_USER, type ServerConfig } from '../config.js';
 import { formatWindow } from '../limits/parse.js';
 import { redacted } from '../limits/redis/connection.js';
@@ -12,7 +12,7 @@ import { type RunningServer, startServer } from '../server.js';
 import { redactStoreUrl } from '../store/open.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { VERSION } from '../version.js';
-import { RETRY_MEANING } from './errors-doc.js';
+import { REST_RETRY_MEANING, RETRY_MEANING } from './errors-doc.js';
 import { closest, OptionsError, type ReadFile, type ResolvedServe, resolveServe, serveHelp } from './options.js';
 
 export const EXIT_OK = 0;
@@ -67,10 +67,12 @@ export function mainHelp(): string {
 
 function errorsHelp(): string {
   return [
-    'Usage: mktows errors [CODE...] [--json]',
+    'Usage: mktows errors [CODE...] [--rest] [--json]',
     '',
-    'Prints the error catalogue: code, faultcode side, message, retry advice and when the server raises it.',
-    'With codes, only those. --json prints the catalogue entries as a JSON array.',
+    'Prints the error catalogues: the SOAP faults (code, faultcode side, message, retry advice, when the',
+    'server raises it), then the REST errors (code, message, level, retry advice, SOAP fault of the bridge).',
+    'With codes, only those (SOAP and REST codes do not overlap). --rest prints the REST catalogue alone.',
+    '--json prints the entries as a JSON array: the SOAP catalogue, or with --rest the REST one.',
     '',
   ].join('\n');
 }
@@ -137,42 +139,74 @@ function errorsCommand(args: string[], cli: CliIo): number {
     return EXIT_OK;
   }
   let json = false;
+  let restOnly = false;
   const codes: number[] = [];
   for (const a of args) {
     if (a === '--json') json = true;
+    else if (a === '--rest') restOnly = true;
     else if (/^\d+$/.test(a)) {
-      if (!FAULTS.some((f) => f.code === Number(a)))
-        return usage(cli, `unknown fault code ${a} (run mktows errors for the list)`);
+      if (!FAULTS.some((f) => f.code === Number(a)) && !REST_ERRORS.some((e) => e.code === Number(a)))
+        return usage(cli, `unknown error code ${a} (run mktows errors for the list)`);
       codes.push(Number(a));
     } else if (a.startsWith('-')) {
-      const near = closest(a.replace(/^-+/, ''), ['json', 'help']);
+      const near = closest(a.replace(/^-+/, ''), ['json', 'rest', 'help']);
       return usage(cli, `unknown option ${a}${near ? `; did you mean --${near}?` : ''}`);
     } else return usage(cli, `unexpected argument ${JSON.stringify(a)}; give fault codes such as 20103`);
   }
-  const faults = codes.length ? FAULTS.filter((f) => codes.includes(f.code)) : FAULTS;
-  cli.out(json ? `${JSON.stringify(faults, null, 2)}\n` : errorsTable(faults));
+  const faults = restOnly ? [] : codes.length ? FAULTS.filter((f) => codes.includes(f.code)) : FAULTS;
+  const rest = codes.length ? REST_ERRORS.filter((e) => codes.includes(e.code)) : REST_ERRORS;
+  if (json) {
+    cli.out(`${JSON.stringify(restOnly ? rest : faults, null, 2)}\n`);
+    return EXIT_OK;
+  }
+  const parts = [
+    ...(faults.length ? [errorsTable(faults)] : []),
+    ...(rest.length ? [restErrorsTable(rest)] : []),
+  ];
+  cli.out(parts.join('\n'));
   return EXIT_OK;
+}
+
+/** The REST catalogue as a plain-text table. */
+export function restErrorsTable(errors: readonly RestErrorDef[]): string {
+  const header = ['REST', 'MESSAGE', 'LEVEL', 'RETRY', 'SOAP', 'RAISED WHEN'];
+  const rows = errors.map((e) => [String(e.code), e.message, e.level, e.retry, String(e.soap ?? '–'), e.trigger]);
+  return plainTable(
+    header,
+    rows,
+    [...new Set(errors.map((e) => e.retry))].map((r) => [r, REST_RETRY_MEANING[r]]),
+  );
+}
+
+/** Rows padded to their column widths (the last column free), then the retry tokens explained. */
+function plainTable(header: string[], rows: string[][], retries: [string, string][]): string {
+  const last = header.length - 1;
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < last ? r[i].length : 0))));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i < last ? c.padEnd(widths[i]) : c))
+      .join('  ')
+      .trimEnd();
+  const w = Math.max(...retries.map(([r]) => r.length));
+  return [
+    line(header),
+    ...rows.map(line),
+    '',
+    'Retry advice:',
+    ...retries.map(([r, meaning]) => `  ${r.padEnd(w)}  ${meaning}`),
+    '',
+  ].join('\n');
 }
 
 /** The catalogue as a plain-text table. */
 export function errorsTable(faults: readonly FaultDef[]): string {
   const header = ['CODE', 'FAULTCODE', 'MESSAGE', 'RETRY', 'RAISED WHEN'];
   const rows = faults.map((f) => [String(f.code), `SOAP-ENV:${f.side}`, f.message, f.retry, f.trigger]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (i < 4 ? r[i].length : 0))));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]) : c))
-      .join('  ')
-      .trimEnd();
-  const retries = [...new Set(faults.map((f) => f.retry))];
-  return [
-    line(header),
-    ...rows.map(line),
-    '',
-    'Retry advice:',
-    ...retries.map((r) => `  ${r.padEnd(Math.max(...retries.map((x) => x.length)))}  ${RETRY_MEANING[r]}`),
-    '',
-  ].join('\n');
+  return plainTable(
+    header,
+    rows,
+    [...new Set(faults.map((f) => f.retry))].map((r) => [r, RETRY_MEANING[r]]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
