@@ -484,3 +484,78 @@ describe('bad input: exact messages', () => {
     );
   });
 });
+
+describe('REST options', () => {
+  test('defaults match the contract: 50000/day, 100/20s, 10 in flight, 3600 s tokens, no client (the server adds the demo client)', () => {
+    const c = resolve([]);
+    assert.equal(c.restQuotaPerDay, 50_000);
+    assert.equal(c.restRatePerWindow, 100);
+    assert.equal(c.restWindowMs, 20_000);
+    assert.equal(c.restConcurrency, 10);
+    assert.equal(c.restTokenTtlMs, 3_600_000);
+    assert.deepEqual(c.restClients, []);
+  });
+
+  test('flags set them; --rest-client is repeatable and a secret may contain colons', () => {
+    const c = resolve([
+      '--rest-quota-per-day',
+      '7',
+      '--rest-rate-limit=5/2s',
+      '--rest-concurrency',
+      '3',
+      '--rest-token-ttl',
+      '90s',
+      '--rest-client',
+      'one:secret-1',
+      '--rest-client=two:se:cret',
+    ]);
+    assert.equal(c.restQuotaPerDay, 7);
+    assert.equal(c.restRatePerWindow, 5);
+    assert.equal(c.restWindowMs, 2000);
+    assert.equal(c.restConcurrency, 3);
+    assert.equal(c.restTokenTtlMs, 90_000);
+    assert.deepEqual(c.restClients, [
+      { clientId: 'one', clientSecret: 'secret-1' },
+      { clientId: 'two', clientSecret: 'se:cret' },
+    ]);
+    // The per-user SOAP limits are untouched.
+    assert.equal(c.ratePerWindow, 100);
+  });
+
+  test('MKTOWS_REST_CLIENT is a comma-separated list; the config file takes "restClients"', () => {
+    assert.deepEqual(resolve([], { MKTOWS_REST_CLIENT: 'a:s1, b:s2' }).restClients, [
+      { clientId: 'a', clientSecret: 's1' },
+      { clientId: 'b', clientSecret: 's2' },
+    ]);
+    const file = files({ 'cfg.json': { restClients: ['f:file-secret'], restQuotaPerDay: 12 } });
+    const c = resolve(['--config', 'cfg.json'], {}, file);
+    assert.deepEqual(c.restClients, [{ clientId: 'f', clientSecret: 'file-secret' }]);
+    assert.equal(c.restQuotaPerDay, 12);
+  });
+
+  test('bad REST values are refused with their source named', () => {
+    refused(
+      ['--rest-client', 'nocolon'],
+      '--rest-client must be ID:SECRET (client id, a colon, then the client secret); got "nocolon"',
+    );
+    refused(['--rest-client', 'a:x', '--rest-client', 'a:y'], 'REST client a is configured twice');
+    refused(['--rest-concurrency', '0'], '--rest-concurrency must be a whole number of at least 1; got "0"');
+    assert.throws(() => resolve(['--rest-rate-limit', 'fast']), /--rest-rate-limit must be <calls>\/<window>/);
+  });
+
+  test('--help lists the REST flags with defaults and environment variables', () => {
+    const help = serveHelp();
+    for (const [flag, def, env] of [
+      ['--rest-client', 'demo client', 'MKTOWS_REST_CLIENT'],
+      ['--rest-quota-per-day', '50000', 'MKTOWS_REST_QUOTA_PER_DAY'],
+      ['--rest-rate-limit', '100/20s', 'MKTOWS_REST_RATE_LIMIT'],
+      ['--rest-concurrency', '10', 'MKTOWS_REST_CONCURRENCY'],
+      ['--rest-token-ttl', '3600s', 'MKTOWS_REST_TOKEN_TTL'],
+    ]) {
+      const line = help.split('\n').find((l) => l.startsWith(`  ${flag} `));
+      assert.ok(line, `help has no line for ${flag}`);
+      assert.ok(line.includes(` ${def} `), `${flag} default`);
+      assert.ok(line.includes(env), `${flag} env`);
+    }
+  });
+});

@@ -163,6 +163,9 @@ describe('mktows serve', () => {
       assert.equal(lines[5], '  Store          sqlite::memory: (empty)');
       assert.equal(lines[6], '  Limits         memory · 10000 calls/day (America/Chicago) · 100/20 s · 10 in flight');
       assert.equal(lines[7], '  Credentials    user mktows_demo_user  key mktows-demo-encryption-key');
+      assert.equal(lines[8], `  REST API       ${base}/rest/v1/…   token: ${base}/identity/oauth/token`);
+      assert.equal(lines[9], '  REST limits    50000 calls/day · 100/20 s · 10 in flight (whole instance)');
+      assert.equal(lines[10], '  REST client    client_id mktows-demo-client  client_secret mktows-demo-client-secret');
 
       const health = await fetch(`${base}/_mktows/health`);
       assert.equal(health.status, 200);
@@ -646,7 +649,7 @@ describe('mktows commands', () => {
     assert.equal(await run(['errors', '99999'], io), 2);
     assert.equal(await run(['errors', '--jsno'], io), 2);
     assert.deepEqual(err, [
-      'mktows: unknown fault code 99999 (run mktows errors for the list)\n',
+      'mktows: unknown error code 99999 (run mktows errors for the list)\n',
       'mktows: unknown option --jsno; did you mean --json?\n',
     ]);
   });

@@ -336,6 +336,7 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `${label('Limits')}${limits}`,
     ...credentials.map((c, i) => `${label(i === 0 ? 'Credentials' : '')}${c}`),
     `${label('REST API')}${base}/rest/v1/…   token: ${base}/identity/oauth/token`,
+    `${label('REST limits')}${config.restQuotaPerDay} calls/day · ${config.restRatePerWindow}/${formatWindow(config.restWindowMs)} · ${config.restConcurrency} in flight (whole instance)`,
     ...restClients.map((c, i) => `${label(i === 0 ? 'REST client' : '')}${c}`),
     '',
   ].join('\n');

@@ -85,6 +85,19 @@ function nonEmpty(value: unknown, where: Where, expected: string): string {
 }
 
 /** A duration flag of at least `min` ms: `15m`, `900s`, `500ms`, or a bare number of seconds. */
+/** `--rate-limit` and `--rest-rate-limit`: calls per window. */
+function rate(value: unknown, where: Where): { ratePerWindow: number; windowMs: number } {
+  const t = text(value);
+  try {
+    if (t === undefined) throw new Error('not text');
+    return parseRate(t);
+  } catch {
+    throw new OptionsError(
+      `${where} must be <calls>/<window> with at least 1 call and a window of ms, s, m or h (a bare number means seconds), e.g. 100/20s or 5/1500ms; got ${got(value)}`,
+    );
+  }
+}
+
 function duration(value: unknown, where: Where, min: number, expected: string): number {
   const t = text(value);
   let ms = -1;
@@ -224,17 +237,9 @@ const SPECS: readonly OptionSpec[] = [
     def: `${DEFAULT_CONFIG.ratePerWindow}/${DEFAULT_CONFIG.windowMs / 1000}s`,
     help: 'calls per sliding window, per user (e.g. 100/20s, 5/1500ms)',
     apply: (v, where, c) => {
-      const t = text(v);
-      try {
-        if (t === undefined) throw new Error('not text');
-        const r = parseRate(t);
-        c.ratePerWindow = r.ratePerWindow;
-        c.windowMs = r.windowMs;
-      } catch {
-        throw new OptionsError(
-          `${where} must be <calls>/<window> with at least 1 call and a window of ms, s, m or h (a bare number means seconds), e.g. 100/20s or 5/1500ms; got ${got(v)}`,
-        );
-      }
+      const r = rate(v, where);
+      c.ratePerWindow = r.ratePerWindow;
+      c.windowMs = r.windowMs;
     },
   },
   {
@@ -267,15 +272,9 @@ const SPECS: readonly OptionSpec[] = [
     def: `${DEFAULT_CONFIG.restRatePerWindow}/${DEFAULT_CONFIG.restWindowMs / 1000}s`,
     help: 'REST calls per sliding window, whole instance',
     apply: (v, where, c) => {
-      const t = text(v);
-      try {
-        if (t === undefined) throw new Error('not text');
-        const r = parseRate(t);
-        c.restRatePerWindow = r.ratePerWindow;
-        c.restWindowMs = r.windowMs;
-      } catch {
-        throw new OptionsError(`${where} must be <calls>/<window>, e.g. 100/20s; got ${got(v)}`);
-      }
+      const r = rate(v, where);
+      c.restRatePerWindow = r.ratePerWindow;
+      c.restWindowMs = r.windowMs;
     },
   },
   {
