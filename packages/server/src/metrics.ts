@@ -2,12 +2,18 @@
 import { FAULT } from '@mktows/protocol';
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** The limiter's faults, in the order of admission: quota, rate window, concurrency. */
-const LIMIT_CODES = [
+/**
+ * The limiter's codes, in the order of admission (quota, rate window, concurrency): SOAP's per user,
+ * then REST's per instance. The two sets do not overlap, so one family holds both.
+ */
+const LIMIT_CODES: readonly number[] = [
   FAULT.REQUEST_LIMIT_EXCEEDED,
   FAULT.RATE_LIMIT_EXCEEDED,
   FAULT.CONCURRENCY_LIMIT_EXCEEDED,
-] as const;
+  607,
+  606,
+  615,
+];
 
 /**
  * Why a call failed authentication. Clients get one message for an unknown user and a bad signature
@@ -37,11 +43,7 @@ export class Metrics {
     for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) this.buckets[i]++;
     this.sum += seconds;
     this.count++;
-    if (
-      code === FAULT.REQUEST_LIMIT_EXCEEDED ||
-      code === FAULT.RATE_LIMIT_EXCEEDED ||
-      code === FAULT.CONCURRENCY_LIMIT_EXCEEDED
-    ) {
+    if (code !== null && LIMIT_CODES.includes(code)) {
       this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
     }
   }
@@ -52,7 +54,7 @@ export class Metrics {
 
   render(): string {
     const lines = [
-      '# HELP mktows_calls_total SOAP calls by operation and result code ("ok" for success).',
+      '# HELP mktows_calls_total SOAP and REST calls by operation (REST: Marketo\'s operationId) and result code ("ok" for success).',
       '# TYPE mktows_calls_total counter',
     ];
     for (const [key, n] of this.calls) {
@@ -66,7 +68,9 @@ export class Metrics {
     lines.push(`mktows_call_duration_seconds_bucket{le="+Inf"} ${this.count}`);
     lines.push(`mktows_call_duration_seconds_sum ${this.sum}`);
     lines.push(`mktows_call_duration_seconds_count ${this.count}`);
-    lines.push('# HELP mktows_limiter_rejections_total Calls rejected by the quota, rate window or concurrency limit.');
+    lines.push(
+      '# HELP mktows_limiter_rejections_total Calls rejected by the quota, rate window or concurrency limit (SOAP 20015/20023/20024 per user, REST 607/606/615 per instance).',
+    );
     lines.push('# TYPE mktows_limiter_rejections_total counter');
     for (const code of LIMIT_CODES) {
       lines.push(`mktows_limiter_rejections_total{code="${code}"} ${this.rejections.get(code) ?? 0}`);

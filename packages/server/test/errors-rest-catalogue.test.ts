@@ -22,10 +22,13 @@ describe('the REST error catalogue', () => {
       assert.equal(isFaultCode(e.code), false, `${e.code} collides with a SOAP code`);
       if (e.soap !== undefined) assert.ok(isFaultCode(e.soap), `${e.code} maps to ${e.soap}, not a SOAP code`);
     }
-    assert.deepEqual(codes, [
-      600, 601, 602, 604, 605, 606, 607, 609, 610, 611, 612, 615, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1011,
-      1012, 1013,
-    ]);
+    assert.deepEqual(
+      codes,
+      [
+        600, 601, 602, 604, 605, 606, 607, 609, 610, 611, 612, 615, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1011,
+        1012, 1013,
+      ],
+    );
     // MAPPING.md §3: the limits map to the SOAP limit faults.
     assert.deepEqual(
       [606, 607, 615].map((c) => REST_ERRORS.find((e) => e.code === c)?.soap),
