@@ -50,7 +50,10 @@ function byCode(faults: readonly FaultDef[], code: number): FaultDef {
   return f;
 }
 
-export function renderErrorsDoc(faults: readonly FaultDef[], restErrors: readonly RestErrorDef[] = REST_ERRORS): string {
+export function renderErrorsDoc(
+  faults: readonly FaultDef[],
+  restErrors: readonly RestErrorDef[] = REST_ERRORS,
+): string {
   const serverCodes = faults.filter((f) => f.side === 'Server').map((f) => f.code);
   const order = CHECK_ORDER.map((c) => byCode(faults, c));
   const sideText =

@@ -159,10 +159,7 @@ function errorsCommand(args: string[], cli: CliIo): number {
     cli.out(`${JSON.stringify(restOnly ? rest : faults, null, 2)}\n`);
     return EXIT_OK;
   }
-  const parts = [
-    ...(faults.length ? [errorsTable(faults)] : []),
-    ...(rest.length ? [restErrorsTable(rest)] : []),
-  ];
+  const parts = [...(faults.length ? [errorsTable(faults)] : []), ...(rest.length ? [restErrorsTable(rest)] : [])];
   cli.out(parts.join('\n'));
   return EXIT_OK;
 }

@@ -156,7 +156,8 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
     status,
     faultCode: code,
     request: journalRequest(call),
-    response: text,
+    // An issued token is a credential: the journal keeps the answer without it.
+    response: typeof body.access_token === 'string' ? JSON.stringify({ ...body, access_token: '***' }) : text,
   });
   return { status, body: text };
 }

@@ -3,10 +3,27 @@
  * assertions on Marketo's envelope. Every REST endpoint suite uses these.
  */
 import assert from 'node:assert/strict';
+import type { ServerConfig } from '../../src/config.js';
 import type { RunningServer } from '../../src/server.js';
+import { startTestServer, type TestServer } from './harness.js';
 
 export const REST_CLIENT = 'test-rest-client';
 export const REST_SECRET = 'test-rest-secret-0123';
+/** A second client, to show that REST limits are the instance's, not a client's. */
+export const SECOND_CLIENT = 'second';
+export const SECOND_SECRET = 'second-secret';
+
+/** A test server with no seed and the two test REST clients; `config` overrides. */
+export function startRestTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
+  return startTestServer({
+    seed: 'none',
+    restClients: [
+      { clientId: REST_CLIENT, clientSecret: REST_SECRET },
+      { clientId: SECOND_CLIENT, clientSecret: SECOND_SECRET },
+    ],
+    ...config,
+  });
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: REST bodies are checked field by field in tests.
 export type Json = any;
