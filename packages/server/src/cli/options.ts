@@ -738,8 +738,9 @@ export function serveHelp(): string {
   return [
     'Usage: mktows serve [options]',
     '',
-    'Starts the Marketo SOAP API server. Every flag is also an environment variable and a key of the',
-    '--config JSON file (camelCase of the flag name; users as "users": [{ "userId", "encryptionKey" }]).',
+    'Starts the Marketo SOAP and REST API server. Every flag is also an environment variable and a key of the',
+    '--config JSON file (camelCase of the flag name; users as "users": [{ "userId", "encryptionKey" }],',
+    'REST clients as "restClients": ["ID:SECRET"]).',
     'Precedence: flag > environment > config file > default. Both --port 9000 and --port=9000 work.',
     '',
     line(['flag', 'default', 'environment', 'meaning']),
