@@ -144,6 +144,32 @@ describe('REST API foundation', () => {
     assertRestError(await restCall(s, '/rest/v1/leads.json?filterType=firstName&filterValues=a', { token }), 1011);
   });
 
+  test('query by cookies and by SFDC ids reads what SOAP wrote', async () => {
+    const r = await s.soap(
+      syncLeadBody(
+        { Email: 'crm@example.com', attrs: { SFDCLeadId: '00Q000000000001', SFDCContactId: '003000000000001' } },
+        { cookie: 'id:123-ABC-456&token:_mch-example.com-1-2' },
+      ),
+    );
+    ok(r);
+    const id = Number(/<LeadId>(\d+)<\/LeadId>/i.exec(r.text)?.[1]);
+    for (const [type, value] of [
+      ['cookies', encodeURIComponent('id:123-ABC-456&token:_mch-example.com-1-2')],
+      ['sfdcLeadId', '00Q000000000001'],
+      ['sfdcContactId', '003000000000001'],
+      ['id', String(id)],
+    ]) {
+      const found = restOk(
+        await restCall(s, `/rest/v1/leads.json?filterType=${type}&filterValues=${value}&fields=id`, { token }),
+      );
+      assert.deepEqual(found, [{ id }], type);
+    }
+    assert.deepEqual(
+      restOk(await restCall(s, '/rest/v1/leads.json?filterType=sfdcAccountId&filterValues=001nothing', { token })),
+      [],
+    );
+  });
+
   test('describe lists every standard field of lead-fields.md with its REST and SOAP names', async (t) => {
     if (!LEAD_FIELDS_MD) {
       t.skip('skipped: ../shared absent');
