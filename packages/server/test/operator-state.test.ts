@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { FAULT } from '@mktows/protocol';
-import type { UserConfig } from '../src/config.js';
+import type { RestClientConfig, UserConfig } from '../src/config.js';
 import { Clock } from '../src/state/clock.js';
 import { MemoryOperatorState } from '../src/state/memory-state.js';
 import { fireFaultRule, type OperatorState } from '../src/state/operator-state.js';
@@ -15,9 +15,14 @@ import type { Store } from '../src/store/store.js';
 
 const CONFIGURED: readonly UserConfig[] = [{ userId: 'alice', encryptionKey: 'alice-key-0123', quotaPerDay: 50 }];
 
-const KINDS: { kind: string; open(store: Store, users: readonly UserConfig[]): Promise<OperatorState> }[] = [
-  { kind: 'memory', open: (store, users) => MemoryOperatorState.open(store, users) },
-  { kind: 'stored', open: (store, users) => StoredOperatorState.open(store, users) },
+const CLIENTS: readonly RestClientConfig[] = [{ clientId: 'app', clientSecret: 'app-secret-1' }];
+
+const KINDS: {
+  kind: string;
+  open(store: Store, users: readonly UserConfig[], clients?: readonly RestClientConfig[]): Promise<OperatorState>;
+}[] = [
+  { kind: 'memory', open: (store, users, clients) => MemoryOperatorState.open(store, users, undefined, clients) },
+  { kind: 'stored', open: (store, users, clients) => StoredOperatorState.open(store, users, {}, clients) },
 ];
 
 for (const { kind, open } of KINDS) {
@@ -98,6 +103,34 @@ for (const { kind, open } of KINDS) {
       const other = await open(store, CONFIGURED);
       assert.equal(other.streams.decode(position, 's').os, 7);
       await other.close();
+    });
+
+    test('REST clients: configured ones at start, upserts seen at once, reset restores the configured secret', async () => {
+      state = await open(store, CONFIGURED, CLIENTS);
+      assert.deepEqual(state.restClient('app'), CLIENTS[0]);
+      await state.upsertRestClient({ clientId: 'other', clientSecret: 'other-secret' });
+      await state.upsertRestClient({ clientId: 'app', clientSecret: 'changed-secret' });
+      assert.deepEqual(state.restClient('app'), { clientId: 'app', clientSecret: 'changed-secret' });
+      assert.deepEqual(
+        state
+          .restClients()
+          .map((c) => c.clientId)
+          .sort(),
+        ['app', 'other'],
+      );
+      await state.reset();
+      assert.deepEqual(state.restClients(), [CLIENTS[0]]);
+      assert.equal(CLIENTS[0].clientSecret, 'app-secret-1');
+    });
+
+    test('a rule on REST calls is matched only for REST calls, and a SOAP rule only for SOAP calls', async () => {
+      state = await open(store, CONFIGURED);
+      const rest = await state.addFaultRule({ operation: '*', code: 606, api: 'rest' });
+      const soap = await state.addFaultRule({ operation: '*', code: FAULT.INTERNAL_ERROR });
+      assert.equal(state.matchFaultRule('getLeadByIdUsingGET', 'app', 'rest')?.id, rest.id);
+      assert.equal(state.matchFaultRule('getLead', 'alice')?.id, soap.id);
+      assert.equal(state.matchFaultRule('getLead', 'alice', 'soap')?.id, soap.id);
+      await state.clearFaultRules();
     });
 
     test('reset: configured users, no rules, no offset; then a reload', async () => {

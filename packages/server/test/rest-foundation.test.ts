@@ -52,6 +52,11 @@ describe('REST API foundation', () => {
   test('600, 601 and 602 as Marketo words them', async () => {
     assertRestError(await restCall(s, '/rest/v1/lead/1.json'), 600, 'Access token not specified');
     assertRestError(await restCall(s, '/rest/v1/lead/1.json', { token: 'nope:mk' }), 601, 'Access token invalid');
+    // 1000 s later the same token comes back with 1000 s less to live.
+    await s.admin('POST', '/_mktows/clock', { offsetSeconds: 1000 });
+    const later = await tokenCall(s);
+    assert.equal(later.body.access_token, token);
+    assert.ok(later.body.expires_in <= 2599 && later.body.expires_in > 2500, String(later.body.expires_in));
     await s.admin('POST', '/_mktows/clock', { offsetSeconds: 3601 });
     try {
       assertRestError(await restCall(s, '/rest/v1/lead/1.json', { token }), 602, 'Access token expired');
@@ -168,6 +173,35 @@ describe('REST API foundation', () => {
       restOk(await restCall(s, '/rest/v1/leads.json?filterType=sfdcAccountId&filterValues=001nothing', { token })),
       [],
     );
+  });
+
+  test('custom fields have one name in both APIs and come back typed', async () => {
+    const seeded = await s.admin('POST', '/_mktows/seed', {
+      leadFields: [
+        { name: 'ShoeSize', dataType: 'integer', displayName: 'Shoe Size' },
+        { name: 'VipSince', dataType: 'datetime' },
+      ],
+    });
+    assert.equal(seeded.status, 200);
+    const r = await s.soap(
+      syncLeadBody({ Email: 'custom@example.com', attrs: { ShoeSize: 44, VipSince: '2024-05-01T10:20:30Z' } }),
+    );
+    ok(r);
+    const id = Number(/<LeadId>(\d+)<\/LeadId>/i.exec(r.text)?.[1]);
+    const described = restOk(await restCall(s, '/rest/v1/leads/describe.json', { token }));
+    const shoe = described.find((f: { rest: { name: string } }) => f.rest.name === 'ShoeSize');
+    assert.deepEqual(
+      { ...shoe, id: 0 },
+      {
+        id: 0,
+        displayName: 'Shoe Size',
+        dataType: 'integer',
+        rest: { name: 'ShoeSize', readOnly: false },
+        soap: { name: 'ShoeSize', readOnly: false },
+      },
+    );
+    const [lead] = restOk(await restCall(s, `/rest/v1/lead/${id}.json?fields=ShoeSize,VipSince`, { token }));
+    assert.deepEqual(lead, { ShoeSize: 44, VipSince: '2024-05-01T10:20:30Z' });
   });
 
   test('describe lists every standard field of lead-fields.md with its REST and SOAP names', async (t) => {
