@@ -68,6 +68,28 @@ describe('REST API foundation', () => {
     }
   });
 
+  test('bodies: invalid JSON 609, another content type 612, before the token is looked at', async () => {
+    assertRestError(
+      await restCall(s, '/rest/v1/leads.json?_method=GET', {
+        method: 'POST',
+        contentType: 'application/json',
+        body: '{"filterType":',
+      }),
+      609,
+      'Invalid JSON',
+    );
+    assertRestError(
+      await restCall(s, '/rest/v1/leads.json?_method=GET', {
+        token,
+        method: 'POST',
+        contentType: 'text/plain',
+        body: 'x',
+      }),
+      612,
+      'Invalid Content Type',
+    );
+  });
+
   test('unknown path 610, wrong method 605', async () => {
     assertRestError(await restCall(s, '/rest/v1/nowhere.json', { token }), 610, 'Requested resource not found');
     assertRestError(

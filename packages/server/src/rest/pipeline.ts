@@ -13,8 +13,7 @@ import { errorBody, requestId, successBody } from './envelope.js';
 import { identity } from './identity.js';
 import { REST_LIMIT_CODE, REST_LIMITS_ID, restLimits } from './limits.js';
 import { REST_ROUTER } from './registry.js';
-import { readRestRequest } from './request.js';
-import type { RestMethod } from './route.js';
+import { readRestRequest, servedMethod } from './request.js';
 
 export interface RestHttpCall {
   method: string;
@@ -77,8 +76,8 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
       body = answer.body;
       clientId = answer.clientId;
     } else {
-      const read = readRestRequest(call.method, call.url.searchParams, call.contentType, call.raw);
-      const match = REST_ROUTER.match(read.method, path);
+      const method = servedMethod(call.method, call.url.searchParams);
+      const match = REST_ROUTER.match(method, path);
       // Decision: an unknown path answers 610 in the envelope with HTTP 200, as error-codes.md
       // lists it among the response-level codes ("The URI in the call did not match a REST API
       // resource type"); a known path with the wrong method answers 605. Neither needs a token,
@@ -87,6 +86,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
       if (!match.route) throw new RestError(605);
       const route = match.route;
       operationId = route.operationId;
+      const read = readRestRequest(call.method, call.url.searchParams, call.contentType, call.raw);
       const token = await rt.restTokens.check(bearer(call), now);
       if (!token.ok) throw new RestError(token.code);
       clientId = token.clientId;
@@ -117,7 +117,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
 
       const result = await route.handler(
         {
-          method: read.method as RestMethod,
+          method,
           path,
           params: match.params,
           query: read.query,

@@ -7,10 +7,13 @@ import { RestError } from '@mktows/protocol';
 import type { RestMethod } from './route.js';
 
 export interface ReadRequest {
-  /** The method the call is served as (`GET` for `POST …?_method=GET`). */
-  method: RestMethod;
   query: URLSearchParams;
   body: unknown;
+}
+
+/** The method the call is served as: `GET` for `POST …?_method=GET`. */
+export function servedMethod(httpMethod: string, query: URLSearchParams): RestMethod {
+  return (httpMethod === 'POST' && query.get('_method')?.toUpperCase() === 'GET' ? 'GET' : httpMethod) as RestMethod;
 }
 
 export function readRestRequest(
@@ -20,7 +23,6 @@ export function readRestRequest(
   raw: Buffer,
 ): ReadRequest {
   const override = query.get('_method')?.toUpperCase();
-  const method = (httpMethod === 'POST' && override === 'GET' ? 'GET' : httpMethod) as RestMethod;
   const merged = new URLSearchParams(query);
   merged.delete('_method');
   const type = contentType.split(';')[0].trim().toLowerCase();
@@ -38,7 +40,7 @@ export function readRestRequest(
       throw new RestError(612);
     }
   }
-  return { method, query: merged, body };
+  return { query: merged, body };
 }
 
 /** A comma-separated list parameter (Marketo's `filterValues=a,b`, `fields=x,y`); repeated parameters add up. */
