@@ -19,6 +19,10 @@ import { openStore } from './store/open.js';
 
 export interface RunningServer {
   readonly url: string;
+  /** The SOAP endpoint of the newest API version (`<url>/soap/mktows/3_1`). */
+  readonly soapUrl: string;
+  /** The REST base URL, Marketo's `https://<munchkin>.mktorest.com`: `/identity/oauth/token` and `/rest/v1/…` are under it. */
+  readonly restUrl: string;
   readonly port: number;
   readonly runtime: Runtime;
   /** What the seed wrote at start, if the store was new. */
@@ -111,8 +115,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   rt.imports.wake();
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;
+  const url = `http://${host}:${port}`;
   return {
-    url: `http://${host}:${port}`,
+    url,
+    soapUrl: `${url}/soap/mktows/3_1`,
+    restUrl: url,
     port,
     runtime: rt,
     seeded,

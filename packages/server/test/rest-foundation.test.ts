@@ -32,6 +32,11 @@ describe('REST API foundation', () => {
   });
   after(() => s.close());
 
+  test('the running server names its REST base URL', () => {
+    assert.equal(s.restUrl, s.url);
+    assert.equal(s.soapUrl, `${s.url}/soap/mktows/3_1`);
+  });
+
   test('identity answers GET and POST with the same token, counting down, as recorded', async () => {
     const a = await tokenCall(s);
     const b = await tokenCall(s, REST_CLIENT, REST_SECRET, 'POST');
