@@ -5,7 +5,7 @@
  * into Marketo's envelope, HTTP 200.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isRestErrorCode, RestError } from '@mktows/protocol';
+import { isRestErrorCode, RestError, restMessage } from '@mktows/protocol';
 import { LimitsUnavailableError } from '../limits/limits.js';
 import type { Runtime } from '../runtime.js';
 import { fireFaultRule } from '../state/operator-state.js';
@@ -99,12 +99,8 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
       }
       if (!admission.ok) {
         const c = REST_LIMIT_CODE[admission.code];
-        throw new RestError(
-          c,
-          c === 606
-            ? `Max rate limit '${rt.config.restRatePerWindow}' exceeded with in '${rt.config.restWindowMs / 1000}' secs`
-            : undefined,
-        );
+        // 606 names the limit and the window in seconds, as Marketo's message template does.
+        throw new RestError(c, restMessage(c, rt.config.restRatePerWindow, rt.config.restWindowMs / 1000));
       }
       const lease = admission.lease;
       release = () => lease.release();
