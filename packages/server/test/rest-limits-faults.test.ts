@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { REFRESH_MS } from '../src/state/stored-state.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import { faultCode, ok, syncLeadBody } from './support/leads.js';
 import {
@@ -214,6 +215,14 @@ describe('REST tokens and clients are shared by replicas of one store', () => {
     const again = await tokenCall(b);
     assert.equal(again.body.access_token, first.body.access_token);
     assert.ok(again.body.expires_in <= first.body.expires_in);
+  });
+
+  test("a token removed by one replica's reset is refused by the other within the refresh bound", async () => {
+    const token = await accessToken(a);
+    restOk(await restCall(b, DESCRIBE, { token }));
+    assert.equal((await a.admin('POST', '/_mktows/reset', {})).status, 200);
+    await new Promise((r) => setTimeout(r, REFRESH_MS + 50));
+    assertRestError(await restCall(b, DESCRIBE, { token }), 601);
   });
 
   test('a client added on one replica can take a token on the other', async () => {

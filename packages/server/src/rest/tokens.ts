@@ -1,9 +1,12 @@
 /**
  * REST access tokens. They live in the store (store/operator-store.ts), so a token issued by one
  * replica works on all of them and every replica hands out the same token until it expires. A
- * replica caches the tokens it has seen: checking a known token costs no round trip.
+ * replica caches the tokens it has seen for REFRESH_MS, the bound of the operator state: checking a
+ * known token costs no round trip, and a token removed by another replica's reset is refused
+ * within that bound.
  */
 import { randomUUID } from 'node:crypto';
+import { REFRESH_MS } from '../state/stored-state.js';
 import type { OperatorStore, RestToken } from '../store/operator-store.js';
 
 export type TokenCheck = { ok: true; clientId: string } | { ok: false; code: 600 | 601 | 602 };
@@ -12,7 +15,8 @@ export type TokenCheck = { ok: true; clientId: string } | { ok: false; code: 600
 const CACHE_MAX = 10_000;
 
 export class RestTokens {
-  private readonly cache = new Map<string, RestToken>();
+  /** Tokens seen, with the wall time they were read from the store. */
+  private readonly cache = new Map<string, { token: RestToken; readAt: number }>();
 
   constructor(private readonly store: OperatorStore) {}
 
@@ -29,9 +33,17 @@ export class RestTokens {
   /** 600 for no token, 601 for one never issued (or removed by a reset), 602 for an expired one. */
   async check(token: string | undefined, now: number): Promise<TokenCheck> {
     if (!token) return { ok: false, code: 600 };
-    const known = this.cache.get(token) ?? (await this.store.restToken(token));
-    if (!known) return { ok: false, code: 601 };
-    this.remember(known);
+    const cached = this.cache.get(token);
+    let known: RestToken | undefined;
+    if (cached && Date.now() - cached.readAt < REFRESH_MS) known = cached.token;
+    else {
+      known = await this.store.restToken(token);
+      if (!known) {
+        this.cache.delete(token);
+        return { ok: false, code: 601 };
+      }
+      this.remember(known);
+    }
     if (known.expiresAt <= now) return { ok: false, code: 602 };
     return { ok: true, clientId: known.clientId };
   }
@@ -43,7 +55,7 @@ export class RestTokens {
 
   private remember(t: RestToken): RestToken {
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(t.token, t);
+    this.cache.set(t.token, { token: t, readAt: Date.now() });
     return t;
   }
 }
