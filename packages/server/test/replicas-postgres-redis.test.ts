@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { getLeadByEmail, waitFor } from './support/fault-helpers.js';
-import { syncLeadBody } from './support/leads.js';
+import { syncLeadBody, syncMultipleBody } from './support/leads.js';
 import { deleteKeys, LIMITS_BACKEND, randomNamespace, TEST_REDIS_URL } from './support/limits-backends.js';
-import { admin, callCode, type Replica, startReplica } from './support/replicas.js';
+import { admin, callCode, callReplica, type Replica, startReplica } from './support/replicas.js';
 import { createTestDatabase, postgresWanted, type TestDatabase } from './support/test-database.js';
 
 const skip =
@@ -34,11 +34,12 @@ describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 9
     replicas.push(...(await Promise.all([startReplica(args), startReplica(args)])));
     // One user, added through ONE replica only: the others learn it from the shared store.
     user = { userId: `replicas_pg_${process.pid}`, key: `key-for-replicas-pg-${process.pid}-0123` };
-    // Concurrency 25: the 20 concurrent calls below are about the store, not the default limit of 10.
+    // Concurrency 25 and a window of 1000: the concurrent calls below are about the store, not the limits.
     await admin(replicas[0], 'POST', '/_mktows/users', {
       userId: user.userId,
       encryptionKey: user.key,
       concurrency: 25,
+      ratePerWindow: 1000,
     });
   });
 
@@ -92,6 +93,49 @@ describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 9
     assert.equal(codes.filter((c) => c === 20011).length, 4, `codes ${codes.join(',')}`);
     assert.equal(codes.filter((c) => c === 0).length, 11, `codes ${codes.join(',')}`);
     await admin(replicas[0], 'DELETE', '/_mktows/faults');
+  });
+
+  /** The Ids of every lead with this e-mail (getLead by EMAIL returns each duplicate), as replica r reads them. */
+  async function leadIdsByEmail(r: Replica, email: string): Promise<string[]> {
+    const { status, text } = await callReplica(r, user, getLeadByEmail(email));
+    assert.equal(status, 200, text);
+    return [...text.matchAll(/<leadRecord><Id>(\d+)<\/Id>/g)].map((m) => m[1]);
+  }
+
+  test('20 concurrent syncLeads of one new e-mail over the replicas make exactly one lead', async () => {
+    const email = `Same.New.${process.pid}@Example.com`;
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        callCode(
+          replicas[i % 3],
+          user,
+          // Case differs between calls: e-mails match case-insensitively.
+          syncLeadBody({ Email: i % 2 ? email : email.toLowerCase(), attrs: { FirstName: `F${i}` } }),
+        ),
+      ),
+    );
+    assert.deepEqual(codes, new Array(20).fill(0));
+    for (const r of replicas) assert.equal((await leadIdsByEmail(r, email)).length, 1, `leads on ${r.base}`);
+  });
+
+  test('concurrent syncMultipleLeads with overlapping new e-mails over the replicas make one lead per e-mail', async () => {
+    const emails = Array.from({ length: 6 }, (_, i) => `overlap.${i}.${process.pid}@example.com`);
+    // Batch b holds e-mails b..b+3 in a different order from its neighbours: every pair of batches overlaps.
+    const batches = Array.from({ length: 9 }, (_, b) => {
+      const mine = [0, 1, 2, 3].map((k) => emails[(b + k) % emails.length]);
+      return (b % 2 ? mine.reverse() : mine).map((Email, k) => ({ Email, attrs: { LastName: `B${b}K${k}` } }));
+    });
+    const results = await Promise.all(
+      batches.map((records, b) => callReplica(replicas[b % 3], user, syncMultipleBody(records))),
+    );
+    for (const r of results) {
+      assert.equal(r.status, 200, r.text);
+      assert.equal([...r.text.matchAll(/<status>(CREATED|UPDATED)<\/status>/g)].length, 4, r.text);
+    }
+    for (const email of emails) {
+      const ids = await leadIdsByEmail(replicas[0], email);
+      assert.equal(ids.length, 1, `leads with ${email}: ${ids.join(',')}`);
+    }
   });
 
   test('20 concurrent syncLeads over the replicas are all readable from every replica', async () => {

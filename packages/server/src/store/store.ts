@@ -163,6 +163,12 @@ export interface StoreTx extends LeadReader, ListMemberWriter {
    * ForeignSysPersonId is one of `values`, in no particular order.
    */
   findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]>;
+  /**
+   * Holds until the transaction ends one lock per key (`leadKeyLock`): a transaction that may
+   * create a lead under a key takes it before looking the key up, so that two writers never both
+   * find no lead and both insert one. A no-op where write transactions already run one at a time.
+   */
+  lockLeadKeys(keys: readonly string[]): Promise<void>;
   /** Inserts the leads in order; returns their ids in the same order (increasing). */
   insertLeads(leads: readonly NewLead[]): Promise<number[]>;
   /** updateLead for each lead, in order. */
@@ -213,6 +219,11 @@ export interface Store extends LeadReader, ActivityReader {
   listActivities(leadId: number): Promise<Activity[]>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+}
+
+/** The key `lockLeadKeys` locks for a lead found by e-mail (case-insensitively) or by ForeignSysPersonId. */
+export function leadKeyLock(by: 'EMAIL' | 'FSPID', value: string): string {
+  return by === 'EMAIL' ? `email:${value.toLowerCase()}` : `fsp:${value}`;
 }
 
 /** Raised by a backend that cannot reach or use its database; the pipeline answers 10001. */
