@@ -1,16 +1,18 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { DEFAULT_CONFIG, DEMO_USER, type ServerConfig } from './config.js';
 import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
-import { Journal } from './journal.js';
+import { type Journal, LocalJournal } from './journal.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import type { Runtime } from './runtime.js';
 import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
+import { SharedJournal } from './shared-journal.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
 import { StoredOperatorState } from './state/stored-state.js';
@@ -49,7 +51,14 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     clockOffsetMs: () => clockOffset.clockOffsetMs,
   });
   const store = await openStore(config.store);
-  const journal = new Journal(config.journalSize, config.journalBytes);
+  const metrics = new Metrics();
+  const replica = config.replicaId ?? `${hostname()}:${process.pid}`;
+  // A SQLite store has one process: its journal stays in memory, off the benchmarked call path. A
+  // PostgreSQL store may have several replicas: each writes its calls to the store, behind them.
+  const journal: Journal =
+    store.kind === 'postgres'
+      ? new SharedJournal(store.journal, { size: config.journalSize, replica, log, metrics })
+      : new LocalJournal(config.journalSize, config.journalBytes, replica);
   let rt: Runtime;
   let state: StoredOperatorState | undefined;
   let seeded: SeedSummary | undefined;
@@ -73,7 +82,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       clock,
       state: opened,
       journal,
-      metrics: new Metrics(),
+      metrics,
       log,
       mask: maskSecrets,
       imports: new ImportRunner({ store, schema: () => opened.leadSchema, now: () => clock.now(), log }),
@@ -123,6 +132,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         clearInterval(timer);
         clearTimeout(deadline);
         await rt.imports.stop();
+        await journal.close();
         await rt.state.close();
         await limits.close();
         await store.close();

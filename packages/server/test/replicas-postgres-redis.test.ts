@@ -20,6 +20,10 @@ const NAMESPACE = randomNamespace();
 const LIMITS_URL = `${TEST_REDIS_URL}?namespace=${NAMESPACE}`;
 /** The operator state's refresh bound (docs/backends.md: 500 ms plus one read) with slack for a busy machine. */
 const STATE_BOUND_MS = 2_000;
+/** The shared journal's bound (README: another replica's calls show within 250 ms) with slack for a busy machine. */
+const JOURNAL_BOUND_MS = 1_000;
+/** Each replica's --replica-id. */
+const NAMES = ['replica-a', 'replica-b', 'replica-c'];
 
 describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 90_000 }, () => {
   let db: TestDatabase;
@@ -30,8 +34,8 @@ describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 9
     db = await createTestDatabase();
     // The first replica migrates and seeds the new database; the others find it seeded.
     const args = ['--store', db.url, '--seed', 'demo', '--limits', LIMITS_URL];
-    replicas = [await startReplica(args)];
-    replicas.push(...(await Promise.all([startReplica(args), startReplica(args)])));
+    replicas = [await startReplica([...args, '--replica-id', NAMES[0]])];
+    replicas.push(...(await Promise.all(NAMES.slice(1).map((name) => startReplica([...args, '--replica-id', name])))));
     // One user, added through ONE replica only: the others learn it from the shared store.
     user = { userId: `replicas_pg_${process.pid}`, key: `key-for-replicas-pg-${process.pid}-0123` };
     // Concurrency 25 and a window of 1000: the concurrent calls below are about the store, not the limits.
@@ -150,5 +154,46 @@ describe('replicas on one PostgreSQL database and one Redis', { skip, timeout: 9
       const read = await Promise.all(emails.map((email) => callCode(r, user, getLeadByEmail(email))));
       assert.deepEqual(read, new Array(20).fill(0), `reads on ${r.base}`);
     }
+  });
+  test('every replica’s journal shows the calls of all three, each with the replica that served it', async () => {
+    const marker = `journal.${process.pid}`;
+    // Three calls on each replica, each naming in its request the replica it is sent to.
+    const sent = NAMES.flatMap((name, r) => [0, 1, 2].map((k) => ({ r, email: `${marker}.${name}.${k}@example.com` })));
+    const codes = await Promise.all(sent.map(({ r, email }) => callCode(replicas[r], user, getLeadByEmail(email))));
+    assert.deepEqual(codes, new Array(9).fill(20103));
+    type Entry = { replica: string; request: string; operation: string; faultCode: number | null };
+    const ours = async (r: Replica) =>
+      ((await admin(r, 'GET', '/_mktows/journal?limit=1000')).entries as Entry[]).filter((e) =>
+        e.request.includes(marker),
+      );
+    for (const r of replicas) {
+      await waitFor(
+        `the 9 calls in the journal of ${r.base}`,
+        async () => (await ours(r)).length === 9,
+        JOURNAL_BOUND_MS,
+      );
+      const entries = await ours(r);
+      assert.deepEqual(
+        entries
+          .map((e) => [
+            e.replica,
+            /<keyValue>[^<]*\.(replica-[abc])\.\d@/.exec(e.request)?.[1],
+            e.operation,
+            e.faultCode,
+          ])
+          .sort(),
+        sent.map(({ r: i }) => [NAMES[i], NAMES[i], 'getLead', 20103]).sort(),
+      );
+      for (const e of entries) assert.match(e.request, /<requestSignature>\*{8}<\/requestSignature>/);
+      // The filters work on the shared journal too.
+      const byCode = (await admin(r, 'GET', '/_mktows/journal?code=20103&operation=getLead&limit=3'))
+        .entries as Entry[];
+      assert.equal(byCode.length, 3);
+    }
+  });
+
+  test('a reset on one replica clears the journal of every replica', async () => {
+    await admin(replicas[1], 'POST', '/_mktows/reset');
+    for (const r of replicas) assert.deepEqual((await admin(r, 'GET', '/_mktows/journal')).entries, [], r.base);
   });
 });

@@ -7,6 +7,7 @@ import type { Activity, ActivityReader, ListMemberWriter, NewActivity } from './
 import type { CampaignReads, CampaignWrites } from './campaign-store.js';
 import type { CustomObjectReader, CustomObjectStore } from './custom-object-store.js';
 import type { ImportReads, ImportWrites } from './import-store.js';
+import type { JournalStore } from './journal-store.js';
 import type { MObjectReader, MObjectStore } from './mobject-store.js';
 import type { OperatorStore } from './operator-store.js';
 
@@ -200,6 +201,8 @@ export interface Store extends LeadReader, ActivityReader {
   readonly imports: ImportReads;
   /** Admin-added users, fault rules and clock offset (store/operator-store.ts): not emptied by `reset`. */
   readonly operator: OperatorStore;
+  /** The request journal of every replica sharing this store (store/journal-store.ts): not emptied by `reset`. */
+  readonly journal: JournalStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap round trip proving the backend answers (health, 10001 checks). */

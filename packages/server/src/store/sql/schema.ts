@@ -249,6 +249,20 @@ export interface FaultRuleTable {
   remaining: number | null;
   created_at: number;
 }
+export interface JournalTable {
+  id: Generated<number>;
+  /** The replica that served the call. */
+  replica: string;
+  at: number;
+  user_id: string | null;
+  operation: string | null;
+  duration_ms: number;
+  status: number;
+  fault_code: number | null;
+  /** Cut to size and masked before it left the replica. */
+  request: string;
+  response: string;
+}
 
 /**
  * Every table, with the module that owns it: the one that writes it (and clears it only through
@@ -286,6 +300,9 @@ export interface Database {
   // emptying the data leaves them; the operator state's own reset clears them.
   operator_users: OperatorUserTable;
   fault_rules: FaultRuleTable;
+  // sql-journal.ts (0008_journal). Not in TABLES either: the admin API's reset clears it through
+  // the journal, so that a store reset alone (a seed) keeps the record of the calls.
+  journal: JournalTable;
 }
 
 /** Every table, children first, for reset. */

@@ -35,6 +35,7 @@ import { SqlCampaigns } from './sql-campaigns.js';
 import { SqlCustomObjects } from './sql-custom-objects.js';
 import type { SqlFlavour } from './sql-flavour.js';
 import { SqlImports } from './sql-imports.js';
+import { SqlJournal } from './sql-journal.js';
 import { SqlMObjects } from './sql-mobjects.js';
 import { SqlOperator } from './sql-operator.js';
 
@@ -385,6 +386,7 @@ export class SqlStore extends Reader implements Store {
   readonly campaigns = new SqlCampaigns(this.db);
   readonly imports: SqlImports;
   readonly operator = new SqlOperator(this.db);
+  readonly journal: SqlJournal;
 
   constructor(
     readonly kind: SqlFlavour,
@@ -394,6 +396,7 @@ export class SqlStore extends Reader implements Store {
   ) {
     super(kysely, new CompiledSql(), access?.idle);
     this.imports = new SqlImports(kysely, kind);
+    this.journal = new SqlJournal(kysely);
   }
 
   async migrate(): Promise<void> {

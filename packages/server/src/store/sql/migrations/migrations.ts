@@ -7,6 +7,7 @@ import type { SqlFlavour } from '../sql-flavour.js';
 import { migration0004 } from './migration-0004.js';
 import { migration0006 } from './migration-0006.js';
 import { migration0007 } from './migration-0007.js';
+import { migration0008 } from './migration-0008.js';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
@@ -186,5 +187,6 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
     },
     ...migration0006(),
     ...migration0007(flavour),
+    ...migration0008(flavour),
   };
 }
