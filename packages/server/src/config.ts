@@ -43,6 +43,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   adminToken?: string;
   journalSize: number;
+  /** Names this process in the journal's entries (`replica`); unset, hostname:pid. */
+  replicaId?: string;
   /** Byte budget of the journal's kept bodies; older entries keep their fields but lose their bodies. */
   journalBytes: number;
   /** Log level for the structured log on stderr. */

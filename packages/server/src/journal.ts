@@ -1,12 +1,13 @@
 /**
  * The request journal: the last N request/response pairs, newest first, signatures masked
- * (signature-mask.ts) when the journal is read.
+ * (signature-mask.ts). `Journal` is what the pipeline and the admin API use; `LocalJournal` keeps
+ * one process's calls, and shared-journal.ts the calls of every replica sharing a PostgreSQL store.
  *
- * Bodies live in one byte arena, written as a ring, and entry fields in typed arrays. A journal of
- * JS objects and strings kept every call's request and response alive until 1000 calls later, so
- * each call promoted a few KB to V8's old generation, and the collector paid for it on every call
- * (bench/: 20 µs of a 50 µs getLead). Copying the bytes into an arena is a memcpy and leaves
- * nothing for the collector.
+ * LocalJournal keeps bodies in one byte arena, written as a ring, and entry fields in typed arrays.
+ * A journal of JS objects and strings kept every call's request and response alive until 1000 calls
+ * later, so each call promoted a few KB to V8's old generation, and the collector paid for it on
+ * every call (bench/: 20 µs of a 50 µs getLead). Copying the bytes into an arena is a memcpy and
+ * leaves nothing for the collector. Its signatures are masked when the journal is read.
  */
 import { maskSecrets } from './signature-mask.js';
 
@@ -15,6 +16,8 @@ export { maskSecrets };
 export interface JournalEntry {
   id: number;
   api: 'soap' | 'rest';
+  /** The replica that served the call (`--replica-id`, default hostname:pid). */
+  replica: string;
   time: string;
   userId: string | null;
   operation: string | null;
@@ -42,6 +45,25 @@ export interface JournalRecord {
   signature?: string | null;
 }
 
+/** GET /_mktows/journal's filters: at most `limit` entries (never more than the journal's size), newest first. */
+export interface JournalQuery {
+  limit?: number;
+  code?: number;
+  operation?: string;
+  userId?: string;
+}
+
+/** The journal as the pipeline writes it and the admin API reads it. */
+export interface Journal {
+  /** Records a call; never waits and never fails the call. */
+  add(e: JournalRecord): void;
+  query(q: JournalQuery): JournalEntry[] | Promise<JournalEntry[]>;
+  /** Forgets every entry (POST /_mktows/reset). */
+  clear(): void | Promise<void>;
+  /** Writes what is still pending; the journal takes no entries after. */
+  close(): Promise<void>;
+}
+
 /** At most this many bytes of one body are kept; the rest is counted. */
 export const MAX_BODY_BYTES = 256 * 1024;
 /** The default byte budget of the bodies of all entries together. */
@@ -55,7 +77,7 @@ const SIGNATURE_BYTES = 128;
 
 const NO_FAULT = -1;
 
-export class Journal {
+export class LocalJournal implements Journal {
   private readonly size: number;
   private readonly arenaBytes: number;
   private arena: Buffer | undefined;
@@ -79,7 +101,12 @@ export class Journal {
   private start = 0;
   private nextId = 1;
 
-  constructor(size: number, arenaBytes = DEFAULT_JOURNAL_BYTES) {
+  constructor(
+    size: number,
+    arenaBytes = DEFAULT_JOURNAL_BYTES,
+    /** One process's journal: every entry was served by this replica. */
+    private readonly replica = '',
+  ) {
     this.size = Math.max(0, Math.floor(size));
     this.arenaBytes = Math.max(0, Math.floor(arenaBytes));
     const n = this.size;
@@ -176,10 +203,10 @@ export class Journal {
     }
     const pos = from % this.arenaBytes;
     const text = kept === 0 ? '' : maskSecrets((this.arena as Buffer).toString('utf8', pos, pos + kept), signature);
-    return length > kept ? `${text}… [${length - kept} more bytes]` : text;
+    return withCutNote(text, kept, length);
   }
 
-  query(q: { limit?: number; code?: number; operation?: string; userId?: string }): JournalEntry[] {
+  query(q: JournalQuery): JournalEntry[] {
     const out: JournalEntry[] = [];
     const limit = q.limit ?? this.size;
     for (let i = this.count - 1; i >= 0 && out.length < limit; i--) {
@@ -192,6 +219,7 @@ export class Journal {
       out.push({
         id: this.ids[slot],
         api: this.apis[slot] === 1 ? 'rest' : 'soap',
+        replica: this.replica,
         time: new Date(this.times[slot]).toISOString(),
         userId: this.userIds[slot],
         operation: this.operations[slot],
@@ -212,4 +240,24 @@ export class Journal {
     this.operations.fill(null);
     this.signatureLengths.fill(0);
   }
+
+  async close(): Promise<void> {}
+}
+
+/** The kept text of a body, followed by a note on the bytes cut off. */
+function withCutNote(text: string, kept: number, length: number): string {
+  return length > kept ? `${text}… [${length - kept} more bytes]` : text;
+}
+
+/**
+ * A body as a journal shows it, for a journal that stores text: at most MAX_BODY_BYTES (never cut
+ * inside a character), the signature masked (before the note, as LocalJournal does).
+ */
+export function keptBodyText(body: Uint8Array | string, signature: string | null): string {
+  const bytes =
+    typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.length);
+  let kept = Math.min(bytes.length, MAX_BODY_BYTES);
+  // A UTF-8 continuation byte (10xxxxxx) at the cut means a character would be split: cut before it.
+  while (kept < bytes.length && kept > 0 && (bytes[kept] & 0xc0) === 0x80) kept--;
+  return withCutNote(maskSecrets(bytes.toString('utf8', 0, kept), signature), kept, bytes.length);
 }

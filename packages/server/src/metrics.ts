@@ -36,6 +36,7 @@ export class Metrics {
   private buckets = new Array<number>(BUCKETS.length).fill(0);
   private sum = 0;
   private count = 0;
+  private journalDropped = 0;
 
   recordCall(operation: string, code: number | null, seconds: number): void {
     const key = `${operation}\u0000${code ?? 'ok'}`;
@@ -46,6 +47,11 @@ export class Metrics {
     if (code !== null && LIMIT_CODES.includes(code)) {
       this.rejections.set(code, (this.rejections.get(code) ?? 0) + 1);
     }
+  }
+
+  /** Journal entries a shared journal could not write (shared-journal.ts). */
+  recordJournalDropped(n: number): void {
+    this.journalDropped += n;
   }
 
   recordAuthFailure(reason: AuthFailureReason): void {
@@ -80,6 +86,11 @@ export class Metrics {
     for (const reason of AUTH_FAILURE_REASONS) {
       lines.push(`mktows_auth_failures_total{reason="${reason}"} ${this.authFailures.get(reason) ?? 0}`);
     }
+    lines.push(
+      '# HELP mktows_journal_dropped_total Journal entries lost because the shared journal could not be written.',
+    );
+    lines.push('# TYPE mktows_journal_dropped_total counter');
+    lines.push(`mktows_journal_dropped_total ${this.journalDropped}`);
     return `${lines.join('\n')}\n`;
   }
 
@@ -90,5 +101,6 @@ export class Metrics {
     this.buckets.fill(0);
     this.sum = 0;
     this.count = 0;
+    this.journalDropped = 0;
   }
 }

@@ -18,6 +18,7 @@ export interface Runtime {
   readonly clock: Clock;
   /** Users, fault rules, clock offset, lead schema and stream secret: changed only through its methods. */
   readonly state: OperatorState;
+  /** The calls served: this process's (SQLite), or those of every replica (PostgreSQL). */
   readonly journal: Journal;
   readonly metrics: Metrics;
   readonly log: Logger;

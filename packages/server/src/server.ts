@@ -1,10 +1,11 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { DEFAULT_CONFIG, DEMO_REST_CLIENT, DEMO_USER, type ServerConfig } from './config.js';
 import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
-import { Journal } from './journal.js';
+import { type Journal, LocalJournal } from './journal.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -12,6 +13,7 @@ import { RestTokens } from './rest/tokens.js';
 import type { Runtime } from './runtime.js';
 import { resolveSeed, seedDirectory } from './seed/load.js';
 import { applySeed, type SeedSummary } from './seed/seed.js';
+import { SharedJournal } from './shared-journal.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
 import { StoredOperatorState } from './state/stored-state.js';
@@ -55,7 +57,14 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     clockOffsetMs: () => clockOffset.clockOffsetMs,
   });
   const store = await openStore(config.store);
-  const journal = new Journal(config.journalSize, config.journalBytes);
+  const metrics = new Metrics();
+  const replica = config.replicaId ?? `${hostname()}:${process.pid}`;
+  // A SQLite store has one process: its journal stays in memory, off the benchmarked call path. A
+  // PostgreSQL store may have several replicas: each writes its calls to the store, behind them.
+  const journal: Journal =
+    store.kind === 'postgres'
+      ? new SharedJournal(store.journal, { size: config.journalSize, replica, log, metrics })
+      : new LocalJournal(config.journalSize, config.journalBytes, replica);
   let rt: Runtime;
   let state: StoredOperatorState | undefined;
   let seeded: SeedSummary | undefined;
@@ -82,7 +91,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       clock,
       state: opened,
       journal,
-      metrics: new Metrics(),
+      metrics,
       log,
       mask: maskSecrets,
       restTokens: new RestTokens(store.operator),
@@ -136,6 +145,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
         clearInterval(timer);
         clearTimeout(deadline);
         await rt.imports.stop();
+        await journal.close();
         await rt.state.close();
         await limits.close();
         await store.close();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hostname } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { formatW3C } from '@mktows/protocol';
 import { VERSION } from '../src/version.js';
@@ -228,12 +229,15 @@ describe('admin API: journal', () => {
         'faultCode',
         'id',
         'operation',
+        'replica',
         'request',
         'response',
         'status',
         'time',
         'userId',
       ]);
+      // No --replica-id: the process is named by host name and pid.
+      assert.equal(e.replica, `${hostname()}:${process.pid}`);
       assert.equal(typeof e.id, 'number');
       assert.equal(typeof e.durationMs, 'number');
       assert.ok(e.durationMs >= 0);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Journal } from '../src/journal.js';
+import { LocalJournal } from '../src/journal.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -38,7 +38,7 @@ function heapMiB(): number {
 
 describe('journal', () => {
   test('keeps the last N entries, newest first, with filters and limit', () => {
-    const j = new Journal(3);
+    const j = new LocalJournal(3);
     for (let i = 1; i <= 7; i++) j.add(entry(i));
     assert.deepEqual(
       j.query({}).map((e) => e.id),
@@ -66,7 +66,7 @@ describe('journal', () => {
   });
 
   test('fields come back as recorded; the signature is masked, bytes and text alike', () => {
-    const j = new Journal(5);
+    const j = new LocalJournal(5, undefined, 'host-a:8080');
     const request = '<a:requestSignature>0123abcd</a:requestSignature><keyValue>zoë@example.com</keyValue>';
     j.add({ ...entry(1), at: Date.UTC(2026, 10, 25, 12), request: Buffer.from(request), response: 'ü<ok/>' });
     j.add({ ...entry(2), status: 500, faultCode: 20103, request, response: Buffer.from('<fault/>') });
@@ -74,6 +74,7 @@ describe('journal', () => {
     assert.deepEqual(first, {
       id: 1,
       api: 'soap',
+      replica: 'host-a:8080',
       time: '2026-11-25T12:00:00.000Z',
       userId: 'odd',
       operation: 'getLead',
@@ -93,7 +94,7 @@ describe('journal', () => {
   });
 
   test('bodies beyond the byte budget are dropped, oldest first; the entries stay', () => {
-    const j = new Journal(10, 10_000);
+    const j = new LocalJournal(10, 10_000);
     for (let i = 1; i <= 6; i++) j.add(entry(i, `<r>${'a'.repeat(2000)}${i}</r>`, Buffer.from(`<s>${i}</s>`)));
     const entries = j.query({});
     assert.deepEqual(
@@ -111,7 +112,7 @@ describe('journal', () => {
   });
 
   test('a clipped body never ends inside a character', () => {
-    const j = new Journal(2);
+    const j = new LocalJournal(2);
     j.add(entry(1, Buffer.from('x'), 'é'.repeat(200_000)));
     const [e] = j.query({});
     const kept = e.response.replace(/… \[\d+ more bytes\]$/, '');
@@ -120,13 +121,13 @@ describe('journal', () => {
   });
 
   test('a journal of size 0 keeps nothing', () => {
-    const j = new Journal(0);
+    const j = new LocalJournal(0);
     j.add(entry(1));
     assert.deepEqual(j.query({}), []);
   });
 
   test('an oversized body is clipped, and only the clipped text stays in memory', () => {
-    const j = new Journal(100, 16 * 2 ** 20);
+    const j = new LocalJournal(100, 16 * 2 ** 20);
     const before = heapMiB();
     for (let i = 0; i < 40; i++) {
       // A flat string of about 2 MiB, built as the encoder builds a 1000-lead page.

@@ -122,7 +122,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       await rt.state.reset();
       rt.restTokens.clear();
       await rt.limits.reset();
-      rt.journal.clear();
+      await rt.journal.clear();
       rt.metrics.reset();
       return { status: 200, body: { reset: true, seed: seeded } };
     }
@@ -138,7 +138,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       if (n !== undefined && !(Number.isInteger(n) && n > 0))
         throw new AdminError(400, 'limit must be a positive integer');
       if (c !== undefined && !Number.isInteger(c)) throw new AdminError(400, 'code must be an integer');
-      const entries = rt.journal.query({
+      const entries = await rt.journal.query({
         limit: n,
         code: c,
         operation: req.query.get('operation') ?? undefined,

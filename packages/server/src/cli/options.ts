@@ -373,6 +373,15 @@ const SPECS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'replica-id',
+    arg: 'ID',
+    def: 'hostname:pid',
+    help: "this process's name in the journal's entries (the replica field), e.g. the host:port a load balancer knows it by",
+    apply: (v, where, c) => {
+      c.replicaId = nonEmpty(v, where, 'a name');
+    },
+  },
+  {
     name: 'journal-bytes',
     arg: 'SIZE',
     def: '64mb',

@@ -3,7 +3,7 @@
  * the activities every write appends. Runs inside a store transaction supplied by the caller.
  */
 import { echo, echoList, FAULT, type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
-import type { Lead, NewActivity, NewLead, StoreTx } from '../store/store.js';
+import { type Lead, leadKeyLock, type NewActivity, type NewLead, type StoreTx } from '../store/store.js';
 import { dataValueActivities, newLeadActivity } from './activities.js';
 import type { LeadFieldDef } from './lead-fields.js';
 import { canonicalValue, FieldValueError, type LeadSchema } from './lead-schema.js';
@@ -102,6 +102,9 @@ function emailKeyed(record: LeadRecord): LeadRecord {
 
 async function matchLead(tx: StoreTx, input: SyncInput, opts: SyncOptions): Promise<Lead | undefined> {
   const r = input.record;
+  // A record without Id may create a lead: its key is locked before it is looked up (lockLeadKeys).
+  if (r.Id == null && r.ForeignSysPersonId) await tx.lockLeadKeys([leadKeyLock('FSPID', r.ForeignSysPersonId)]);
+  else if (r.Id == null && opts.dedup && r.Email) await tx.lockLeadKeys([leadKeyLock('EMAIL', r.Email)]);
   if (r.Id != null) {
     const [lead] = await tx.findLeads({ by: 'IDNUM', value: r.Id });
     if (!lead) throw new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with IDNUM = ${r.Id}`);
@@ -373,6 +376,10 @@ class SyncBatch {
         if (!this.byEmail.has(k)) this.byEmail.set(k, []);
       }
     }
+    // The keys a record may create a lead under are locked before they are looked up (lockLeadKeys).
+    const locks = [...fsps].map((v) => leadKeyLock('FSPID', v));
+    for (const k of this.byEmail.keys()) locks.push(leadKeyLock('EMAIL', k));
+    await this.tx.lockLeadKeys(locks);
     if (ids.size) this.addStored(await this.tx.findLeadsByKeys('IDNUM', [...ids]));
     if (fsps.size) this.addStored(await this.tx.findLeadsByKeys('FSPID', [...fsps]));
     if (this.byEmail.size) this.addStored(await this.tx.findLeadsByKeys('EMAIL', [...this.byEmail.keys()]));

@@ -7,6 +7,7 @@ import type { Activity, ActivityReader, ListMemberWriter, NewActivity } from './
 import type { CampaignReads, CampaignWrites } from './campaign-store.js';
 import type { CustomObjectReader, CustomObjectStore } from './custom-object-store.js';
 import type { ImportReads, ImportWrites } from './import-store.js';
+import type { JournalStore } from './journal-store.js';
 import type { MObjectReader, MObjectStore } from './mobject-store.js';
 import type { OperatorStore } from './operator-store.js';
 
@@ -167,6 +168,12 @@ export interface StoreTx extends LeadReader, ListMemberWriter {
    * ForeignSysPersonId is one of `values`, in no particular order.
    */
   findLeadsByKeys(by: 'IDNUM' | 'EMAIL' | 'FSPID', values: readonly (string | number)[]): Promise<Lead[]>;
+  /**
+   * Holds until the transaction ends one lock per key (`leadKeyLock`): a transaction that may
+   * create a lead under a key takes it before looking the key up, so that two writers never both
+   * find no lead and both insert one. A no-op where write transactions already run one at a time.
+   */
+  lockLeadKeys(keys: readonly string[]): Promise<void>;
   /** Inserts the leads in order; returns their ids in the same order (increasing). */
   insertLeads(leads: readonly NewLead[]): Promise<number[]>;
   /** updateLead for each lead, in order. */
@@ -198,6 +205,8 @@ export interface Store extends LeadReader, ActivityReader {
   readonly imports: ImportReads;
   /** Admin-added users, fault rules and clock offset (store/operator-store.ts): not emptied by `reset`. */
   readonly operator: OperatorStore;
+  /** The request journal of every replica sharing this store (store/journal-store.ts): not emptied by `reset`. */
+  readonly journal: JournalStore;
   /** Applies pending migrations. */
   migrate(): Promise<void>;
   /** Cheap round trip proving the backend answers (health, 10001 checks). */
@@ -217,6 +226,11 @@ export interface Store extends LeadReader, ActivityReader {
   listActivities(leadId: number): Promise<Activity[]>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+}
+
+/** The key `lockLeadKeys` locks for a lead found by e-mail (case-insensitively) or by ForeignSysPersonId. */
+export function leadKeyLock(by: 'EMAIL' | 'FSPID', value: string): string {
+  return by === 'EMAIL' ? `email:${value.toLowerCase()}` : `fsp:${value}`;
 }
 
 /** Raised by a backend that cannot reach or use its database; the pipeline answers 10001. */

@@ -66,18 +66,27 @@ export async function admin(
   return JSON.parse(text);
 }
 
+/** A signed SOAP call to one replica: its HTTP status and body. */
+export async function callReplica(
+  r: Replica,
+  user: { userId: string; key: string },
+  body: string = GET_ADA,
+): Promise<{ status: number; text: string }> {
+  const res = await fetch(`${r.base}/soap/mktows/3_1`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
+    body: envelope(body, authHeader(user)),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
 /** The fault code of a call, or 0 when it was answered. */
 export async function callCode(
   r: Replica,
   user: { userId: string; key: string },
   body: string = GET_ADA,
 ): Promise<number> {
-  const res = await fetch(`${r.base}/soap/mktows/3_1`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '""' },
-    body: envelope(body, authHeader(user)),
-  });
-  const text = await res.text();
-  if (res.status === 200) return 0;
+  const { status, text } = await callReplica(r, user, body);
+  if (status === 200) return 0;
   return Number(/<code>(\d+)<\/code>/.exec(text)?.[1] ?? -1);
 }

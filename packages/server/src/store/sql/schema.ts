@@ -259,6 +259,22 @@ export interface FaultRuleTable {
   remaining: number | null;
   created_at: number;
 }
+export interface JournalTable {
+  id: Generated<number>;
+  /** The replica that served the call. */
+  replica: string;
+  /** 'soap' or 'rest' */
+  api: Generated<string>;
+  at: number;
+  user_id: string | null;
+  operation: string | null;
+  duration_ms: number;
+  status: number;
+  fault_code: number | null;
+  /** Cut to size and masked before it left the replica. */
+  request: string;
+  response: string;
+}
 
 /**
  * Every table, with the module that owns it: the one that writes it (and clears it only through
@@ -299,6 +315,9 @@ export interface Database {
   // sql-operator.ts too: REST clients added through the admin API and the access tokens issued.
   rest_clients: RestClientTable;
   rest_tokens: RestTokenTable;
+  // sql-journal.ts (0009_journal). Not in TABLES either: the admin API's reset clears it through
+  // the journal, so that a store reset alone (a seed) keeps the record of the calls.
+  journal: JournalTable;
 }
 
 /** Every table, children first, for reset. */

@@ -35,6 +35,7 @@ import { SqlCampaigns } from './sql-campaigns.js';
 import { SqlCustomObjects } from './sql-custom-objects.js';
 import type { SqlFlavour } from './sql-flavour.js';
 import { SqlImports } from './sql-imports.js';
+import { SqlJournal } from './sql-journal.js';
 import { SqlMObjects } from './sql-mobjects.js';
 import { SqlOperator } from './sql-operator.js';
 
@@ -228,6 +229,21 @@ class TxImpl extends Reader implements StoreTx {
     return this.activityLog.clearListMembers(listId);
   }
 
+  async lockLeadKeys(keys: readonly string[]): Promise<void> {
+    // SQLite runs one write transaction at a time: the lookup and the insert cannot interleave.
+    // PostgreSQL under READ COMMITTED lets two transactions both find no lead with an e-mail and
+    // both insert one (Marketo would update the first). A unique index cannot help: duplicates by
+    // e-mail are legal (syncLead without dedup, importToList). An advisory lock per key, held to
+    // the transaction's end, makes the second writer wait and then find the first one's lead: one
+    // statement for the whole batch, nothing in any table. The locks are taken in the order of their
+    // 64-bit hashes, the same in every transaction, so two batches never wait for each other in a
+    // cycle; two keys sharing a hash only serialise more than needed.
+    if (this.kind !== 'postgres' || keys.length === 0) return;
+    await sql`SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest(${[...keys]}::text[]) AS k ORDER BY h) AS locks`.execute(
+      this.db,
+    );
+  }
+
   async insertLead(lead: NewLead): Promise<Lead> {
     const r = await this.db.insertInto('leads').values(leadColumns(lead)).returning('id').executeTakeFirstOrThrow();
     return { ...lead, id: Number(r.id) };
@@ -370,6 +386,7 @@ export class SqlStore extends Reader implements Store {
   readonly campaigns = new SqlCampaigns(this.db);
   readonly imports: SqlImports;
   readonly operator = new SqlOperator(this.db);
+  readonly journal: SqlJournal;
 
   constructor(
     readonly kind: SqlFlavour,
@@ -379,6 +396,7 @@ export class SqlStore extends Reader implements Store {
   ) {
     super(kysely, new CompiledSql(), access?.idle);
     this.imports = new SqlImports(kysely, kind);
+    this.journal = new SqlJournal(kysely);
   }
 
   async migrate(): Promise<void> {
