@@ -15,6 +15,14 @@ export const DEFAULT_POOL_SIZE = 10;
 /** How long a call waits for a connection before failing as the store's failure (10001). */
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * Session settings of every connection. JIT compiling is off: the store's statements are short,
+ * and compiling one (10 ms and more) costs more than running it; it set in for the batched lead
+ * lookup whenever the planner, before the table has statistics, overestimated its rows. A URL
+ * with its own `?options=` replaces these.
+ */
+const SESSION_OPTIONS = '-c jit=off';
+
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
 
@@ -104,6 +112,7 @@ export async function openPostgresStore(url: string): Promise<SqlStore> {
     connectionString: target.connectionString,
     max: target.poolSize,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    options: SESSION_OPTIONS,
     types: TYPES,
   });
   // Idle connections closed by the server (restart, pg_terminate_backend) are dropped from the

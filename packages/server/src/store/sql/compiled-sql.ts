@@ -5,8 +5,12 @@
  */
 import type { CompiledQuery } from 'kysely';
 import type { LeadLookup } from '../store.js';
+import type { SqlFlavour } from './sql-flavour.js';
 
 export class CompiledSql {
+  /** The dialect the texts are compiled for: batched writes take a different form per dialect. */
+  constructor(readonly flavour: SqlFlavour) {}
+
   /** findLeads' text per lookup kind: every column of the lead. */
   readonly findLeads = new Map<LeadLookup['by'], string>();
   /** findStoredLeads' text per lookup kind: the columns of a PagedLead. */

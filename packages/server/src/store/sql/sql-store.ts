@@ -377,7 +377,7 @@ export class SqlStore extends Reader implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
     private readonly access?: DirectAccess,
   ) {
-    super(kysely, new CompiledSql(), access?.idle);
+    super(kysely, new CompiledSql(kind), access?.idle);
     this.imports = new SqlImports(kysely, kind);
   }
 
