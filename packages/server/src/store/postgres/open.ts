@@ -4,6 +4,7 @@
  */
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { preparedName } from '../sql/compiled-sql.js';
 import type { Database } from '../sql/schema.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { StoreUnavailableError } from '../store.js';
@@ -63,12 +64,16 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   return { connectionString: u.toString(), poolSize, where };
 }
 
-/** A pool client whose queries throw the store's failure type for backend failures. */
+/**
+ * A pool client whose queries throw the store's failure type for backend failures, and that runs
+ * the store's hot texts as named prepared statements (sql/compiled-sql.ts).
+ */
 function guardedClient(client: pg.PoolClient): PostgresPoolClient {
   return {
     // biome-ignore lint/suspicious/noExplicitAny: Kysely's overloads (text or cursor) pass straight through.
     query: ((text: any, params?: any) => {
-      const r: unknown = client.query(text, params);
+      const name = typeof text === 'string' ? preparedName(text) : undefined;
+      const r: unknown = name === undefined ? client.query(text, params) : client.query({ name, text, values: params });
       return r instanceof Promise
         ? r.catch((e: unknown) => {
             throw fromDriverError(e);

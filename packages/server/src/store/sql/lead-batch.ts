@@ -45,7 +45,20 @@ function paddedSize(n: number): number {
   return s;
 }
 
-export function rowToLead(r: Selectable<LeadTable>): Lead {
+/** The columns a Lead is read from (rowToLead), listed rather than `*` so that a statement's result keeps its shape. */
+export const LEAD_ROW_COLUMNS = [
+  'id',
+  'email',
+  'foreign_sys_person_id',
+  'foreign_sys_type',
+  'owner_id',
+  'attributes',
+  'created_at',
+  'updated_at',
+] as const;
+export type LeadRow = Pick<Selectable<LeadTable>, (typeof LEAD_ROW_COLUMNS)[number]>;
+
+export function rowToLead(r: LeadRow): Lead {
   return {
     id: Number(r.id),
     email: r.email,
@@ -102,12 +115,16 @@ export async function findLeadsByKeys(
     // One index probe per distinct key, whatever the planner believes: before the table has
     // statistics (a store filling up) `email_lc = any($1)` is estimated to match every row and
     // becomes a full scan per call. OFFSET 0 keeps the subquery a per-key lookup.
-    const text = compiled.shape(`leads-by-${column}-lateral`, 1, () =>
-      sql`select l.* from unnest(${pgArray(KEY_PG_TYPE[by])}) as k(v) cross join lateral (select * from ${sql.table('leads')} where ${sql.ref(column)} = k.v offset 0) as l`.compile(
-        db,
-      ),
+    const text = compiled.shape(
+      `leads-by-${column}-lateral`,
+      1,
+      () =>
+        sql`select ${sql.join(LEAD_ROW_COLUMNS.map((c) => sql.ref(`l.${c}`)))} from unnest(${pgArray(KEY_PG_TYPE[by])}) as k(v) cross join lateral (select * from ${sql.table('leads')} where ${sql.ref(column)} = k.v offset 0) as l`.compile(
+          db,
+        ),
+      true,
     );
-    const { rows } = await db.executeQuery<Selectable<LeadTable>>(CompiledQuery.raw(text, [[...new Set(keys)]]));
+    const { rows } = await db.executeQuery<LeadRow>(CompiledQuery.raw(text, [[...new Set(keys)]]));
     for (const r of rows) out.push(rowToLead(r));
     return out;
   }
@@ -126,7 +143,7 @@ export async function findLeadsByKeys(
         .where(column, 'in', params as never[])
         .compile(),
     );
-    const { rows } = await db.executeQuery<Selectable<LeadTable>>(CompiledQuery.raw(text, params));
+    const { rows } = await db.executeQuery<LeadRow>(CompiledQuery.raw(text, params));
     for (const r of rows) out.push(rowToLead(r));
   }
   return out;
@@ -225,8 +242,11 @@ export async function insertLeads(db: Db, compiled: CompiledSql, leads: readonly
 /** Replaces every column of each lead (as StoreTx.updateLead), one prepared statement reused. */
 export async function updateLeads(db: Db, compiled: CompiledSql, leads: readonly Lead[]): Promise<void> {
   if (leads.length === 0) return;
-  const text = compiled.shape('update-lead', LEAD_COLUMNS + 1, () =>
-    db.updateTable('leads').set(placeholderLeadRow()).where('id', '=', 0).compile(),
+  const text = compiled.shape(
+    'update-lead',
+    LEAD_COLUMNS + 1,
+    () => db.updateTable('leads').set(placeholderLeadRow()).where('id', '=', 0).compile(),
+    true,
   );
   for (const l of leads) {
     const params: unknown[] = [];
@@ -272,8 +292,12 @@ export async function appendActivities(
       params[k++] = JSON.stringify(a.attributes);
     }
     if (pg) {
-      const text = compiled.shape('insert-activities-unnest', ACTIVITY_COLUMNS, () =>
-        db.insertInto('activities').columns(ACTIVITY_COLUMN_NAMES).expression(pgUnnest(ACTIVITY_PG_TYPES)).compile(),
+      const text = compiled.shape(
+        'insert-activities-unnest',
+        ACTIVITY_COLUMNS,
+        () =>
+          db.insertInto('activities').columns(ACTIVITY_COLUMN_NAMES).expression(pgUnnest(ACTIVITY_PG_TYPES)).compile(),
+        true,
       );
       await db.executeQuery(CompiledQuery.raw(text, columns(params, ACTIVITY_COLUMNS)));
       i += n;
