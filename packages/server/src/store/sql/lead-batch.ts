@@ -214,13 +214,17 @@ export async function insertLeads(db: Db, compiled: CompiledSql, leads: readonly
     const params: unknown[] = [];
     for (let j = i; j < i + n; j++) pushLeadColumns(params, leads[j]);
     const text = pg
-      ? compiled.shape('insert-leads-unnest', LEAD_COLUMNS, () =>
-          db
-            .insertInto('leads')
-            .columns(LEAD_COLUMN_NAMES)
-            .expression(pgUnnest(LEAD_PG_TYPES))
-            .returning('id')
-            .compile(),
+      ? compiled.shape(
+          'insert-leads-unnest',
+          LEAD_COLUMNS,
+          () =>
+            db
+              .insertInto('leads')
+              .columns(LEAD_COLUMN_NAMES)
+              .expression(pgUnnest(LEAD_PG_TYPES))
+              .returning('id')
+              .compile(),
+          true,
         )
       : compiled.shape(`insert-leads-${n}`, n * LEAD_COLUMNS, () =>
           db
