@@ -14,6 +14,7 @@ import {
   SqliteDialect,
   SqliteQueryCompiler,
 } from 'kysely';
+import { CompiledSql, preparedName } from '../src/store/sql/compiled-sql.js';
 import type { Database } from '../src/store/sql/schema.js';
 import { SqlStore } from '../src/store/sql/sql-store.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
@@ -101,4 +102,20 @@ describe('compiled SQL belongs to its store', () => {
     assert.ok(leadQueries.length >= 6, `expected the lead statements, got ${leadQueries.join('\n')}`);
     for (const sql of leadQueries) assert.ok(sql.endsWith(MARK), `run with another store's text: ${sql}`);
   });
+});
+
+test('hot statements are named prepared statements on PostgreSQL only', () => {
+  const build = (text: string) => () => ({ sql: text, parameters: [] }) as unknown as CompiledQuery;
+  const pgSql = new CompiledSql('postgres');
+  const pgText = pgSql.shape('prepared-probe', 0, build('select 1 /* prepared-probe pg */'), true);
+  assert.equal(preparedName(pgText), 'mktows_prepared-probe');
+  const plain = pgSql.shape('plain-probe', 0, build('select 1 /* plain-probe pg */'));
+  assert.equal(preparedName(plain), undefined);
+  const liteText = new CompiledSql('sqlite').shape(
+    'prepared-probe',
+    0,
+    build('select 1 /* prepared-probe sqlite */'),
+    true,
+  );
+  assert.equal(preparedName(liteText), undefined);
 });

@@ -8,9 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { type LeadRecord, MktowsFault, type SyncStatus } from '@mktows/protocol';
 import { FieldValueError, LeadSchema } from '../src/domain/lead-schema.js';
 import { type SyncInput, syncRecord, syncRecords, validateRecord } from '../src/domain/lead-sync.js';
+import { openStore } from '../src/store/open.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
-import type { NewActivity, NewLead, StoreTx } from '../src/store/store.js';
+import type { NewActivity, NewLead, Store, StoreTx } from '../src/store/store.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -20,6 +21,7 @@ import {
   type RecordInput,
   syncMultipleBody,
 } from './support/leads.js';
+import { defaultTestStore } from './support/test-database.js';
 
 async function lead(s: TestServer, id: number) {
   const [l] = await getLeadByKey(s, 'IDNUM', id);
@@ -275,11 +277,18 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
 });
 
 describe('store: batched lead reads and writes', () => {
-  let store: SqlStore;
+  // On the test store: PostgreSQL binds these rows as one array per column, SQLite as VALUES rows.
+  let store: Store;
+  let release: () => Promise<void>;
   before(async () => {
-    store = await openSqliteStore(':memory:');
+    const made = await defaultTestStore();
+    release = made.release;
+    store = await openStore(made.url);
   });
-  after(() => store.close());
+  after(async () => {
+    await store.close();
+    await release();
+  });
 
   const newLead = (email: string | null, i: number): NewLead => ({
     email,
@@ -322,6 +331,59 @@ describe('store: batched lead reads and writes', () => {
       // email_lc follows the new e-mail.
       assert.equal((await tx.findLeadsByKeys('EMAIL', [`u${ids[3]}@X.EXAMPLE`])).length, 1);
     });
+  });
+
+  test('values that need quoting in an array literal come back as written', async () => {
+    const hard = ['a"b', 'back\\slash', '{x,y}', 'NULL', '', ' padded ', 'comma, "quoted"', 'ünï €', "it's"];
+    const leads: NewLead[] = hard.map((v, i) => ({
+      email: i === 4 ? null : `Hard.${i}@Example.com`,
+      foreignSysPersonId: v === '' ? null : `H-${v}`,
+      foreignSysType: v === '' ? null : v,
+      ownerId: i % 2 ? null : 7,
+      attributes: { Title: v, Company: `${v}\n${v}` },
+      createdAt: 2 ** 40 + i,
+      updatedAt: 2 ** 40 + i,
+    }));
+    const ids = await store.transaction((tx) => tx.insertLeads(leads));
+    assert.deepEqual(
+      (await store.getLeads(ids)).map(({ id, ...l }) => l),
+      leads,
+    );
+    await store.transaction(async (tx) => {
+      const byFsp = await tx.findLeadsByKeys('FSPID', ['H-a"b', 'H-{x,y}', 'H-NULL', 'H-a"b']);
+      assert.deepEqual(
+        byFsp.map((l) => l.id).sort((a, b) => a - b),
+        [ids[0], ids[2], ids[3]],
+      );
+      // A key given twice finds its lead once.
+      const byEmail = await tx.findLeadsByKeys('EMAIL', ['hard.1@example.com', 'HARD.1@EXAMPLE.COM']);
+      assert.deepEqual(
+        byEmail.map((l) => l.id),
+        [ids[1]],
+      );
+      const acts: NewActivity[] = hard.map((v, i) => ({
+        leadId: ids[i],
+        typeId: 13,
+        typeName: v,
+        occurredAt: 2 ** 41,
+        assetName: v === '' ? null : v,
+        campaign: v,
+        attributes: [[v, `"${v}"`]],
+      }));
+      await tx.appendActivities(acts);
+    });
+    for (let i = 0; i < hard.length; i++) {
+      const [a] = await store.listActivities(ids[i]);
+      assert.deepEqual(
+        { typeName: a.typeName, assetName: a.assetName, campaign: a.campaign, attributes: a.attributes },
+        {
+          typeName: hard[i],
+          assetName: hard[i] === '' ? null : hard[i],
+          campaign: hard[i],
+          attributes: [[hard[i], `"${hard[i]}"`]],
+        },
+      );
+    }
   });
 
   test('appendActivities keeps the order given over several statements', async () => {

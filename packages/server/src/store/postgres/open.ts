@@ -4,6 +4,7 @@
  */
 import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { preparedName } from '../sql/compiled-sql.js';
 import type { Database } from '../sql/schema.js';
 import { SqlStore } from '../sql/sql-store.js';
 import { StoreUnavailableError } from '../store.js';
@@ -14,6 +15,14 @@ export const DEFAULT_POOL_SIZE = 10;
 
 /** How long a call waits for a connection before failing as the store's failure (10001). */
 const CONNECT_TIMEOUT_MS = 5_000;
+
+/**
+ * Session settings of every connection. JIT compiling is off: the store's statements are short,
+ * and compiling one (10 ms and more) costs more than running it; it set in for the batched lead
+ * lookup whenever the planner, before the table has statistics, overestimated its rows. A URL
+ * with its own `?options=` replaces these.
+ */
+const SESSION_OPTIONS = '-c jit=off';
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -55,12 +64,16 @@ export function parsePostgresUrl(url: string): PostgresTarget {
   return { connectionString: u.toString(), poolSize, where };
 }
 
-/** A pool client whose queries throw the store's failure type for backend failures. */
+/**
+ * A pool client whose queries throw the store's failure type for backend failures, and that runs
+ * the store's hot texts as named prepared statements (sql/compiled-sql.ts).
+ */
 function guardedClient(client: pg.PoolClient): PostgresPoolClient {
   return {
     // biome-ignore lint/suspicious/noExplicitAny: Kysely's overloads (text or cursor) pass straight through.
     query: ((text: any, params?: any) => {
-      const r: unknown = client.query(text, params);
+      const name = typeof text === 'string' ? preparedName(text) : undefined;
+      const r: unknown = name === undefined ? client.query(text, params) : client.query({ name, text, values: params });
       return r instanceof Promise
         ? r.catch((e: unknown) => {
             throw fromDriverError(e);
@@ -104,6 +117,7 @@ export async function openPostgresStore(url: string): Promise<SqlStore> {
     connectionString: target.connectionString,
     max: target.poolSize,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    options: SESSION_OPTIONS,
     types: TYPES,
   });
   // Idle connections closed by the server (restart, pg_terminate_backend) are dropped from the

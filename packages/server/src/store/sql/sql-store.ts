@@ -2,7 +2,7 @@
  * The Store over a SQL database through Kysely. The queries are written once here; a backend only
  * supplies the Kysely instance (store/sqlite/, store/postgres/) and its flavour for migrations.
  */
-import { CompiledQuery, type Kysely, Migrator, type Selectable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, Migrator, sql, type Transaction } from 'kysely';
 import type { ActivityPage, ChangeQuery, LeadActivityQuery } from '../activity-store.js';
 import type {
   Activity,
@@ -28,7 +28,7 @@ import type {
 import { CompiledSql } from './compiled-sql.js';
 import * as leadBatch from './lead-batch.js';
 import { migrations } from './migrations/migrations.js';
-import type { Database, LeadTable } from './schema.js';
+import type { Database } from './schema.js';
 import { TABLES } from './schema.js';
 import { SqlActivities } from './sql-activities.js';
 import { SqlCampaigns } from './sql-campaigns.js';
@@ -54,6 +54,9 @@ export interface DirectAccess {
 }
 
 type FindBy = LeadLookup['by'];
+
+/** Every column a Lead is read from, qualified (findLeads joins lead_cookies for COOKIE). */
+const LEAD_ROW_COLUMNS = leadBatch.LEAD_ROW_COLUMNS.map((c) => `leads.${c}` as const);
 
 /** Only what a LeadRecord shows, named as PagedLead names it. */
 const STORED_LEAD_COLUMNS = [
@@ -102,14 +105,16 @@ class Reader implements LeadReader {
     let text = cache.get(lookup.by);
     if (text === undefined) {
       const q = this.findLeadsQuery(lookup.by);
-      text = (stored ? q.select(STORED_LEAD_COLUMNS) : q.selectAll('leads')).compile().sql;
+      text = (stored ? q.select(STORED_LEAD_COLUMNS) : q.select(LEAD_ROW_COLUMNS)).compile().sql;
       cache.set(lookup.by, text);
+      // getLead's and the sync path's one-lead lookups: hot, and their columns are listed.
+      this.compiled.prepare(`${stored ? 'find-stored-leads' : 'find-leads'}-${lookup.by}`, text);
     }
     return this.direct?.all(text, [param]) ?? (await this.db.executeQuery(CompiledQuery.raw(text, [param]))).rows;
   }
 
   async findLeads(lookup: LeadLookup): Promise<Lead[]> {
-    return ((await this.findRows(lookup, false)) as Selectable<LeadTable>[]).map(leadBatch.rowToLead);
+    return ((await this.findRows(lookup, false)) as leadBatch.LeadRow[]).map(leadBatch.rowToLead);
   }
 
   async findStoredLeads(lookup: LeadLookup): Promise<PagedLead[]> {
@@ -394,7 +399,7 @@ export class SqlStore extends Reader implements Store {
     private readonly onClose: () => Promise<void> = async () => {},
     private readonly access?: DirectAccess,
   ) {
-    super(kysely, new CompiledSql(), access?.idle);
+    super(kysely, new CompiledSql(kind), access?.idle);
     this.imports = new SqlImports(kysely, kind);
     this.journal = new SqlJournal(kysely);
   }
