@@ -41,6 +41,8 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Directory the admin API may read seed files from; unset, it reads none (only documents and names). */
   seedDir?: string;
+  /** Directory POST /_mktows/backup may write into; unset, it writes nowhere. */
+  backupDir?: string;
 }
 
 /** The demo credentials, printed by the banner and used by the README's first call. */

@@ -9,6 +9,7 @@ import { applySeed, SeedError } from '../seed/seed.js';
 import { FaultRuleError, type FaultRuleInput, parseFaultRule } from '../state/fault-rules.js';
 import { userLimits } from '../state/users.js';
 import { VERSION } from '../version.js';
+import { adminBackup } from './backup.js';
 import { AdminQueryError, campaignRuns, importJobs } from './jobs.js';
 
 export interface AdminRequest {
@@ -207,6 +208,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       return { status: 200, body: await campaignRuns(rt, req.query) };
     case 'GET /_mktows/imports':
       return { status: 200, body: await importJobs(rt, req.query) };
+    case 'POST /_mktows/backup':
+      return adminBackup(rt, obj(req.body));
     default:
       throw new AdminError(404, `no admin route ${key}`);
   }

@@ -306,6 +306,15 @@ const SPECS: readonly OptionSpec[] = [
     },
   },
   {
+    name: 'backup-dir',
+    arg: 'DIR',
+    def: 'none',
+    help: 'directory POST /_mktows/backup may write copies into ({"path": "name.db"}); with none the admin API writes no backups',
+    apply: (v, where, c) => {
+      c.backupDir = nonEmpty(v, where, 'the path of a directory');
+    },
+  },
+  {
     name: 'shutdown-grace',
     arg: 'DURATION',
     def: `${DEFAULT_CONFIG.shutdownGraceMs / 1000}s`,
