@@ -1,4 +1,6 @@
 /** The server's settings, after flags, environment and config file were merged (cli/options.ts). */
+import type { SeedDocument } from './seed/seed-document.js';
+
 export interface UserConfig {
   userId: string;
   encryptionKey: string;
@@ -17,8 +19,11 @@ export interface ServerConfig {
   /** `memory` or `redis://…`. */
   limits: string;
   users: UserConfig[];
-  /** `demo`, `none`, or a path to a seed JSON file; applied when the store is new (has no leads). */
-  seed: string;
+  /**
+   * `demo`, `none`, a path to a seed JSON file, or (in-process use) a seed document; applied when
+   * the store is new (has no leads).
+   */
+  seed: string | SeedDocument;
   quotaPerDay: number;
   quotaTimeZone: string;
   ratePerWindow: number;
