@@ -1,5 +1,5 @@
 /**
- * The admin API (contract.md): health, reset, seed, journal, users, limits, faults, clock. JSON in,
+ * The admin API (README "Admin API"): health, reset, seed, journal, users, limits, faults, clock. JSON in,
  * JSON out; bad input gets 400 with a message and changes nothing.
  */
 import { OPERATION_BY_NAME } from '@mktows/protocol';

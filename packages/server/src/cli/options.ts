@@ -1,5 +1,5 @@
 /**
- * `mktows serve` options (contract.md "Start"): flags, `MKTOWS_*` environment variables and an
+ * `mktows serve` options (README "Configuration"): flags, `MKTOWS_*` environment variables and an
  * optional `--config FILE` JSON document, merged with the precedence flag > env > file > default.
  * Only the winning value of each setting is parsed; a bad one is refused with an OptionsError that
  * names where it came from (`--port`, `MKTOWS_PORT`, `"port" in mktows.json`) and the bad value.
