@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
+import { backupSqliteFile } from '../src/backup/sqlite-backup.js';
 import { run } from '../src/cli/main.js';
 import { getLeadByEmail } from './support/fault-helpers.js';
 import { authHeader, envelope, KEY, startTestServer, USER } from './support/harness.js';
@@ -196,6 +197,45 @@ describe('mktows backup: errors and options', () => {
     assert.ok(lines.length >= 5, r.err);
     for (const l of lines) assert.match(l, /^backup: \d+% \(\d+ of \d+ pages\)$/);
     assert.match(lines[lines.length - 1], /^backup: 100% \((\d+) of \1 pages\)$/);
+  });
+});
+
+describe('backupSqliteFile under a writer that never pauses', () => {
+  test('a copy restarted by a write finishes in one more step instead of restarting forever', async () => {
+    const src = join(dir, 'busy.db');
+    const w = new BetterSqlite3(src);
+    w.pragma('journal_mode = WAL');
+    w.exec('create table filler (x blob); create table ticks (n integer)');
+    const fill = w.prepare('insert into filler values (?)');
+    for (let i = 0; i < 8; i++) fill.run(Buffer.alloc(256 * 1024, i));
+    // Another connection writes between every step of the copy.
+    const tick = w.prepare('insert into ticks values (?)');
+    let n = 0;
+    let stop = false;
+    const write = () => {
+      if (stop) return;
+      tick.run(n++);
+      setImmediate(write);
+    };
+    write();
+    const steps: number[] = [];
+    try {
+      const done = await backupSqliteFile(src, join(dir, 'busy-copy.db'), {
+        onProgress: (p) => steps.push(p.remainingPages),
+      });
+      assert.ok(done.pages > 500);
+    } finally {
+      stop = true;
+    }
+    assert.ok(n > 0, 'the writer ran during the copy');
+    // The first step, the one that met a restart, the single step of the rest, and the final report.
+    assert.ok(steps.length <= 25, `${steps.length} steps`);
+    assert.equal(steps[steps.length - 1], 0);
+    const c = new BetterSqlite3(join(dir, 'busy-copy.db'), { readonly: true });
+    assert.equal(c.pragma('integrity_check', { simple: true }), 'ok');
+    assert.equal((c.prepare('select count(*) as n from filler').get() as { n: number }).n, 8);
+    c.close();
+    w.close();
   });
 });
 

@@ -78,10 +78,11 @@ export async function backupSqliteFile(
     const result = await db.backup(partial, {
       progress({ totalPages, remainingPages }) {
         pages = totalPages;
-        // A write through another connection (the serving process) restarts a stepped copy; after
-        // one restart the rest is copied in a single step, one read transaction, which WAL lets
-        // run alongside the writer. Without it a busy server could restart the copy forever.
-        if (remainingPages > last) restarted = true;
+        // A write through another connection (the serving process) restarts a stepped copy, seen
+        // as a step that left no fewer pages than the one before; after one restart the rest is
+        // copied in a single step, one read transaction, which WAL lets run alongside the writer.
+        // Without it a busy server could restart the copy forever.
+        if (remainingPages >= last) restarted = true;
         last = remainingPages;
         opts.onProgress?.({ totalPages, remainingPages });
         return restarted ? totalPages : Math.max(100, Math.ceil(totalPages / STEPS));
