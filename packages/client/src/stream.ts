@@ -1,5 +1,5 @@
 /**
- * Paging through the five stream operations (spec §8): pass each response's position back
+ * Paging through the five stream operations: pass each response's position back
  * unchanged until the stream's normal end. 20123 "Stream at End" is an end too, never an error.
  * 20122 "Bad Stream Position" is thrown: restarting silently could yield records twice.
  */

@@ -1,8 +1,9 @@
 /**
  * 20015: QuotaExceededError.resetsAt is the next 00:00 America/Chicago on the server's clock,
  * right on both sides of the 2026 DST changes (8 March, 1 November). The server's clock is moved
- * there with POST /_mktows/clock; the client first meets 20016 (its timestamps are months off),
- * learns the skew, re-signs, spends the user's quota of 1, then meets 20015.
+ * there with POST /_mktows/clock; the client, whose own clock runs an hour slow, first meets 20016
+ * (its timestamps are outside the window of both the real time and the moved clock), learns the
+ * skew, re-signs, spends the user's quota of 1, then meets 20015.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -20,6 +21,9 @@ afterEach(() => server.admin('POST', '/_mktows/clock', { offsetSeconds: 0 }));
 async function serverAt(instant: string): Promise<void> {
   await server.admin('POST', '/_mktows/clock', { offsetSeconds: (Date.parse(instant) - Date.now()) / 1000 });
 }
+
+/** A client clock an hour slow: outside the signature window of the real time and of the moved clock. */
+const SLOW_CLOCK = () => Date.now() - 3_600_000;
 
 const CASES = [
   // [server time, expected reset, what]
@@ -40,7 +44,7 @@ describe('QuotaExceededError.resetsAt across DST (America/Chicago)', () => {
     test(`server clock at ${at}, ${what}: resets at ${reset}`, async () => {
       const user = await server.user('quota', { quotaPerDay: 1 });
       await serverAt(at);
-      const client = server.client(user, { quotaPerDay: 1 });
+      const client = server.client(user, { quotaPerDay: 1, now: SLOW_CLOCK });
       assert.equal((await client.getLead(getLeadParams())).count, 1);
       const e = await client.getLead(getLeadParams()).catch((x) => x);
       assert.ok(e instanceof QuotaExceededError, String(e));
@@ -73,7 +77,7 @@ describe('QuotaExceededError.resetsAt across DST (America/Chicago)', () => {
 test('the block lifts at the reset: the next day the calls go out again', async () => {
   const user = await server.user('quota_next', { quotaPerDay: 1 });
   await serverAt('2026-11-01T23:59:58-06:00');
-  const client = server.client(user);
+  const client = server.client(user, { now: SLOW_CLOCK });
   await client.getLead(getLeadParams());
   const e = await client.getLead(getLeadParams()).catch((x) => x);
   assert.ok(e instanceof QuotaExceededError);

@@ -391,15 +391,12 @@ describe('20016 Request Expired: re-sign and retry at once', () => {
     test(`a server clock ${minutes > 0 ? 'ahead' : 'behind'} by 20 minutes: re-signed with the corrected time and succeeds`, async () => {
       const user = await server.user('skew');
       const logger = recordingLogger();
-      const client = server.client(user, { logger });
-      await server.admin('POST', '/_mktows/clock', { offsetSeconds: minutes * 60 });
-      try {
-        assert.equal((await client.getLead(getLeadParams())).count, 1);
-        // The next call is signed right the first time.
-        assert.equal((await client.getLead(getLeadParams())).count, 1);
-      } finally {
-        await server.admin('POST', '/_mktows/clock', { offsetSeconds: 0 });
-      }
+      // The client's clock is off, not the server's: mktows accepts timestamps within the window of
+      // the real time as well as of its moved clock, so only a wrong client clock meets 20016.
+      const client = server.client(user, { logger, now: () => Date.now() - minutes * 60_000 });
+      assert.equal((await client.getLead(getLeadParams())).count, 1);
+      // The next call is signed right the first time.
+      assert.equal((await client.getLead(getLeadParams())).count, 1);
       near(client.usage().clockSkewMs, minutes * 60_000, 2000, 'estimated skew');
       const j = await server.journal(user);
       assert.deepEqual(
@@ -409,30 +406,26 @@ describe('20016 Request Expired: re-sign and retry at once', () => {
       // A new timestamp for the re-signed attempt, 20 minutes from the first.
       const ts = j.map((e) => Date.parse(/<requestTimestamp>([^<]+)</.exec(e.request)?.[1] ?? ''));
       near(ts[1] - ts[0], minutes * 60_000, 3000, 'timestamp moved by the skew');
-      // mktows dates its responses by its own (moved) clock, so the Date header gives the skew.
+      // mktows dates its responses by its own clock, so the Date header gives the skew.
       assert.ok(logger.entries.some((e) => e.level === 'warn' && e.obj.source === 'Date header'));
     });
   }
 
   test("the skew is taken from the server's Date header when it shows one", async () => {
     const user = await server.user('skew_date');
-    const offset = 30 * 60_000;
-    // A proxy-like fetch rewrites the Date header, proving the client reads it.
+    // The client runs 30 minutes slow; the fault's detail says so (1800 s old), while a proxy-like
+    // fetch rewrites the Date header to 10 minutes past the real time: a skew of 40 minutes proves
+    // the client read the header.
     const dated: typeof fetch = async (input, init) => {
       const r = await fetch(input, init);
       const headers = new Headers(r.headers);
-      headers.set('date', new Date(Date.now() + offset).toUTCString());
+      headers.set('date', new Date(Date.now() + 10 * 60_000).toUTCString());
       return new Response(await r.text(), { status: r.status, headers });
     };
     const logger = recordingLogger();
-    const client = server.client(user, { fetch: dated, logger });
-    await server.admin('POST', '/_mktows/clock', { offsetSeconds: offset / 1000 });
-    try {
-      assert.equal((await client.getLead(getLeadParams())).count, 1);
-    } finally {
-      await server.admin('POST', '/_mktows/clock', { offsetSeconds: 0 });
-    }
-    near(client.usage().clockSkewMs, offset, 2000, 'skew from Date');
+    const client = server.client(user, { fetch: dated, logger, now: () => Date.now() - 30 * 60_000 });
+    assert.equal((await client.getLead(getLeadParams())).count, 1);
+    near(client.usage().clockSkewMs, 40 * 60_000, 2000, 'skew from Date');
     assert.ok(logger.entries.some((e) => e.obj.source === 'Date header'));
   });
 });

@@ -1,4 +1,6 @@
 /** The server's settings, after flags, environment and config file were merged (cli/options.ts). */
+import type { SeedDocument } from './seed/seed-document.js';
+
 export interface UserConfig {
   userId: string;
   encryptionKey: string;
@@ -32,8 +34,11 @@ export interface ServerConfig {
   restConcurrency: number;
   /** Lifetime of an access token. */
   restTokenTtlMs: number;
-  /** `demo`, `none`, or a path to a seed JSON file; applied when the store is new (has no leads). */
-  seed: string;
+  /**
+   * `demo`, `none`, a path to a seed JSON file, or (in-process use) a seed document; applied when
+   * the store is new (has no leads).
+   */
+  seed: string | SeedDocument;
   quotaPerDay: number;
   quotaTimeZone: string;
   ratePerWindow: number;
@@ -58,6 +63,8 @@ export interface ServerConfig {
   shutdownGraceMs: number;
   /** Directory the admin API may read seed files from; unset, it reads none (only documents and names). */
   seedDir?: string;
+  /** Directory POST /_mktows/backup may write into; unset, it writes nowhere. */
+  backupDir?: string;
 }
 
 /** The demo credentials, printed by the banner and used by the README's first call. */

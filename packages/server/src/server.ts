@@ -9,6 +9,7 @@ import { type Journal, LocalJournal } from './journal.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
+import { operatorDirectory } from './operator-dir.js';
 import { RestTokens } from './rest/tokens.js';
 import type { Runtime } from './runtime.js';
 import { resolveSeed, seedDirectory } from './seed/load.js';
@@ -48,6 +49,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   if (config.restClients.length === 0) config.restClients = [DEMO_REST_CLIENT];
   if (config.publicUrl !== undefined) config.publicUrl = publicUrlSetting(config.publicUrl);
   if (config.seedDir !== undefined) config.seedDir = await seedDirectory(config.seedDir);
+  if (config.backupDir !== undefined) config.backupDir = await operatorDirectory('--backup-dir', config.backupDir);
   const log = createLogger(config.logLevel);
   // The limits open first (a wrong --limits stops the start early); the clock offset they read
   // comes from the operator state opened below.

@@ -263,31 +263,67 @@ describe('authentication faults over HTTP', () => {
       );
     });
 
-    test('the server clock moved 20 minutes ahead (POST /_mktows/clock)', async () => {
-      const moved = await s.admin('POST', '/_mktows/clock', { offsetSeconds: 1200 });
-      assert.equal(moved.status, 200);
-      assert.equal(moved.body.offsetSeconds, 1200);
-      // The client signs with its own (wall) clock, which is now 1200 s behind the server's.
-      const ts = await alignedTimestamp(s, 0, 'wall');
-      assertFault(
-        await call(s, GET_ADA, { timestamp: ts }),
-        20016,
-        `Request expired: requestTimestamp ${ts} is 1200 s old; ${LIMIT}`,
-      );
-      // A client that follows the server's clock is fine.
-      assertOk(await call(s, GET_ADA));
-      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 0 });
-      assertOk(await call(s, GET_ADA, { timestamp: formatW3C(new Date()) }));
+    describe('after POST /_mktows/clock moved the server a day ahead', () => {
+      const DAY_S = 86_400;
+      // Both windows, both sides: a timestamp passes when it is within 900 s of the real time or
+      // of the moved clock, and gets 20016 only outside both.
+      const cases: { name: string; base: 'wall' | 'server'; delta: number; fault?: string }[] = [
+        { name: 'real time, 14 min old', base: 'wall', delta: -14 * MIN },
+        { name: 'real time, 14 min ahead', base: 'wall', delta: 14 * MIN },
+        { name: 'moved clock, 14 min old', base: 'server', delta: -14 * MIN },
+        { name: 'moved clock, 14 min ahead', base: 'server', delta: 14 * MIN },
+        {
+          name: 'real time, 16 min old',
+          base: 'wall',
+          delta: -SIXTEEN_MIN,
+          fault: `is ${DAY_S + 960} s old, 960 s old by real time`,
+        },
+        {
+          name: 'real time, 16 min ahead',
+          base: 'wall',
+          delta: SIXTEEN_MIN,
+          fault: `is ${DAY_S - 960} s old, 960 s in the future by real time`,
+        },
+        {
+          name: 'moved clock, 16 min old',
+          base: 'server',
+          delta: -SIXTEEN_MIN,
+          fault: `is 960 s old, ${DAY_S - 960} s in the future by real time`,
+        },
+        {
+          name: 'moved clock, 16 min ahead',
+          base: 'server',
+          delta: SIXTEEN_MIN,
+          fault: `is 960 s in the future, ${DAY_S + 960} s in the future by real time`,
+        },
+      ];
+      for (const c of cases) {
+        test(`${c.name}: ${c.fault ? '20016' : 'accepted'}`, async () => {
+          const moved = await s.admin('POST', '/_mktows/clock', { offsetSeconds: DAY_S });
+          assert.equal(moved.status, 200);
+          const ts = await alignedTimestamp(s, c.delta, c.base);
+          const r = await call(s, GET_ADA, { timestamp: ts });
+          if (!c.fault) return assertOk(r);
+          assertFault(
+            r,
+            20016,
+            `Request expired: requestTimestamp ${ts} ${c.fault} (the server's clock is moved ${DAY_S} s); ${LIMIT}`,
+          );
+        });
+      }
     });
-    test('a header replayed after its 15 minutes is expired, though it passed before', async () => {
+
+    test('a header replayed after 15 minutes of both clocks is expired, though it passed before', async () => {
+      // Signed an hour ahead of real time, on the moved clock (a client following the Date header).
+      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 3600 });
       const ts = await alignedTimestamp(s, 0);
       const h = header({ userId: USER, timestamp: ts, signature: computeSignature(ts, USER, KEY) });
       assertOk(await call(s, GET_ADA, { header: h }));
-      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 960 });
+      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 3600 + 960 });
       assertFault(
         await call(s, GET_ADA, { header: h }),
         20016,
-        `Request expired: requestTimestamp ${ts} is 960 s old; ${LIMIT}`,
+        `Request expired: requestTimestamp ${ts} is 960 s old, 3600 s in the future by real time (the server's clock is moved 4560 s); ${LIMIT}`,
       );
     });
   });

@@ -1,6 +1,6 @@
 /**
  * Every type of the mktows schema (the 3_1 superset), in schema order. Field notation: see
- * `field()` in model.ts. Version bounds record what changed between 2_1 and 3_1 (spec §0), so that
+ * `field()` in model.ts. Version bounds record what changed between 2_1 and 3_1, so that
  * the WSDL and the responses of an older endpoint path match what its generated clients expect.
  */
 import { complex, enumType, type TypeDef } from './model.js';

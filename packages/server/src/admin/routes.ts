@@ -1,5 +1,5 @@
 /**
- * The admin API (contract.md): health, reset, seed, journal, users, limits, faults, clock. JSON in,
+ * The admin API (README "Admin API"): health, reset, seed, journal, users, limits, faults, clock. JSON in,
  * JSON out; bad input gets 400 with a message and changes nothing.
  */
 import { OPERATION_BY_NAME } from '@mktows/protocol';
@@ -11,6 +11,7 @@ import { applySeed, SeedError } from '../seed/seed.js';
 import { FaultRuleError, type FaultRuleInput, parseFaultRule } from '../state/fault-rules.js';
 import { userLimits } from '../state/users.js';
 import { VERSION } from '../version.js';
+import { adminBackup } from './backup.js';
 import { AdminQueryError, campaignRuns, importJobs } from './jobs.js';
 
 export interface AdminRequest {
@@ -239,6 +240,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       return { status: 200, body: await campaignRuns(rt, req.query) };
     case 'GET /_mktows/imports':
       return { status: 200, body: await importJobs(rt, req.query) };
+    case 'POST /_mktows/backup':
+      return adminBackup(rt, obj(req.body));
     default:
       throw new AdminError(404, `no admin route ${key}`);
   }

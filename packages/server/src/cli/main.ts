@@ -12,6 +12,7 @@ import { type RunningServer, startServer } from '../server.js';
 import { redactStoreUrl } from '../store/open.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { VERSION } from '../version.js';
+import { backupCommand, backupHelp } from './backup.js';
 import { REST_RETRY_MEANING, RETRY_MEANING } from './errors-doc.js';
 import { closest, OptionsError, type ReadFile, type ResolvedServe, resolveServe, serveHelp } from './options.js';
 
@@ -43,7 +44,7 @@ function defaultIo(): CliIo {
   };
 }
 
-const COMMANDS = ['serve', 'errors', 'call', 'help', 'version'];
+const COMMANDS = ['serve', 'backup', 'errors', 'call', 'help', 'version'];
 
 export function mainHelp(): string {
   return [
@@ -53,6 +54,7 @@ export function mainHelp(): string {
     '',
     'Commands:',
     '  serve               start the server (`npm start` runs this)',
+    '  backup FILE         write a consistent copy of a SQLite store (mktows backup --help)',
     '  errors [CODE...]    print the error catalogue as a table; --json prints it as JSON',
     '  call <operation>    call an operation through @mktows/client (mktows call --help)',
     '  help [COMMAND]      print this text, or the help of a command',
@@ -91,6 +93,7 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
       if (topic === 'serve') cli.out(serveHelp());
       else if (topic === 'call') return runCall(['--help'], cli.env, cli);
       else if (topic === 'errors') cli.out(errorsHelp());
+      else if (topic === 'backup') cli.out(backupHelp());
       else if (topic === undefined) cli.out(mainHelp());
       else return usage(cli, unknownCommand(topic));
       return EXIT_OK;
@@ -104,6 +107,8 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
       return errorsCommand(rest, cli);
     case 'serve':
       return serveCommand(rest, cli);
+    case 'backup':
+      return backupCommand(rest, cli);
     case 'call':
       return runCall(rest, cli.env, cli);
     default:

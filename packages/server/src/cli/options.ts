@@ -1,5 +1,5 @@
 /**
- * `mktows serve` options (contract.md "Start"): flags, `MKTOWS_*` environment variables and an
+ * `mktows serve` options (README "Configuration"): flags, `MKTOWS_*` environment variables and an
  * optional `--config FILE` JSON document, merged with the precedence flag > env > file > default.
  * Only the winning value of each setting is parsed; a bad one is refused with an OptionsError that
  * names where it came from (`--port`, `MKTOWS_PORT`, `"port" in mktows.json`) and the bad value.
@@ -352,6 +352,15 @@ const SPECS: readonly OptionSpec[] = [
     help: 'directory the admin API may load seed files from ({"seed": "file.json"}); with none it loads documents and demo/none only',
     apply: (v, where, c) => {
       c.seedDir = nonEmpty(v, where, 'the path of a directory');
+    },
+  },
+  {
+    name: 'backup-dir',
+    arg: 'DIR',
+    def: 'none',
+    help: 'directory POST /_mktows/backup may write copies into ({"path": "name.db"}); with none the admin API writes no backups',
+    apply: (v, where, c) => {
+      c.backupDir = nonEmpty(v, where, 'the path of a directory');
     },
   },
   {

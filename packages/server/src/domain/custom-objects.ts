@@ -1,5 +1,5 @@
 /**
- * Custom objects (spec §4.21–4.23): resolving a declared type, checking key lists and attribute
+ * Custom objects: resolving a declared type, checking key lists and attribute
  * lists against it, and the wire form of records and statuses. Pure functions over the store's
  * types; the handlers do the reads and writes.
  */

@@ -1,5 +1,5 @@
 /**
- * Marketo's standard lead fields that the SOAP API exposes (shared/docs/lead-fields.md, table 1),
+ * Marketo's standard lead fields that the SOAP API exposes,
  * plus the CRM keys that LeadKeyRef can look up. `Id` and `Email` travel as leadRecord elements,
  * every other field as an attribute.
  */

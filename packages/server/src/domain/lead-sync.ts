@@ -23,7 +23,7 @@ export interface SyncOptions {
   dedup: boolean;
   /**
    * syncMultipleLeads: an Email element next to Id or ForeignSysPersonId is only a key, and the
-   * e-mail changes only when Email is also in the attribute list (spec §4.4). syncLead updates it.
+   * e-mail changes only when Email is also in the attribute list. syncLead updates it.
    */
   emailKeyOnly?: boolean;
   /**
@@ -39,7 +39,7 @@ export type SyncOutcome = { status: 'CREATED' | 'UPDATED'; lead: Lead };
 
 export interface ValidateOptions {
   /**
-   * syncLead's marketoCookie. It is a key of its own (spec §4.3: Id, ForeignSysPersonId, cookie,
+   * syncLead's marketoCookie. It is a key of its own (Id, ForeignSysPersonId, cookie,
    * Email), so a record sent with one may carry no other: the anonymous lead the cookie names.
    */
   cookie?: string;
@@ -88,7 +88,7 @@ export function validateRecord(
 /**
  * An Email attribute names the lead as the Email element does: clients (a popular PHP wrapper
  * among them) send the e-mail only in leadAttributeList. When the element is given it stays the
- * key, and an Email attribute is the e-mail to write, as syncMultipleLeads documents (spec §4.4).
+ * key, and an Email attribute is the e-mail to write, as syncMultipleLeads documents.
  * The last non-empty Email attribute is the key, as the last one is the value written.
  */
 function emailKeyed(record: LeadRecord): LeadRecord {

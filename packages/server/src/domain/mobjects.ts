@@ -1,5 +1,5 @@
 /**
- * Marketo objects (spec §4.16–4.20): the object names, their field metadata (describeMObject), the
+ * Marketo objects: the object names, their field metadata (describeMObject), the
  * conversion of stored programs, opportunities and person roles to wire MObjects, and the
  * getMObjects criteria. Pure functions: no store, no XML.
  */
@@ -491,7 +491,7 @@ export function roleToMObject(r: OpportunityRole): MObject {
 
 type AttrKind = 'number' | 'string' | 'date' | 'tagType' | 'tagValue' | 'archive';
 
-/** The criteria attributes each type takes (spec §4.18), with how their values compare. */
+/** The criteria attributes each type takes, with how their values compare. */
 const CRITERIA: Record<QueryableType, Record<string, AttrKind>> = {
   Program: {
     Id: 'number',

@@ -12,7 +12,7 @@ import type { Handler } from './context.js';
 /**
  * Deletes records by their full key list: DELETED, UNCHANGED when no record has those keys, FAILED
  * for a bad key list. The items are `syncCustomObjStatus` elements inside
- * `deleteCustomObjStatusList` (spec §4.22). UNCHANGED is a documented status that SyncStatusEnum
+ * `deleteCustomObjStatusList`. UNCHANGED is a documented status that SyncStatusEnum
  * lacks; it is sent as the docs list it.
  */
 export const deleteCustomObjects: Handler<'deleteCustomObjects'> = async (params, ctx) => {

@@ -24,7 +24,7 @@ import { selectorHash } from '../domain/stream-position.js';
 import type { Opportunity, OpportunityRole, Program } from '../store/mobject-store.js';
 import type { Handler, OpContext } from './context.js';
 
-/** Objects per batch (spec §4.18). */
+/** Objects per batch. */
 export const MOBJECT_BATCH = 100;
 const SCAN_CHUNK = 500;
 
@@ -41,7 +41,7 @@ type Stored = Program | Opportunity | OpportunityRole;
 
 const bad = (message: string) => new MktowsFault(FAULT.BAD_PARAMETER, message);
 
-/** The association filters of a query as one predicate (allowed types per object type, spec §4.18). */
+/** The association filters of a query as one predicate (allowed types per object type). */
 async function associationFilter(
   type: QueryableType,
   associations: readonly MObjAssociation[],

@@ -1,5 +1,5 @@
 /**
- * The request path, a fixed chain (architecture.md):
+ * The request path, a fixed chain (docs/how-it-works.md):
  * journal → parse envelope → resolve operation → authenticate → admit (quota, rate, concurrency)
  * → fault rules → decode params → handler → encode result → release → journal.
  * Every stage either passes the call on or ends it with one MktowsFault; `respond` below is the

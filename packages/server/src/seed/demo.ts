@@ -1,5 +1,5 @@
 /**
- * The demo seed (contract.md): 2 owners, 500 leads (Ada Lovelace first), the static list
+ * The demo seed: 2 owners, 500 leads (Ada Lovelace first), the static list
  * "Demo List" with the first 100, "Demo Program" with its list "Imports", the trigger campaign
  * Welcome (MKTOWS and SALES) and the batch campaign Nightly, channels and tags, 3 opportunities
  * with 5 person roles, and the custom object type RoadShow (MKTOID, rid; city, state, zip).

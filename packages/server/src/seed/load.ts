@@ -7,6 +7,7 @@
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
+import { OperatorDirError, operatorDirectory } from '../operator-dir.js';
 import { demoSeed } from './demo.js';
 import { type SeedDocument, SeedError } from './seed-document.js';
 
@@ -73,12 +74,9 @@ function seedText(text: string, path: string): SeedDocument {
 
 /** `--seed-dir` as an absolute path with links resolved, so that files are compared against it. */
 export async function seedDirectory(dir: string): Promise<string> {
-  let real: string;
   try {
-    real = await realpath(dir);
+    return await operatorDirectory('--seed-dir', dir);
   } catch (e) {
-    throw new SeedError(`--seed-dir ${dir} cannot be used: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw e instanceof OperatorDirError ? new SeedError(e.message) : e;
   }
-  if (!(await stat(real)).isDirectory()) throw new SeedError(`--seed-dir ${dir} is not a directory`);
-  return real;
 }

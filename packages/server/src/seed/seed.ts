@@ -1,5 +1,5 @@
 /**
- * Seed documents (contract.md): lead fields, owners, leads, lists and programs, merged into what
+ * Seed documents (docs/seed-format.md): lead fields, owners, leads, lists and programs, merged into what
  * the store holds, in one transaction. A bad document is refused whole with a clear message.
  */
 import type { LeadRecord } from '@mktows/protocol';
