@@ -32,6 +32,8 @@ export interface RestContext {
 /** What an endpoint answers on success; the envelope (requestId, success) is added around it. */
 export interface RestResult {
   result?: unknown[];
+  /** Writes that answer `{requestId, success}` alone (merge, associate), as Marketo's samples. */
+  noResult?: true;
   warnings?: string[];
   moreResult?: boolean;
   nextPageToken?: string;
