@@ -45,5 +45,10 @@ export interface RestRoute {
   path: string;
   /** Marketo's swagger operationId: the name used by the journal, the metrics and fault rules. */
   operationId: string;
+  /**
+   * Why Marketo serves this route although its Swagger does not list it; the operationId is then
+   * made the Swagger's way (`<name>Using<METHOD>`).
+   */
+  unlisted?: string;
   handler(req: RestRequest, ctx: RestContext): Promise<RestResult>;
 }

@@ -102,13 +102,18 @@ interface Checked {
   attributes: Attribute[];
 }
 
+/** Marketo's words for a value that does not fit its field (recorded, 2021). */
+function badValue(name: string, value: unknown): SyncResult {
+  return skipped(1003, `Invalid value for field '${name}' and value '${textOf(value) ?? JSON.stringify(value)}'`);
+}
+
 function checkRecord(rec: Record<string, unknown>, req: Request, fields: Map<string, RestField>): Checked | SyncResult {
   let key: string | undefined;
   const attributes: Attribute[] = [];
   for (const [name, value] of Object.entries(rec)) {
     if (name === req.lookupField) {
       const k = textOf(value);
-      if (k === undefined) return skipped(1003, `Invalid value for field '${name}'`);
+      if (k === undefined) return badValue(name, value);
       key = k.trim() === '' ? undefined : k.trim();
     }
     if (name === 'id' && req.action !== 'updateOnly')
@@ -126,15 +131,14 @@ function checkRecord(rec: Record<string, unknown>, req: Request, fields: Map<str
     if (f.def.name === 'Id') continue;
     if (f.readOnly) return skipped(1003, `Field '${name}' is read-only`);
     const text = textOf(value);
-    if (text === undefined) return skipped(1003, `Invalid value for field '${name}'`);
+    if (text === undefined) return badValue(name, value);
     try {
       canonicalValue(f.def, text);
     } catch (e) {
-      if (e instanceof FieldValueError) return skipped(1003, `Invalid value for field '${name}'`);
+      if (e instanceof FieldValueError) return badValue(name, value);
       throw e;
     }
-    if (f.dataType === 'email' && text.trim() !== '' && !EMAIL.test(text.trim()))
-      return skipped(1003, `Invalid value for field '${name}'`);
+    if (f.dataType === 'email' && text.trim() !== '' && !EMAIL.test(text.trim())) return badValue(name, value);
     attributes.push({ attrName: f.def.name, attrValue: text });
   }
   if (req.action === 'updateOnly' && key === undefined)

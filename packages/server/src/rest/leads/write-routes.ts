@@ -8,6 +8,11 @@ import { page } from './query.js';
 import { allLeadFields, leadFieldByName } from './schema-fields.js';
 import { DEFAULT_PARTITION, readSyncRequest, syncLeads } from './sync.js';
 
+const deleteHandler: RestRoute['handler'] = async (req, { rt, now }) => {
+  const ids = readDeleteIds(req.body, req.query);
+  return { result: await rt.store.transaction((tx) => deleteLeads(tx, ids, now)) };
+};
+
 export const LEAD_WRITE_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
@@ -24,10 +29,15 @@ export const LEAD_WRITE_ROUTES: readonly RestRoute[] = [
     method: 'POST',
     path: '/rest/v1/leads/delete.json',
     operationId: 'deleteLeadsUsingPOST',
-    handler: async (req, { rt, now }) => {
-      const ids = readDeleteIds(req.body, req.query);
-      return { result: await rt.store.transaction((tx) => deleteLeads(tx, ids, now)) };
-    },
+    handler: deleteHandler,
+  },
+  {
+    method: 'DELETE',
+    path: '/rest/v1/leads.json',
+    operationId: 'deleteLeadsUsingDELETE',
+    unlisted:
+      "clients delete with POST /rest/v1/leads.json?_method=DELETE and delete.json's body (recorded, grouparoo); a plain DELETE with ?id= is served the same",
+    handler: deleteHandler,
   },
   {
     method: 'POST',
