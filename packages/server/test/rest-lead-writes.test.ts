@@ -433,7 +433,7 @@ describe('REST lead writes', () => {
   });
 
   test('delete: deleted or skipped 1004 per id, in order; a Delete Lead activity stays behind', async () => {
-    const a = await soapSync('del.a@example.com');
+    const a = await soapSync('del.a@example.com', { FirstName: 'Owyliphys', LastName: 'Iledil' });
     const b = await soapSync('del.b@example.com');
     const c = await soapSync('del.c@example.com');
     const r = restOk(
@@ -455,6 +455,8 @@ describe('REST lead writes', () => {
     assert.equal(acts[0].typeName, 'Delete Lead');
     assert.equal(acts[0].typeId, 37);
     assert.deepEqual(acts[0].attributes, [['Lead ID', String(a)]]);
+    assert.equal(acts[0].assetName, 'Owyliphys Iledil');
+    assert.equal((await s.runtime.store.listActivities(b))[0].assetName, null);
     // The ids may come in the query instead.
     assert.deepEqual(restOk(await post(`/rest/v1/leads/delete.json?id=${c}`)), [{ id: c, status: 'deleted' }]);
 

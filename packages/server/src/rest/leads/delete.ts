@@ -7,7 +7,7 @@
 import { RestError, restMessage } from '@mktows/protocol';
 import { activity } from '../../domain/activities.js';
 import { ACTIVITY } from '../../domain/activity-types.js';
-import type { StoreTx } from '../../store/store.js';
+import type { Lead, StoreTx } from '../../store/store.js';
 import { listParam } from '../request.js';
 
 export const MAX_DELETE_RECORDS = 300;
@@ -36,6 +36,12 @@ export function readDeleteIds(body: unknown, query: URLSearchParams): number[] {
   return raw.map(idOf);
 }
 
+/** "First Last" as Marketo names a lead in activities; null when it has neither name. */
+function leadName(l: Lead): string | null {
+  const name = [l.attributes.FirstName, l.attributes.LastName].filter((v) => v).join(' ');
+  return name || null;
+}
+
 export type DeleteResult =
   | { id: number; status: 'deleted' }
   | { id: number; status: 'skipped'; reasons: { code: string; message: string }[] };
@@ -43,7 +49,7 @@ export type DeleteResult =
 export async function deleteLeads(tx: StoreTx, ids: readonly number[], now: number): Promise<DeleteResult[]> {
   const existing = new Map((await tx.getLeads([...new Set(ids)])).map((l) => [l.id, l]));
   const results: DeleteResult[] = [];
-  const deleted: number[] = [];
+  const deleted: Lead[] = [];
   for (const id of ids) {
     const lead = existing.get(id);
     if (!lead) {
@@ -51,12 +57,13 @@ export async function deleteLeads(tx: StoreTx, ids: readonly number[], now: numb
       continue;
     }
     existing.delete(id);
-    deleted.push(id);
+    deleted.push(lead);
     results.push({ id, status: 'deleted' });
   }
   if (deleted.length) {
-    await tx.deleteLeads(deleted);
-    await tx.appendActivities(deleted.map((id) => activity(ACTIVITY.DeleteLead, id, now, [])));
+    await tx.deleteLeads(deleted.map((l) => l.id));
+    // The lead's name is the activity's asset: deletedleads.json shows it as primaryAttributeValue.
+    await tx.appendActivities(deleted.map((l) => activity(ACTIVITY.DeleteLead, l.id, now, [], { asset: leadName(l) })));
   }
   return results;
 }
