@@ -297,6 +297,16 @@ describe('REST lead writes', () => {
     assert.deepEqual(await snapshot(), before);
   });
 
+  test('a fault rule on syncLeadUsingPOST answers its code and writes nothing; the next call writes', async () => {
+    const before = await snapshot();
+    const rule = await s.admin('POST', '/_mktows/faults', { operation: 'syncLeadUsingPOST', code: 611, count: 1 });
+    assert.equal(rule.status, 200, JSON.stringify(rule.body));
+    assertRestError(await sync({ input: [{ email: 'faulted@example.com' }] }), 611, 'System error');
+    assert.deepEqual(await snapshot(), before);
+    const [r] = restOk(await sync({ input: [{ email: 'faulted@example.com' }] }));
+    assert.equal(r.status, 'created');
+  });
+
   test('partitions: only Default; another partitionName skips every record with 1008', async () => {
     assert.deepEqual(restOk(await get('/rest/v1/leads/partitions.json')), [
       { id: 1, name: 'Default', description: 'Initial system lead partition' },
