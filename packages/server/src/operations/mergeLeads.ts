@@ -1,8 +1,7 @@
 import { type ArrayOfAttribute, FAULT, MktowsFault } from '@mktows/protocol';
-import { activity, dataValueActivities } from '../domain/activities.js';
-import { ACTIVITY } from '../domain/activity-types.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
-import type { Lead, LeadReader, NewActivity } from '../store/store.js';
+import { mergeLeadsInto } from '../domain/lead-merge.js';
+import type { Lead, LeadReader } from '../store/store.js';
 import type { Handler } from './context.js';
 
 export const MAX_LOSING_LEADS = 100;
@@ -15,10 +14,7 @@ async function resolveKey(reader: LeadReader, list: ArrayOfAttribute | undefined
   return lead;
 }
 
-/**
- * Losers are deleted; their list memberships, activities and cookies move to the winner, and
- * their values fill the winner's empty fields (the winner's own values win).
- */
+/** Resolves the keys to leads, then merges (domain/lead-merge.ts). */
 export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
   const losingLists = params.losingLeadKeyLists.keyList ?? [];
   if (losingLists.length === 0)
@@ -39,35 +35,10 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
         throw new MktowsFault(FAULT.BAD_PARAMETER, `Lead ${winner.id} cannot be merged into itself`);
       if (!losers.some((l) => l.id === loser.id)) losers.push(loser);
     }
-    const merged: Lead = { ...winner, attributes: { ...winner.attributes }, updatedAt: now };
-    const activities: NewActivity[] = [];
-    for (const loser of losers) {
-      for (const [k, v] of Object.entries(loser.attributes)) {
-        if (v === '' || (merged.attributes[k] ?? '') !== '') continue;
-        merged.attributes[k] = v;
-        const label = ctx.schema.field(k)?.displayName ?? k;
-        activities.push(...dataValueActivities(winner.id, k, label, '', v, now, 'Merge Leads'));
-      }
-      if (!merged.email && loser.email) merged.email = loser.email;
-      if (!merged.foreignSysPersonId && loser.foreignSysPersonId) {
-        merged.foreignSysPersonId = loser.foreignSysPersonId;
-        merged.foreignSysType = loser.foreignSysType;
-      }
-      if (merged.ownerId === null) merged.ownerId = loser.ownerId;
-    }
-    const loserIds = losers.map((l) => l.id);
-    await tx.moveLeadData(loserIds, winner.id);
-    // Losers go first so that a foreign id they carried can move to the winner.
-    await tx.deleteLeads(loserIds);
-    await tx.updateLead(merged);
-    activities.push(
-      activity(ACTIVITY.MergeLeads, winner.id, now, [
-        ['Merge ids', loserIds.join(',')],
-        ['Merged in Sales', params.mergeInSales ? 'true' : 'false'],
-        ['Master Updated', activities.length ? 'true' : 'false'],
-      ]),
-    );
-    await tx.appendActivities(activities);
+    const loserIds = await mergeLeadsInto(tx, ctx.schema, winner, losers, {
+      now,
+      mergeInSales: !!params.mergeInSales,
+    });
     return {
       mergeStatus: {
         winningLeadId: winner.id,

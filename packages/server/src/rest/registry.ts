@@ -1,9 +1,10 @@
 /** Every REST endpoint group: adding one is a file of routes and one line here. */
 import { LEAD_ROUTES } from './leads/routes.js';
+import { LEAD_WRITE_ROUTES } from './leads/write-routes.js';
 import type { RestRoute } from './route.js';
 import { RestRouter } from './router.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES];
+export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES, ...LEAD_WRITE_ROUTES];
 
 export const REST_ROUTER = new RestRouter(REST_ROUTES);
 

@@ -11,9 +11,14 @@ export interface ReadRequest {
   body: unknown;
 }
 
-/** The method the call is served as: `GET` for `POST …?_method=GET`. */
+/**
+ * The method the call is served as: `GET` for `POST …?_method=GET`, and `DELETE` for
+ * `POST …?_method=DELETE` (how clients delete leads with a JSON body: recorded, grouparoo).
+ */
 export function servedMethod(httpMethod: string, query: URLSearchParams): RestMethod {
-  return (httpMethod === 'POST' && query.get('_method')?.toUpperCase() === 'GET' ? 'GET' : httpMethod) as RestMethod;
+  const override = query.get('_method')?.toUpperCase();
+  if (httpMethod === 'POST' && (override === 'GET' || override === 'DELETE')) return override;
+  return httpMethod as RestMethod;
 }
 
 export function readRestRequest(

@@ -32,6 +32,8 @@ export interface RestContext {
 /** What an endpoint answers on success; the envelope (requestId, success) is added around it. */
 export interface RestResult {
   result?: unknown[];
+  /** Writes that answer `{requestId, success}` alone (merge, associate), as Marketo's samples. */
+  noResult?: true;
   warnings?: string[];
   moreResult?: boolean;
   nextPageToken?: string;
@@ -43,5 +45,10 @@ export interface RestRoute {
   path: string;
   /** Marketo's swagger operationId: the name used by the journal, the metrics and fault rules. */
   operationId: string;
+  /**
+   * Why Marketo serves this route although its Swagger does not list it; the operationId is then
+   * made the Swagger's way (`<name>Using<METHOD>`).
+   */
+  unlisted?: string;
   handler(req: RestRequest, ctx: RestContext): Promise<RestResult>;
 }
