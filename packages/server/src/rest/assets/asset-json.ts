@@ -94,9 +94,11 @@ export function folderJson(f: FolderNode): Record<string, unknown> {
   return {
     id: f.id,
     name: f.name,
-    description: '',
+    // Folders here carry no description nor UI link (Marketo's sample has null for both).
+    description: null,
     createdAt: assetTime(f.createdAt),
     updatedAt: assetTime(f.updatedAt),
+    url: null,
     folderId: { id: f.id, type: 'Folder' },
     folderType: 'Marketing Folder',
     parent: f.parentId === null ? null : { id: f.parentId, type: 'Folder' },
