@@ -400,7 +400,7 @@ describe('REST asset API', () => {
     );
   });
 
-  test('POST program/{id}.json updates description and tags, all or nothing', async () => {
+  test('POST program/{id}.json updates description and tags, all or nothing; SOAP getMObjects reads the tags', async () => {
     const post = (id: number | string, form: Record<string, string>) =>
       restCall(s, `/rest/asset/v1/program/${id}.json`, {
         method: 'POST',
@@ -431,6 +431,22 @@ describe('REST asset API', () => {
     assert.equal(again.description, 'Operational sends');
     const byTag = assetOk(await get('/rest/asset/v1/program/byTag.json?tagType=Product%20Line&tagValue=Analytics'));
     assert.deepEqual(ids(byTag), [3]);
+    // SOAP getMObjects reads the tags REST wrote.
+    const soap = await s.soap(
+      '<ns1:paramsGetMObjects><type>Program</type><id>3</id><includeDetails>true</includeDetails></ns1:paramsGetMObjects>',
+    );
+    assert.deepEqual(
+      [
+        ...soap.text.matchAll(
+          /<name>Type<\/name><value>([^<]*)<\/value><\/attrib><attrib><name>Value<\/name><value>([^<]*)</g,
+        ),
+      ].map((m) => [m[1], m[2]]),
+      [
+        ['Channel', 'Operational'],
+        ['Region', 'EMEA'],
+        ['Product Line', 'Analytics'],
+      ],
+    );
 
     const before = assetOk(await get('/rest/asset/v1/program/3.json'));
     assertRestError(await post(99, { description: 'x' }), 1013, "Program '99' not found");
