@@ -113,6 +113,14 @@ describe('REST campaigns', () => {
     assert.deepEqual(await list('isTriggerable=false'), [REGISTER, REMINDER, SALES_TOUCH, DRIP, INBOUND]);
     assert.deepEqual(await list('isTriggerable=true&programName=Ops'), [INBOUND]);
     assert.deepEqual(await list('name=nothing'), []);
+    // POST …?_method=GET with the query in a form body, as Marketo allows for long URLs.
+    const viaPost = await restCall(s, '/rest/v1/campaigns.json?_method=GET', {
+      method: 'POST',
+      token,
+      body: 'isTriggerable=true&workspaceName=Default',
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    assert.deepEqual(ids(restOk(viaPost)), [REGISTER]);
   });
 
   test('paging: batchSize, nextPageToken bound to its query, no token on the last page', async () => {
