@@ -7,7 +7,7 @@
  * (shared/reference/recorded/adobe-docs/getChannels.response.xml); the others are ours, modelled on
  * Marketo's default channels. A name not in the catalogue gets DEFAULT_STATUSES.
  */
-import type { Channel, ChannelStatus } from '../store/campaign-store.js';
+import type { CampaignReads, Channel, ChannelStatus } from '../store/campaign-store.js';
 
 const s = (status: string, step: number, success: boolean, extra?: [string, string][]): ChannelStatus =>
   extra ? { status, step, success, extra } : { status, step, success };
@@ -57,4 +57,19 @@ export function statusAttribs(st: ChannelStatus): { name: string; value: string 
     ...(st.extra ?? []).map(([name, value]) => ({ name, value })),
     { name: 'Success', value: st.success ? 'true' : 'false' },
   ];
+}
+
+/**
+ * Every channel: the defined ones in their order, then those only a program names, in program
+ * order, each once by name (case-insensitively). SOAP getChannels and the asset channels read this.
+ */
+export async function allChannels(reads: CampaignReads): Promise<Channel[]> {
+  const channels = new Map<string, Channel>();
+  for (const c of await reads.listChannels()) channels.set(c.name.toLowerCase(), c);
+  for (const p of await reads.listPrograms()) {
+    if (!p.channel) continue;
+    const lc = p.channel.toLowerCase();
+    if (!channels.has(lc)) channels.set(lc, { name: p.channel, statuses: null });
+  }
+  return [...channels.values()];
 }

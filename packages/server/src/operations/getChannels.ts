@@ -1,6 +1,5 @@
 import type { TagStatus } from '@mktows/protocol';
-import { channelStatuses, statusAttribs } from '../domain/channels.js';
-import type { Channel } from '../store/campaign-store.js';
+import { allChannels, channelStatuses, statusAttribs } from '../domain/channels.js';
 import type { Handler } from './context.js';
 
 /**
@@ -10,13 +9,7 @@ import type { Handler } from './context.js';
  */
 export const getChannels: Handler<'getChannels'> = async (params, ctx) => {
   const wanted = (params.tag?.values?.stringItem ?? []).map((v) => v.trim().toLowerCase()).filter((v) => v !== '');
-  const channels = new Map<string, Channel>();
-  for (const c of await ctx.store.campaigns.listChannels()) channels.set(c.name.toLowerCase(), c);
-  for (const p of await ctx.store.campaigns.listPrograms()) {
-    if (!p.channel) continue;
-    const lc = p.channel.toLowerCase();
-    if (!channels.has(lc)) channels.set(lc, { name: p.channel, statuses: null });
-  }
+  const channels = (await allChannels(ctx.store.campaigns)).map((c) => [c.name.toLowerCase(), c] as const);
   const tagStatus: TagStatus[] = [...channels]
     .filter(([lower]) => wanted.length === 0 || wanted.includes(lower))
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

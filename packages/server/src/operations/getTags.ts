@@ -1,4 +1,5 @@
 import type { Tag } from '@mktows/protocol';
+import { tagCatalogue } from '../domain/tags.js';
 import type { Handler } from './context.js';
 
 /**
@@ -7,21 +8,7 @@ import type { Handler } from './context.js';
  * restricts to the named types (case-insensitive) and, where a tag lists values, to those values.
  */
 export const getTags: Handler<'getTags'> = async (params, ctx) => {
-  const types = new Map<string, { type: string; values: string[] }>();
-  const add = (type: string, value?: string) => {
-    const key = type.toLowerCase();
-    let t = types.get(key);
-    if (!t) {
-      t = { type, values: [] };
-      types.set(key, t);
-    }
-    if (value !== undefined && !t.values.includes(value)) t.values.push(value);
-  };
-  for (const t of await ctx.store.campaigns.listTagTypes()) {
-    add(t.type);
-    for (const v of t.values) add(t.type, v);
-  }
-  for (const p of await ctx.store.campaigns.listPrograms()) for (const t of p.tags) add(t.type, t.value);
+  const types = await tagCatalogue(ctx.store.campaigns);
 
   const filters = (params.tagList?.tag ?? []).filter((t) => (t.type ?? '').trim() !== '');
   const out: Tag[] = [];

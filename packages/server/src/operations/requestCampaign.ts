@@ -1,11 +1,10 @@
-import { echo, FAULT, MktowsFault, quotaDay } from '@mktows/protocol';
-import { campaignByName, describeCampaign, programTokens, recordRun } from '../domain/campaigns.js';
+import { echo, FAULT, MktowsFault } from '@mktows/protocol';
+import { assertRequestable, MAX_CAMPAIGN_LEADS, requestRun } from '../domain/campaign-runs.js';
+import { campaignByName, programTokens } from '../domain/campaigns.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import type { Campaign } from '../store/campaign-store.js';
+import { soapRefusals } from './campaign-faults.js';
 import type { Handler } from './context.js';
-
-/** Marketo's limit of lead keys per call. More is a bad parameter here (Marketo ignored the extra keys). */
-export const MAX_CAMPAIGN_LEADS = 100;
 
 /**
  * Runs leads through a trigger campaign: `campaignId` alone, or `programName` + `campaignName` (with
@@ -62,39 +61,23 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
   } else {
     campaign = await campaignByName(ctx.store.campaigns, programName as string, campaignName as string);
   }
-  if (campaign.kind !== 'trigger') {
-    throw new MktowsFault(
-      FAULT.CAMPAIGN_NOT_FOUND,
-      `${describeCampaign(campaign)} is a batch campaign; requestCampaign runs trigger campaigns (use scheduleCampaign)`,
+  await soapRefusals(async () => {
+    assertRequestable(campaign, params.source, 'requestCampaign');
+    return requestRun(
+      ctx.store,
+      campaign,
+      params.source,
+      { userId: ctx.userId, tokens, now: ctx.now(), quotaTimeZone: ctx.quotaTimeZone ?? 'America/Chicago' },
+      async (tx) => {
+        const leadIds: number[] = [];
+        for (const key of keys) {
+          for (const lead of await findLeadsByKey(tx, key.keyType, key.keyValue)) {
+            if (!leadIds.includes(lead.id)) leadIds.push(lead.id);
+          }
+        }
+        return leadIds;
+      },
     );
-  }
-  if (!campaign.sources.includes(params.source)) {
-    throw new MktowsFault(
-      FAULT.CAMPAIGN_NOT_FOUND,
-      `${describeCampaign(campaign)} cannot be requested from source ${params.source}`,
-    );
-  }
-
-  const now = ctx.now();
-  await ctx.store.transaction(async (tx) => {
-    const leadIds: number[] = [];
-    for (const key of keys) {
-      for (const lead of await findLeadsByKey(tx, key.keyType, key.keyValue)) {
-        if (!leadIds.includes(lead.id)) leadIds.push(lead.id);
-      }
-    }
-    await recordRun(tx, campaign, {
-      operation: 'requestCampaign',
-      source: params.source,
-      userId: ctx.userId,
-      leadIds,
-      tokens,
-      runAt: now,
-      createdAt: now,
-      quotaDay: quotaDay(now, ctx.quotaTimeZone ?? 'America/Chicago'),
-      clonedFrom: null,
-      cloneToProgram: null,
-    });
   });
   return { success: true };
 };

@@ -12,6 +12,14 @@ export function requestId(now: number): string {
 }
 
 export function successBody(id: string, r: RestResult): Record<string, unknown> {
+  if (r.asset)
+    return {
+      success: true,
+      errors: [],
+      requestId: id,
+      warnings: r.warnings ?? [],
+      ...(r.result?.length ? { result: r.result } : {}),
+    };
   return {
     requestId: id,
     // Marketo always sends `result` on success of a read, even empty.

@@ -1,10 +1,17 @@
 /** Every REST endpoint group: adding one is a file of routes and one line here. */
+import { ASSET_ROUTES } from './assets/routes.js';
+import { CAMPAIGN_ROUTES } from './campaigns/routes.js';
 import { LEAD_ROUTES } from './leads/routes.js';
 import { LEAD_WRITE_ROUTES } from './leads/write-routes.js';
 import type { RestRoute } from './route.js';
 import { RestRouter } from './router.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES, ...LEAD_WRITE_ROUTES];
+export const REST_ROUTES: readonly RestRoute[] = [
+  ...LEAD_ROUTES,
+  ...LEAD_WRITE_ROUTES,
+  ...CAMPAIGN_ROUTES,
+  ...ASSET_ROUTES,
+];
 
 export const REST_ROUTER = new RestRouter(REST_ROUTES);
 

@@ -37,6 +37,11 @@ export interface RestResult {
   warnings?: string[];
   moreResult?: boolean;
   nextPageToken?: string;
+  /**
+   * The asset API's envelope: `errors: []` and `warnings: []` always written, `result` left out
+   * when empty (recorded asset responses and the Adobe samples).
+   */
+  asset?: boolean;
 }
 
 export interface RestRoute {

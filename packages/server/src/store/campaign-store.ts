@@ -61,6 +61,17 @@ export interface Channel {
   statuses: ChannelStatus[] | null;
 }
 
+/** A static list with the times the asset API shows (lists keep no times of their own). */
+export interface ListSummary {
+  id: number;
+  name: string;
+  programName: string | null;
+  /** Its program's creation, else its first member's addition, else 0. */
+  createdAt: number;
+  /** Its last member's addition, never before createdAt. */
+  updatedAt: number;
+}
+
 export interface CampaignReads {
   /** A program by name, case-insensitively. */
   findProgram(name: string): Promise<ProgramSummary | undefined>;
@@ -70,6 +81,8 @@ export interface CampaignReads {
   findCampaign(programId: number, name: string): Promise<Campaign | undefined>;
   /** Every campaign, by program name then campaign name. */
   listCampaigns(): Promise<Campaign[]>;
+  /** Every static list, by id. */
+  listStaticLists(): Promise<ListSummary[]>;
   /** The seed's tag-type catalogue, in seed order. */
   listTagTypes(): Promise<TagType[]>;
   /** The defined channels, in seed order. */

@@ -32,6 +32,8 @@ export interface Program {
   workspaceId: number;
   workspaceName: string;
   treePath: string;
+  /** Shown and updated by the asset API; empty unless set. */
+  description: string;
   archived: boolean;
   crmId: string | null;
   /** Tags other than the channel, one value per tag type. */
@@ -49,6 +51,7 @@ export interface ProgramDetails {
   archived?: boolean;
   crmId?: string | null;
   tokens?: ProgramToken[];
+  description?: string;
 }
 
 export interface ExternalKey {

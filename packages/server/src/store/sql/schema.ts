@@ -80,6 +80,8 @@ export interface ProgramTable {
   /** JSON array of { name, value } (program My Tokens). */
   tokens: Generated<string>;
   updated_at: Generated<number>;
+  // 0009_program_description
+  description: Generated<string>;
 }
 export interface CampaignTable {
   id: Generated<number>;

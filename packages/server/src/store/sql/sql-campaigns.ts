@@ -6,6 +6,7 @@ import type {
   CampaignWrites,
   Channel,
   ChannelStatus,
+  ListSummary,
   NewCampaignRun,
   ProgramSummary,
   TagType,
@@ -126,6 +127,34 @@ export class SqlCampaigns implements CampaignWrites {
       .orderBy('campaigns.id')
       .execute();
     return rows.map((r) => this.toCampaign(r));
+  }
+
+  async listStaticLists(): Promise<ListSummary[]> {
+    const rows = await this.db
+      .selectFrom('lists')
+      .leftJoin('programs', 'programs.name', 'lists.program_name')
+      .leftJoin('list_members', 'list_members.list_id', 'lists.id')
+      .select([
+        'lists.id as id',
+        'lists.name as name',
+        'lists.program_name as program_name',
+        (eb) => eb.fn.min('programs.created_at').as('program_at'),
+        (eb) => eb.fn.min('list_members.added_at').as('first_at'),
+        (eb) => eb.fn.max('list_members.added_at').as('last_at'),
+      ])
+      .groupBy(['lists.id', 'lists.name', 'lists.program_name'])
+      .orderBy('lists.id')
+      .execute();
+    return rows.map((r) => {
+      const createdAt = Number(r.program_at ?? r.first_at ?? 0);
+      return {
+        id: Number(r.id),
+        name: r.name,
+        programName: r.program_name,
+        createdAt,
+        updatedAt: Math.max(createdAt, Number(r.last_at ?? 0)),
+      };
+    });
   }
 
   async listTagTypes(): Promise<TagType[]> {

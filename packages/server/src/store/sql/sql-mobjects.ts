@@ -129,6 +129,7 @@ export class SqlMObjects implements MObjectStore {
         workspaceId: ws.get(r.workspace) ?? 1,
         workspaceName: r.workspace,
         treePath: r.tree_path ?? `/Marketing Activities/${r.workspace}/${r.name}`,
+        description: r.description ?? '',
         archived: Number(r.is_archived) === 1,
         crmId: r.crm_id,
         tags,
@@ -250,6 +251,7 @@ export class SqlMObjects implements MObjectStore {
         ...(d.archived !== undefined ? { is_archived: d.archived ? 1 : 0 } : {}),
         ...(d.crmId !== undefined ? { crm_id: d.crmId } : {}),
         ...(d.tokens !== undefined ? { tokens: JSON.stringify(d.tokens) } : {}),
+        ...(d.description !== undefined ? { description: d.description } : {}),
         updated_at: at,
       })
       .where('id', '=', id)

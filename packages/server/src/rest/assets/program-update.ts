@@ -1,0 +1,74 @@
+/**
+ * POST /rest/asset/v1/program/{id}.json, minimal: `description` and `tags` (form fields, or a JSON
+ * body). A tag sets its type's value and keeps the program's other tags; the type must be in the
+ * tag catalogue (domain/tags.ts) and, when the catalogue lists values, the value one of them.
+ * The other fields of Marketo's update (name, costs, dates) are refused with 1003: renaming would
+ * change what SOAP campaign calls name, and costs are written through SOAP syncMObjects.
+ */
+import { RestError } from '@mktows/protocol';
+import { tagCatalogue } from '../../domain/tags.js';
+import type { Tag } from '../../store/mobject-store.js';
+import type { Store } from '../../store/store.js';
+import type { RestRequest } from '../route.js';
+
+/** Marketo's limit on asset descriptions. */
+export const MAX_DESCRIPTION = 2000;
+const UNSUPPORTED = ['name', 'costs', 'costsDestructiveUpdate', 'startDate', 'endDate'];
+
+function field(req: RestRequest, name: string): unknown {
+  if (req.body && typeof req.body === 'object' && !Array.isArray(req.body))
+    return (req.body as Record<string, unknown>)[name];
+  return req.query.get(name) ?? undefined;
+}
+
+function parseTags(raw: unknown): { tagType: string; tagValue: string }[] {
+  let v = raw;
+  if (typeof raw === 'string') {
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      v = undefined;
+    }
+  }
+  const bad = () => new RestError(1003, 'tags must be a JSON array of {"tagType": …, "tagValue": …}');
+  if (!Array.isArray(v)) throw bad();
+  return v.map((t) => {
+    if (typeof t?.tagType !== 'string' || typeof t?.tagValue !== 'string' || !t.tagType.trim()) throw bad();
+    return { tagType: t.tagType.trim(), tagValue: t.tagValue.trim() };
+  });
+}
+
+export async function updateProgram(store: Store, id: number, req: RestRequest, now: number): Promise<void> {
+  for (const name of UNSUPPORTED)
+    if (field(req, name) !== undefined)
+      throw new RestError(1003, `${name} cannot be updated through this endpoint here`);
+  const description = field(req, 'description');
+  const rawTags = field(req, 'tags');
+  if (description === undefined && rawTags === undefined)
+    throw new RestError(1003, 'Nothing to update: send description or tags');
+  if (description !== undefined && typeof description !== 'string')
+    throw new RestError(1003, 'description must be text');
+  if (typeof description === 'string' && description.length > MAX_DESCRIPTION)
+    throw new RestError(1003, `description is ${description.length} characters; the maximum is ${MAX_DESCRIPTION}`);
+  const tags = rawTags === undefined ? undefined : parseTags(rawTags);
+  const catalogue = tags ? await tagCatalogue(store.campaigns) : undefined;
+  await store.transaction(async (tx) => {
+    const program = await tx.mobjects.getProgram(id);
+    if (!program) throw new RestError(1013, `Program '${id}' not found`);
+    if (typeof description === 'string') await tx.mobjects.setProgramDetails(id, { description }, now);
+    if (tags && catalogue) {
+      const next: Tag[] = [...program.tags];
+      for (const t of tags) {
+        const known = catalogue.get(t.tagType.toLowerCase());
+        if (!known) throw new RestError(1003, `Tag type '${t.tagType}' not found`);
+        if (known.values.length && !known.values.some((v) => v.toLowerCase() === t.tagValue.toLowerCase()))
+          throw new RestError(1003, `'${t.tagValue}' is not a value of tag type '${known.type}'`);
+        const value = known.values.find((v) => v.toLowerCase() === t.tagValue.toLowerCase()) ?? t.tagValue;
+        const at = next.findIndex((x) => x.type.toLowerCase() === known.type.toLowerCase());
+        if (at >= 0) next[at] = { type: known.type, value };
+        else next.push({ type: known.type, value });
+      }
+      await tx.mobjects.setProgramTags(id, program.channel, next, now);
+    }
+  });
+}
