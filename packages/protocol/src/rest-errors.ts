@@ -233,6 +233,14 @@ export const REST_ERRORS = [
     'check the id',
     20110,
   ),
+  rest(
+    1015,
+    'Lead not in list',
+    'record',
+    'none',
+    'removing from a static list a lead that is not a member of it',
+    'read the list members or ismember.json first; nothing to remove',
+  ),
 ] as const;
 
 /** A code of the REST catalogue: any other number is a type error wherever a REST error is made. */

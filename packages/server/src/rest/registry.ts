@@ -1,9 +1,11 @@
 /** Every REST endpoint group: adding one is a file of routes and one line here. */
+import { ACTIVITY_ROUTES } from './activities/routes.js';
 import { LEAD_ROUTES } from './leads/routes.js';
+import { LIST_ROUTES } from './lists/routes.js';
 import type { RestRoute } from './route.js';
 import { RestRouter } from './router.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES];
+export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES, ...LIST_ROUTES, ...ACTIVITY_ROUTES];
 
 export const REST_ROUTER = new RestRouter(REST_ROUTES);
 

@@ -35,6 +35,8 @@ export interface RestResult {
   warnings?: string[];
   moreResult?: boolean;
   nextPageToken?: string;
+  /** No `result` member when it would be empty: pagingtoken.json and an empty activities page, as recorded. */
+  bare?: boolean;
 }
 
 export interface RestRoute {
