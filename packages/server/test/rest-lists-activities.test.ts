@@ -107,6 +107,19 @@ describe('REST static lists and activities', () => {
     assertRestError(await get('/rest/v1/lists.json?batchSize=301'), 1003, 'batchSize must be between 1 and 300');
   });
 
+  test('POST with _method=GET in a form body reads, as recorded for list members and lists', async () => {
+    const form = (path: string, body: string) =>
+      restCall(s, path, { token, method: 'POST', body, contentType: 'application/x-www-form-urlencoded' });
+    const members = restOk(await form(`/rest/v1/list/${alpha}/leads.json`, `listId=${alpha}&_method=GET&fields=id`));
+    assert.deepEqual(members, [{ id: id.ann }, { id: id.bob }, { id: id.cid }]);
+    // On the path that also adds, the form's _method=GET makes it a read: nothing is added.
+    const read = restOk(await form(`/rest/v1/lists/${imports}/leads.json`, `_method=GET&fields=id`));
+    assert.deepEqual(read, []);
+    assert.deepEqual(restOk(await form('/rest/v1/lists.json', '_method=GET&name=Alpha')), [
+      { id: alpha, name: 'Alpha', workspaceName: 'Default' },
+    ]);
+  });
+
   test('lists/{id}.json: the list, 1013 for an unknown id, 1001 for a bad one', async () => {
     assert.deepEqual(restOk(await get(`/rest/v1/lists/${alpha}.json`)), [
       { id: alpha, name: 'Alpha', workspaceName: 'Default' },

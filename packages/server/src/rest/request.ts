@@ -11,9 +11,20 @@ export interface ReadRequest {
   body: unknown;
 }
 
-/** The method the call is served as: `GET` for `POST …?_method=GET`. */
-export function servedMethod(httpMethod: string, query: URLSearchParams): RestMethod {
-  return (httpMethod === 'POST' && query.get('_method')?.toUpperCase() === 'GET' ? 'GET' : httpMethod) as RestMethod;
+function isForm(contentType: string): boolean {
+  return contentType.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
+/**
+ * The method the call is served as: `GET` for a `POST` whose `_method=GET` is in the query or in
+ * its form body (recorded: `POST /rest/v1/list/1112/leads.json` with body `listId=1112&_method=GET`).
+ */
+export function servedMethod(httpMethod: string, query: URLSearchParams, contentType = '', raw?: Buffer): RestMethod {
+  if (httpMethod !== 'POST') return httpMethod as RestMethod;
+  const override =
+    query.get('_method') ??
+    (raw?.length && isForm(contentType) ? new URLSearchParams(raw.toString('utf8')).get('_method') : null);
+  return override?.toUpperCase() === 'GET' ? 'GET' : 'POST';
 }
 
 export function readRestRequest(
@@ -22,13 +33,13 @@ export function readRestRequest(
   contentType: string,
   raw: Buffer,
 ): ReadRequest {
-  const override = query.get('_method')?.toUpperCase();
+  const override = servedMethod(httpMethod, query, contentType, raw) === 'GET' ? 'GET' : undefined;
   const merged = new URLSearchParams(query);
   merged.delete('_method');
   const type = contentType.split(';')[0].trim().toLowerCase();
   let body: unknown;
   if (raw.length > 0) {
-    if (type === 'application/x-www-form-urlencoded') {
+    if (isForm(type)) {
       for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) if (k !== '_method') merged.append(k, v);
     } else if (type === 'application/json' || (type === '' && httpMethod === 'POST' && override !== 'GET')) {
       try {
