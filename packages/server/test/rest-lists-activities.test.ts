@@ -414,6 +414,38 @@ describe('REST static lists and activities', () => {
     assertRestError(await get('/rest/v1/activities/deletedleads.json'), 1002);
   });
 
+  test('golden: the recorded Talend activity read (date-only token, empty assetIds and leadIds)', {
+    skip: !SHARED_DIR,
+  }, async () => {
+    const file = join(
+      SHARED_DIR as string,
+      'reference/rest/recorded/Talend-connectors-se/talend/testing/http',
+      'org.talend.components.marketo.input.LeadSourceTest_testSourceActivities.json',
+    );
+    const [, tokenCall, activitiesCall] = JSON.parse(readFileSync(file, 'utf8')) as Json[];
+    const path = (uri: string) =>
+      uri
+        .replace(/^https:\/\/[^/]+/, '')
+        .replace(/access_token=[^&]*&?/, '')
+        .replace('1011', String(alpha));
+    const t = await get(path(tokenCall.request.uri));
+    assert.deepEqual(Object.keys(t.body).sort(), Object.keys(JSON.parse(tokenCall.response.payload)).sort());
+    const uri = path(activitiesCall.request.uri).replace(
+      'NEXT_PAGE_TOKEN_FOR_UT',
+      encodeURIComponent(t.body.nextPageToken),
+    );
+    // Activity type 22 (Change Score) has no activity in this store: the page is empty, as recorded.
+    const r = await get(uri.replace('activityTypeIds=1,2,3,6,7,8,9,10,22', 'activityTypeIds=22'));
+    restOk({ ...r, body: { ...r.body, result: [] } });
+    assert.deepEqual(Object.keys(r.body).sort(), Object.keys(JSON.parse(activitiesCall.response.payload)).sort());
+    assert.equal(r.body.moreResult, false);
+    // The recorded call itself, with its nine types and listId, is served: Alpha's members visited no page.
+    const full = await get(uri);
+    assert.equal(full.body.success, true, JSON.stringify(full.body));
+    assert.equal(full.body.result, undefined);
+    assert.equal(full.body.moreResult, false);
+  });
+
   test('golden: shapes of recorded lists, list members, membership and activity types', {
     skip: !SHARED_DIR,
   }, async () => {
