@@ -387,6 +387,12 @@ describe('REST static lists and activities', () => {
       { name: 'Source', value: 'Web service API' },
       { name: 'Lead ID', value: id.ann },
     ]);
+    // The same change through activities.json: the field is the primary attribute value.
+    const cdv = restOk(await get(`/rest/v1/activities.json?activityTypeIds=13&leadIds=${id.ann}&nextPageToken=${t0}`));
+    assert.deepEqual(
+      cdv.map((a: Json) => [a.primaryAttributeValueId, a.primaryAttributeValue, a.attributes.map((x: Json) => x.name)]),
+      ['First Name', 'Last Name'].map((f) => [undefined, f, ['Old Value', 'New Value', 'Reason', 'Source', 'Lead ID']]),
+    );
     assertRestError(
       await get(`/rest/v1/activities/leadchanges.json?nextPageToken=${t0}`),
       1002,

@@ -3,7 +3,8 @@
  * [campaignId], primaryAttributeValueId?, primaryAttributeValue?, attributes: [{name, value}]}`.
  * The stored record is the one SOAP getLeadActivity reads: its asset is the primary attribute's
  * value, and the attribute the type names as primary gives `primaryAttributeValueId` (the list id
- * of Add to List, the campaign id of Request Campaign) and is not repeated in `attributes`.
+ * of Add to List, the campaign id of Request Campaign); it is not repeated in `attributes` (the
+ * field name of a Change Data Value is its primaryAttributeValue).
  * `marketoGUID` is the one SOAP records carry. Integer attributes are numbers, as Marketo's (`"Lead ID": 775`). Decision: `campaignId` is not
  * sent, as the store keeps the campaign's name only.
  */
@@ -34,7 +35,7 @@ export function activityJson(a: Activity): Record<string, unknown> {
     ...(primaryId !== undefined ? { primaryAttributeValueId: primaryId } : {}),
     ...(a.assetName !== null ? { primaryAttributeValue: a.assetName } : {}),
     attributes: a.attributes
-      .filter(([n]) => primaryId === undefined || n !== primaryName)
+      .filter(([n]) => n !== primaryName)
       .map(([name, value]) => ({ name, value: typed(type, name, value) })),
   };
 }

@@ -113,7 +113,7 @@ async function leadChanges(req: RestRequest, ctx: RestContext): Promise<RestResu
     const field = byLabel.get(attr('Attribute Name') ?? '');
     if (!field) return undefined;
     const attributes = (json.attributes as { name: string }[]).filter(
-      (x) => x.name !== 'Attribute Name' && x.name !== 'Old Value' && x.name !== 'New Value',
+      (x) => x.name !== 'Old Value' && x.name !== 'New Value',
     );
     return {
       ...json,

@@ -66,8 +66,7 @@ export async function changeMembers(
 export async function memberOf(store: Store, list: StaticList, ids: readonly number[]): Promise<Outcome[]> {
   const unique = [...new Set(ids)];
   const existing = new Set((await store.getLeads(unique)).map((l) => l.id));
-  const members = new Set<number>();
-  for (const id of existing) if (await store.isListMember(list.id, id)) members.add(id);
+  const members = await store.transaction((tx) => tx.listMembersAmong(list.id, [...existing]));
   return ids.map((id): Outcome => {
     if (!existing.has(id)) return skipped(id, 1004);
     return { id, status: members.has(id) ? 'memberof' : 'notmemberof' };
