@@ -243,6 +243,14 @@ export const REST_ERRORS = [
     20110,
   ),
   rest(
+    1015,
+    'Lead not in list',
+    'record',
+    'none',
+    'removing from a static list a lead that is not a member of it',
+    'read the list members or ismember.json first; nothing to remove',
+  ),
+  rest(
     1020,
     'Too many clones to program',
     'response',

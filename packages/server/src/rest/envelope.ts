@@ -23,7 +23,7 @@ export function successBody(id: string, r: RestResult): Record<string, unknown> 
   return {
     requestId: id,
     // Marketo always sends `result` on success of a read, even empty.
-    ...(r.noResult ? {} : { result: r.result ?? [] }),
+    ...(r.noResult || (r.bare && !r.result?.length) ? {} : { result: r.result ?? [] }),
     success: true,
     ...(r.warnings?.length ? { warnings: r.warnings } : {}),
     ...(r.moreResult !== undefined ? { moreResult: r.moreResult } : {}),

@@ -76,7 +76,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
       body = answer.body;
       clientId = answer.clientId;
     } else {
-      const method = servedMethod(call.method, call.url.searchParams);
+      const method = servedMethod(call.method, call.url.searchParams, call.contentType, call.raw);
       const match = REST_ROUTER.match(method, path);
       // Decision: an unknown path answers 610 in the envelope with HTTP 200, as error-codes.md
       // lists it among the response-level codes ("The URI in the call did not match a REST API

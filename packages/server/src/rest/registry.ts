@@ -1,14 +1,18 @@
 /** Every REST endpoint group: adding one is a file of routes and one line here. */
+import { ACTIVITY_ROUTES } from './activities/routes.js';
 import { ASSET_ROUTES } from './assets/routes.js';
 import { CAMPAIGN_ROUTES } from './campaigns/routes.js';
 import { LEAD_ROUTES } from './leads/routes.js';
 import { LEAD_WRITE_ROUTES } from './leads/write-routes.js';
+import { LIST_ROUTES } from './lists/routes.js';
 import type { RestRoute } from './route.js';
 import { RestRouter } from './router.js';
 
 export const REST_ROUTES: readonly RestRoute[] = [
   ...LEAD_ROUTES,
   ...LEAD_WRITE_ROUTES,
+  ...LIST_ROUTES,
+  ...ACTIVITY_ROUTES,
   ...CAMPAIGN_ROUTES,
   ...ASSET_ROUTES,
 ];

@@ -11,14 +11,23 @@ export interface ReadRequest {
   body: unknown;
 }
 
+function isForm(contentType: string): boolean {
+  return contentType.split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+}
+
 /**
- * The method the call is served as: `GET` for `POST …?_method=GET`, and `DELETE` for
- * `POST …?_method=DELETE` (how clients delete leads with a JSON body: recorded, grouparoo).
+ * The method the call is served as: `GET` for a `POST` whose `_method=GET` is in the query or in
+ * its form body (recorded: `POST /rest/v1/list/1112/leads.json` with body `listId=1112&_method=GET`),
+ * and `DELETE` for `POST …?_method=DELETE` (how clients delete leads with a JSON body: recorded,
+ * grouparoo).
  */
-export function servedMethod(httpMethod: string, query: URLSearchParams): RestMethod {
-  const override = query.get('_method')?.toUpperCase();
-  if (httpMethod === 'POST' && (override === 'GET' || override === 'DELETE')) return override;
-  return httpMethod as RestMethod;
+export function servedMethod(httpMethod: string, query: URLSearchParams, contentType = '', raw?: Buffer): RestMethod {
+  if (httpMethod !== 'POST') return httpMethod as RestMethod;
+  const override = (
+    query.get('_method') ??
+    (raw?.length && isForm(contentType) ? new URLSearchParams(raw.toString('utf8')).get('_method') : null)
+  )?.toUpperCase();
+  return override === 'GET' || override === 'DELETE' ? override : 'POST';
 }
 
 export function readRestRequest(
@@ -27,13 +36,13 @@ export function readRestRequest(
   contentType: string,
   raw: Buffer,
 ): ReadRequest {
-  const override = query.get('_method')?.toUpperCase();
+  const override = servedMethod(httpMethod, query, contentType, raw) === 'GET' ? 'GET' : undefined;
   const merged = new URLSearchParams(query);
   merged.delete('_method');
   const type = contentType.split(';')[0].trim().toLowerCase();
   let body: unknown;
   if (raw.length > 0) {
-    if (type === 'application/x-www-form-urlencoded') {
+    if (isForm(type)) {
       for (const [k, v] of new URLSearchParams(raw.toString('utf8'))) if (k !== '_method') merged.append(k, v);
     } else if (type === 'application/json' || (type === '' && httpMethod === 'POST' && override !== 'GET')) {
       try {

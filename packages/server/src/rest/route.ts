@@ -42,6 +42,8 @@ export interface RestResult {
    * when empty (recorded asset responses and the Adobe samples).
    */
   asset?: boolean;
+  /** No `result` member when it would be empty: pagingtoken.json and an empty activities page, as recorded. */
+  bare?: boolean;
 }
 
 export interface RestRoute {

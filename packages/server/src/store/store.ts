@@ -78,6 +78,12 @@ export interface StaticList {
   programName: string | null;
 }
 
+/** A static list with the workspace of the program that owns it (REST `lists.json`). */
+export interface StaticListInfo extends StaticList {
+  /** The owning program's workspace; lists outside programs are in "Default". */
+  workspace: string;
+}
+
 export interface ProgramInput {
   name: string;
   channel: string | null;
@@ -222,6 +228,8 @@ export interface Store extends LeadReader, ActivityReader {
    */
   pageLeads(filter: LeadFilter, afterId: number, limit: number, remainingBefore?: number): Promise<LeadPage>;
   countLeads(): Promise<number>;
+  /** Every static list, by ascending id. */
+  listLists(): Promise<StaticListInfo[]>;
   /** Activities of one lead, newest first. */
   listActivities(leadId: number): Promise<Activity[]>;
   getMeta(key: string): Promise<string | undefined>;

@@ -73,22 +73,34 @@ export function page<T>(
   items: readonly T[],
   query: URLSearchParams,
 ): { items: T[]; moreResult: boolean; nextPageToken?: string } {
-  const size = intParam(query, 'batchSize', 1, MAX_BATCH_SIZE) ?? MAX_BATCH_SIZE;
-  const hash = queryHash(query);
-  const token = query.get('nextPageToken');
-  let offset = 0;
-  if (token) {
-    const m = /^([0-9a-f]{16})=([0-9]+)$/.exec(decodeToken(token));
-    if (!m || m[1] !== hash) throw new RestError(1003, `Invalid nextPageToken '${token}' for this query`);
-    offset = Number(m[2]);
-  }
+  const size = batchSize(query);
+  const offset = readBoundToken(query) ?? 0;
   const slice = items.slice(offset, offset + size);
   const more = offset + size < items.length;
   return {
     items: slice,
     moreResult: more,
-    ...(more ? { nextPageToken: encodeToken(`${hash}=${offset + size}`) } : {}),
+    ...(more ? { nextPageToken: boundToken(query, offset + size) } : {}),
   };
+}
+
+/** batchSize, 1 to 300, 300 when absent. */
+export function batchSize(query: URLSearchParams): number {
+  return intParam(query, 'batchSize', 1, MAX_BATCH_SIZE) ?? MAX_BATCH_SIZE;
+}
+
+/** A token carrying a position (offset or last id) bound to this query. */
+export function boundToken(query: URLSearchParams, position: number): string {
+  return encodeToken(`${queryHash(query)}=${position}`);
+}
+
+/** The position in the query's nextPageToken, undefined without one; 1003 for a token of another query. */
+export function readBoundToken(query: URLSearchParams): number | undefined {
+  const token = query.get('nextPageToken');
+  if (!token) return undefined;
+  const m = /^([0-9a-f]{16})=([0-9]+)$/.exec(decodeToken(token));
+  if (!m || m[1] !== queryHash(query)) throw new RestError(1003, `Invalid nextPageToken '${token}' for this query`);
+  return Number(m[2]);
 }
 
 /** What a token is bound to: every parameter but the paging ones. */

@@ -22,6 +22,7 @@ import type {
   PagedLead,
   ProgramInput,
   StaticList,
+  StaticListInfo,
   Store,
   StoreTx,
 } from '../store.js';
@@ -497,6 +498,21 @@ export class SqlStore extends Reader implements Store {
   }
   pageActivityChanges(query: ChangeQuery): Promise<ActivityPage> {
     return this.activityLog.pageActivityChanges(query);
+  }
+
+  async listLists(): Promise<StaticListInfo[]> {
+    const rows = await this.db
+      .selectFrom('lists')
+      .leftJoin('programs', 'programs.name', 'lists.program_name')
+      .select(['lists.id', 'lists.name', 'lists.program_name', 'programs.workspace'])
+      .orderBy('lists.id')
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      programName: r.program_name,
+      workspace: r.workspace ?? 'Default',
+    }));
   }
 
   listActivities(leadId: number): Promise<Activity[]> {
