@@ -26,7 +26,7 @@ describe('the REST error catalogue', () => {
       codes,
       [
         600, 601, 602, 604, 605, 606, 607, 609, 610, 611, 612, 615, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1011,
-        1012, 1013,
+        1012, 1013, 1017, 1036,
       ],
     );
     // MAPPING.md §3: the limits map to the SOAP limit faults.

@@ -54,7 +54,7 @@ export function restFields(schema: LeadSchema): Map<string, RestField> {
 }
 
 /** A stored value as REST types it: numbers as numbers, booleans, datetimes as `2017-09-25T17:55:39Z`. */
-function restValue(type: LeadFieldType, text: string | undefined): unknown {
+export function restValue(type: LeadFieldType, text: string | undefined): unknown {
   if (text === undefined || text === '') return null;
   switch (type) {
     case 'integer':
@@ -74,7 +74,7 @@ function restValue(type: LeadFieldType, text: string | undefined): unknown {
 }
 
 /** Marketo's datetime text: seconds, UTC, `Z` (recorded: `2017-09-25T17:55:39Z`). */
-function restTimestamp(ms: number): string {
+export function restTimestamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
