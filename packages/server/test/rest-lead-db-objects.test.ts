@@ -20,6 +20,7 @@ import {
   syncCustomObjectsBody,
   syncMObjectsBody,
 } from './support/mobjects.js';
+import { readRecorded, SKIP_WITHOUT_SHARED } from './support/recorded.js';
 import { accessToken, assertRestError, type Json, REST_CLIENT, REST_SECRET, restCall, restOk } from './support/rest.js';
 
 const guid = (kind: 'opportunity' | 'role' | 'customObject', id: number) => marketoGuid(kind, id);
@@ -501,6 +502,44 @@ describe('REST opportunities, roles and custom objects', () => {
       ]);
       const after = parseGetCustomObjects(await s.soap(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 } })));
       assert.deepEqual(after.objects, []);
+    });
+  });
+
+  describe('the shape of recorded Marketo custom object responses', { skip: SKIP_WITHOUT_SHARED }, () => {
+    const TD = '../rest/recorded/treasure-data-embulk-input-marketo/fixtures';
+
+    test('describe: the recorded top-level members (description optional, relationships added) and field members', async () => {
+      const recorded = JSON.parse(readRecorded(`${TD}/custom_object_describe.json`)).result[0];
+      const [ours] = restOk(await get('/rest/v1/customobjects/RoadShow/describe.json'));
+      const top = (o: Json, drop: string) =>
+        Object.keys(o)
+          .filter((k) => k !== drop)
+          .sort();
+      assert.deepEqual(top(ours, 'relationships'), top(recorded, 'description'));
+      for (const f of ours.fields) {
+        const keys = Object.keys(f)
+          .filter((k) => k !== 'length')
+          .sort();
+        assert.deepEqual(keys, ['dataType', 'displayName', 'name', 'updateable']);
+      }
+      assert.deepEqual(
+        recorded.fields.map((f: Json) =>
+          Object.keys(f)
+            .filter((k) => k !== 'length')
+            .sort()
+            .join(),
+        ),
+        recorded.fields.map(() => 'dataType,displayName,name,updateable'),
+      );
+    });
+
+    test('query: seq, marketoGUID and the timestamps typed as recorded', async () => {
+      const [rec] = JSON.parse(readRecorded(`${TD}/custom_object_response.json`)).responses[0].result;
+      restOk(await post('/rest/v1/customobjects/RoadShow.json', { input: [{ MKTOID: 1, rid: 'g1' }] }));
+      const [ours] = restOk(await get('/rest/v1/customobjects/RoadShow.json?filterType=MKTOID&filterValues=1'));
+      for (const k of ['seq', 'marketoGUID', 'createdAt', 'updatedAt']) assert.equal(typeof ours[k], typeof rec[k], k);
+      assert.match(ours.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      assert.match(rec.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     });
   });
 });
