@@ -234,6 +234,15 @@ export const REST_ERRORS = [
     20110,
   ),
   rest(
+    1016,
+    'Too many imports',
+    'response',
+    'backoff',
+    'a bulk lead import while 10 REST imports are queued or importing on the instance',
+    'wait for an import to end (poll its batch status), then retry',
+    20024,
+  ),
+  rest(
     1017,
     'Object already exists',
     'record',
@@ -241,6 +250,15 @@ export const REST_ERRORS = [
     'createOnly on an opportunity, role or custom object record whose dedupe fields name an existing one',
     'use createOrUpdate or updateOnly',
     20110,
+  ),
+  rest(
+    1019,
+    'Import in progress',
+    'response',
+    'backoff',
+    'a bulk lead import into a list that an import (REST or SOAP importToList) is still filling',
+    'wait for that import to end, then retry',
+    20024,
   ),
   rest(
     1036,

@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { idOfGuid, marketoGuid } from '../src/rest/objects/guid.js';
 import type { TestServer } from './support/harness.js';
-import { startTestServer } from './support/harness.js';
 import {
   getCustomObjectsBody,
   getMObjectsBody,
@@ -21,7 +20,7 @@ import {
   syncMObjectsBody,
 } from './support/mobjects.js';
 import { readRecorded, SKIP_WITHOUT_SHARED } from './support/recorded.js';
-import { accessToken, assertRestError, type Json, REST_CLIENT, REST_SECRET, restCall, restOk } from './support/rest.js';
+import { assertRestError, type Json, resetDemo, restCall, restOk, startRestTestServer } from './support/rest.js';
 
 const guid = (kind: 'opportunity' | 'role' | 'customObject', id: number) => marketoGuid(kind, id);
 
@@ -29,13 +28,11 @@ describe('REST opportunities, roles and custom objects', () => {
   let s: TestServer;
   let token: string;
   before(async () => {
-    s = await startTestServer({ seed: 'demo', restClients: [{ clientId: REST_CLIENT, clientSecret: REST_SECRET }] });
+    s = await startRestTestServer({ seed: 'demo' });
   });
   after(() => s?.close());
   beforeEach(async () => {
-    const r = await s.admin('POST', '/_mktows/reset', { seed: 'demo' });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    token = await accessToken(s);
+    token = await resetDemo(s);
   });
 
   const get = (path: string) => restCall(s, path, { token });

@@ -1,11 +1,17 @@
 /** Every REST endpoint group: adding one is a file of routes and one line here. */
+import { BULK_IMPORT_ROUTES } from './bulk/lead-import.js';
 import { LEAD_ROUTES } from './leads/routes.js';
 import { CUSTOM_OBJECT_ROUTES } from './objects/custom-objects.js';
 import { OPPORTUNITY_ROUTES } from './objects/opportunities.js';
 import type { RestRoute } from './route.js';
 import { RestRouter } from './router.js';
 
-export const REST_ROUTES: readonly RestRoute[] = [...LEAD_ROUTES, ...OPPORTUNITY_ROUTES, ...CUSTOM_OBJECT_ROUTES];
+export const REST_ROUTES: readonly RestRoute[] = [
+  ...LEAD_ROUTES,
+  ...OPPORTUNITY_ROUTES,
+  ...CUSTOM_OBJECT_ROUTES,
+  ...BULK_IMPORT_ROUTES,
+];
 
 export const REST_ROUTER = new RestRouter(REST_ROUTES);
 

@@ -35,6 +35,8 @@ export interface RestResult {
   warnings?: string[];
   moreResult?: boolean;
   nextPageToken?: string;
+  /** A file answered as is, outside the envelope (bulk import failures and warnings). */
+  file?: { contentType: string; text: string };
 }
 
 export interface RestRoute {

@@ -90,3 +90,15 @@ export function leadJson(lead: Lead, fields: readonly RestField[]): Record<strin
   }
   return out;
 }
+
+/**
+ * How a REST bulk import header names a field: its REST name, exactly; failing that, its name
+ * case-insensitively (Marketo's own files are written with REST names, clients vary the case).
+ */
+export function restHeaderField(schema: LeadSchema): (label: string) => LeadFieldDef | undefined {
+  const fields = restFields(schema);
+  return (label) => {
+    const f = fields.get(label) ?? [...fields.values()].find((x) => x.rest.toLowerCase() === label.toLowerCase());
+    return f?.def;
+  };
+}

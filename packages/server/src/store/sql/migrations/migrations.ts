@@ -8,6 +8,7 @@ import { migration0004 } from './migration-0004.js';
 import { migration0006 } from './migration-0006.js';
 import { migration0007 } from './migration-0007.js';
 import { migration0008 } from './migration-0008.js';
+import { migration0009 } from './migration-0009.js';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
@@ -188,5 +189,6 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
     ...migration0006(),
     ...migration0007(flavour),
     ...migration0008(flavour),
+    ...migration0009(),
   };
 }
