@@ -505,6 +505,8 @@ describe('importToList: the background job', () => {
           campaignId: null,
           header: 'Email Address,Shoe Size',
           userId: 'test_user',
+          api: 'soap',
+          format: null,
           startedAt: s.runtime.clock.now(),
         },
         ['feet@import.example,44'],

@@ -159,6 +159,8 @@ function contract(name: string, open: () => Promise<Store>): void {
         campaignId: null,
         header: 'Email Address',
         userId: 'u',
+        api: 'soap' as const,
+        format: null,
         startedAt: 7,
       });
       const a = await store.transaction((tx) => tx.imports.createImportJob(job(1), rows));
@@ -221,6 +223,8 @@ function contract(name: string, open: () => Promise<Store>): void {
             campaignId: null,
             header: 'Id',
             userId: 'u',
+            api: 'soap',
+            format: null,
             startedAt: 1,
           },
           ['1'],

@@ -21,6 +21,8 @@ const job = (listId: number) => ({
   campaignId: null,
   header: 'Email Address',
   userId: 'u',
+  api: 'soap' as const,
+  format: null,
   startedAt: 1,
 });
 

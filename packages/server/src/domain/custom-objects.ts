@@ -5,6 +5,7 @@
  */
 import { type Attribute, echo, FAULT, MktowsFault } from '@mktows/protocol';
 import type { CustomObject, CustomObjectReader, CustomObjectType } from '../store/custom-object-store.js';
+import type { StoreTx } from '../store/store.js';
 import type { LeadFieldType } from './lead-fields.js';
 import { canonicalValue, FieldValueError } from './lead-schema.js';
 import { matchName } from './mobjects.js';
@@ -19,8 +20,21 @@ export async function customObjectType(reader: CustomObjectReader, name: string)
   return t;
 }
 
-/** A per-record problem: the record's status is FAILED with this message. */
-export class RecordError extends Error {}
+/**
+ * What went wrong with one record, for the APIs that report it by code (REST): a bad key or value,
+ * a link naming no lead, a create of an existing record, an update of a missing one.
+ */
+export type RecordProblem = 'invalid' | 'no-lead' | 'exists' | 'missing';
+
+/** A per-record problem: the record's status is FAILED (SOAP) or skipped (REST) with this message. */
+export class RecordError extends Error {
+  constructor(
+    message: string,
+    readonly problem: RecordProblem = 'invalid',
+  ) {
+    super(message);
+  }
+}
 
 /** The wire attribute list of name/value pairs, attrType nil as Marketo wrote it. */
 export function wireAttributes(pairs: readonly [string, string][]): Attribute[] {
@@ -92,4 +106,48 @@ export function toCustomObj(
     customObjKeyList: { attribute: keys },
     customObjAttributeList: fields.length ? { attribute: wireAttributes(fields) } : null,
   };
+}
+
+export type CustomObjectWriteMode = 'UPSERT' | 'INSERT' | 'UPDATE';
+
+/**
+ * Creates or updates one record inside the caller's transaction (SOAP syncCustomObjects and REST
+ * sync share it): the link field must name a lead, INSERT refuses an existing record and UPDATE a
+ * missing one (RecordError); an update merges the given values over the stored ones.
+ */
+export async function writeCustomObject(
+  tx: StoreTx,
+  type: CustomObjectType,
+  keys: readonly string[],
+  values: Record<string, string>,
+  op: CustomObjectWriteMode,
+  now: number,
+): Promise<{ status: 'CREATED' | 'UPDATED'; id: number }> {
+  if (type.linkField) {
+    const v = keys[type.keys.indexOf(type.linkField)];
+    const leads = /^\d{1,10}$/.test(v) ? await tx.getLeads([Number(v)]) : [];
+    if (leads.length === 0) throw new RecordError(`${type.linkField} ${v} names no lead`, 'no-lead');
+  }
+  const existing = await tx.customObjects.findCustomObject(type.name, keys);
+  if (existing) {
+    if (op === 'INSERT') {
+      throw new RecordError(
+        `${type.name} with ${describeKeys(type, keys)} already exists; INSERT does not update`,
+        'exists',
+      );
+    }
+    await tx.customObjects.updateCustomObject(existing.id, { ...existing.attributes, ...values }, now);
+    return { status: 'UPDATED', id: existing.id };
+  }
+  if (op === 'UPDATE') {
+    throw new RecordError(`No ${type.name} with ${describeKeys(type, keys)}; UPDATE does not create`, 'missing');
+  }
+  const created = await tx.customObjects.insertCustomObject({
+    typeName: type.name,
+    keyValues: [...keys],
+    attributes: values,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return { status: 'CREATED', id: created.id };
 }

@@ -30,8 +30,16 @@ export interface ImportPlan {
 /** A cell with this text clears the field (Marketo's list import convention); an empty cell leaves it. */
 export const NULL_CELL = 'NULL';
 
-/** Reads and checks the header; throws the fault the call answers with. */
-export function planImport(header: string, schema: LeadSchema): ImportPlan {
+/**
+ * Reads and checks the header; throws the fault the call answers with. `fieldOf` resolves a
+ * column name: by default a display or SOAP name, case-insensitively (importToList); REST bulk
+ * import passes its own (REST names).
+ */
+export function planImport(
+  header: string,
+  schema: LeadSchema,
+  fieldOf: (label: string) => LeadFieldDef | undefined = (l) => schema.fieldByLabel(l),
+): ImportPlan {
   if (header.trim() === '')
     throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsImportToList.importFileHeader is empty');
   let labels: string[];
@@ -48,7 +56,7 @@ export function planImport(header: string, schema: LeadSchema): ImportPlan {
       columns.push({ kind: 'token', label, token: label });
       continue;
     }
-    const field = label === '' ? undefined : schema.fieldByLabel(label);
+    const field = label === '' ? undefined : fieldOf(label);
     if (!field) unknown.push(label === '' ? '(empty column name)' : label);
     else if (field.readOnly) readOnly.push(label);
     else columns.push({ kind: 'field', label, field });
@@ -110,7 +118,7 @@ export async function importRow(
   schema: LeadSchema,
   plan: ImportPlan,
   job: ImportJob,
-  list: StaticList,
+  list: StaticList | undefined,
   line: string,
   now: number,
 ): Promise<RowOutcome> {
@@ -170,7 +178,7 @@ export async function importRow(
     }
   }
 
-  if (!(await tx.isListMember(list.id, lead.id))) {
+  if (list && !(await tx.isListMember(list.id, lead.id))) {
     await tx.addListMembers(list.id, [lead.id], now);
     await tx.appendActivities([listActivity('add', lead.id, list, now)]);
   }

@@ -263,7 +263,7 @@ async function restCall(
       pending.aborted = l;
     },
   });
-  if (!res.destroyed) send(res, r.status, 'application/json;charset=UTF-8', r.body);
+  if (!res.destroyed) send(res, r.status, r.contentType ?? 'application/json;charset=UTF-8', r.body);
 }
 
 function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {

@@ -11,6 +11,7 @@ import { listActivity } from '../domain/activities.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import { importRow, planImport } from '../domain/list-import.js';
 import type { Logger } from '../log.js';
+import { restHeaderField } from '../rest/leads/lead-fields.js';
 import { type ImportJob, type ImportProblem, MAX_PROBLEMS } from '../store/import-store.js';
 import type { Store } from '../store/store.js';
 
@@ -150,16 +151,17 @@ export class ImportRunner extends EventEmitter {
         await tx.imports.deleteImportRows(job.id);
         return tx.imports.getImportJob(job.id);
       };
-      const list = await tx.findList('id', job.listId);
-      if (!list) return failWith(`the list ${job.listName} no longer exists`);
+      // A REST import may name no list: its rows only create or update leads.
+      const list = job.listId === null ? undefined : await tx.findList('id', job.listId);
+      if (job.listId !== null && !list) return failWith(`the list ${job.listName} no longer exists`);
       let plan: ReturnType<typeof planImport>;
       try {
-        plan = planImport(job.header, schema);
+        plan = planImport(job.header, schema, job.api === 'rest' ? restHeaderField(schema) : undefined);
       } catch (e) {
         if (e instanceof MktowsFault) return failWith(e.detail);
         throw e;
       }
-      if (job.nextRow === 0 && job.clearList) {
+      if (list && job.nextRow === 0 && job.clearList) {
         const removed = await tx.clearListMembers(list.id);
         await tx.appendActivities(removed.map((leadId) => listActivity('remove', leadId, list, now)));
       }
@@ -172,7 +174,10 @@ export class ImportRunner extends EventEmitter {
         else {
           if (r.kind === 'failed') rowsFailed++;
           else rowsIgnored++;
-          if (problems.length < MAX_PROBLEMS) problems.push({ row: rowNo + 1, kind: r.kind, reason: r.reason ?? '' });
+          if (problems.length < MAX_PROBLEMS) {
+            const p: ImportProblem = { row: rowNo + 1, kind: r.kind, reason: r.reason ?? '' };
+            problems.push(job.api === 'rest' ? { ...p, line } : p);
+          }
         }
       }
       const nextRow = rows.length ? rows[rows.length - 1].rowNo + 1 : job.estimatedRows;

@@ -63,6 +63,8 @@ export const importToList: Handler<'importToList'> = async (params, ctx) => {
         campaignId: campaign?.id ?? null,
         header: params.importFileHeader,
         userId: ctx.userId,
+        api: 'soap',
+        format: null,
         startedAt: now,
       },
       rows,

@@ -1,12 +1,12 @@
 import { FAULT, MktowsFault, type SyncCustomObjStatus, type SyncStatusEnum } from '@mktows/protocol';
 import {
   customObjectType,
-  describeKeys,
   fieldValues,
   keyValues,
   MAX_CUSTOM_OBJECTS,
   RecordError,
   wireAttributes,
+  writeCustomObject,
 } from '../domain/custom-objects.js';
 import type { Handler } from './context.js';
 
@@ -45,33 +45,7 @@ export const syncCustomObjects: Handler<'syncCustomObjects'> = async (params, ct
       try {
         const keys = keyValues(type, keyList);
         const values = fieldValues(type, rec.customObjAttributeList?.attribute ?? []);
-        if (type.linkField) {
-          const v = keys[type.keys.indexOf(type.linkField)];
-          const leads = /^\d{1,10}$/.test(v) ? await tx.getLeads([Number(v)]) : [];
-          if (leads.length === 0) throw new RecordError(`${type.linkField} ${v} names no lead`);
-        }
-        const existing = await tx.customObjects.findCustomObject(type.name, keys);
-        if (existing) {
-          if (op === 'INSERT') {
-            throw new RecordError(
-              `${type.name} with ${describeKeys(type, keys)} already exists; INSERT does not update`,
-            );
-          }
-          await tx.customObjects.updateCustomObject(existing.id, { ...existing.attributes, ...values }, now);
-          out.push(status('UPDATED'));
-        } else {
-          if (op === 'UPDATE') {
-            throw new RecordError(`No ${type.name} with ${describeKeys(type, keys)}; UPDATE does not create`);
-          }
-          await tx.customObjects.insertCustomObject({
-            typeName: type.name,
-            keyValues: keys,
-            attributes: values,
-            createdAt: now,
-            updatedAt: now,
-          });
-          out.push(status('CREATED'));
-        }
+        out.push(status((await writeCustomObject(tx, type, keys, values, op, now)).status));
       } catch (e) {
         if (e instanceof RecordError) out.push(status('FAILED', e.message));
         else throw e;

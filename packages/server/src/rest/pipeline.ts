@@ -14,6 +14,7 @@ import { identity } from './identity.js';
 import { REST_LIMIT_CODE, REST_LIMITS_ID, restLimits } from './limits.js';
 import { REST_ROUTER } from './registry.js';
 import { readRestRequest, servedMethod } from './request.js';
+import type { RestResult } from './route.js';
 
 export interface RestHttpCall {
   method: string;
@@ -29,6 +30,8 @@ export interface RestHttpCall {
 export interface RestHttpResponse {
   status: number;
   body: string;
+  /** Set for a file answered outside the envelope; JSON otherwise. */
+  contentType?: string;
 }
 
 const IDENTITY_PATH = '/identity/oauth/token';
@@ -66,6 +69,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   let status = 200;
   let body: Record<string, unknown>;
   let release: (() => Promise<void>) | undefined;
+  let file: RestResult['file'];
   try {
     const path = call.url.pathname;
     if (path === IDENTITY_PATH && (call.method === 'GET' || call.method === 'POST')) {
@@ -123,6 +127,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
         },
         { rt, clientId, now },
       );
+      file = result.file;
       body = successBody(id, result);
     }
   } catch (e) {
@@ -140,7 +145,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   } finally {
     if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
   }
-  const text = JSON.stringify(body);
+  const text = file && code === null ? file.text : JSON.stringify(body);
   const seconds = (performance.now() - started) / 1000;
   rt.metrics.recordCall(operationId ?? 'unknown', code, seconds);
   rt.journal.add({
@@ -155,7 +160,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
     // An issued token is a credential: the journal keeps the answer without it.
     response: typeof body.access_token === 'string' ? JSON.stringify({ ...body, access_token: '***' }) : text,
   });
-  return { status, body: text };
+  return { status, body: text, ...(file && code === null ? { contentType: file.contentType } : {}) };
 }
 
 /**

@@ -44,6 +44,8 @@ export interface RestResult {
   asset?: boolean;
   /** No `result` member when it would be empty: pagingtoken.json and an empty activities page, as recorded. */
   bare?: boolean;
+  /** A file answered as is, outside the envelope (bulk import failures and warnings). */
+  file?: { contentType: string; text: string };
 }
 
 export interface RestRoute {

@@ -6,12 +6,18 @@
 
 export type ImportStatus = 'PROCESSING' | 'COMPLETE' | 'FAILED' | 'CANCELED';
 export type ImportMode = 'UPSERTLEADS' | 'LISTONLY';
+/** The API that started a job: SOAP importToList or REST bulk lead import. */
+export type ImportApi = 'soap' | 'rest';
+/** A REST import file's format (comma, tab or semicolon separated). */
+export type ImportFormat = 'csv' | 'tsv' | 'ssv';
 
 export interface ImportProblem {
   /** 1-based row number in importFileRows. */
   row: number;
   kind: 'failed' | 'ignored';
   reason: string;
+  /** The row as sent (CSV), for REST failure and warning files. */
+  line?: string;
 }
 
 /** Problems kept per job for the summary; the counters stay exact beyond it. */
@@ -19,13 +25,17 @@ export const MAX_PROBLEMS = 100;
 
 export interface NewImportJob {
   programName: string;
-  listId: number;
+  /** null: a REST import into no list. */
+  listId: number | null;
   listName: string;
   mode: ImportMode;
   clearList: boolean;
   campaignId: number | null;
   header: string;
   userId: string;
+  api: ImportApi;
+  /** REST only: the format failure and warning files are written in. */
+  format: ImportFormat | null;
   startedAt: number;
 }
 

@@ -96,3 +96,10 @@ export function assertRestError(a: RestAnswer, code: number, message?: string): 
   if (message !== undefined) assert.equal(a.body.errors[0].message, message);
   assert.equal(a.body.result, undefined);
 }
+
+/** Resets a demo-seeded test server to the demo data and answers a fresh token (a suite's beforeEach). */
+export async function resetDemo(s: TestServer): Promise<string> {
+  const r = await s.admin('POST', '/_mktows/reset', { seed: 'demo' });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return accessToken(s);
+}

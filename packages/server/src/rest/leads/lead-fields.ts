@@ -54,7 +54,7 @@ export function restFields(schema: LeadSchema): Map<string, RestField> {
 }
 
 /** A stored value as REST types it: numbers as numbers, booleans, datetimes as `2017-09-25T17:55:39Z`. */
-function restValue(type: LeadFieldType, text: string | undefined): unknown {
+export function restValue(type: LeadFieldType, text: string | undefined): unknown {
   if (text === undefined || text === '') return null;
   switch (type) {
     case 'integer':
@@ -89,4 +89,16 @@ export function leadJson(lead: Lead, fields: readonly RestField[]): Record<strin
     else out[f.rest] = restValue(f.dataType, f.def ? lead.attributes[f.def.name] : undefined);
   }
   return out;
+}
+
+/**
+ * How a REST bulk import header names a field: its REST name, exactly; failing that, its name
+ * case-insensitively (Marketo's own files are written with REST names, clients vary the case).
+ */
+export function restHeaderField(schema: LeadSchema): (label: string) => LeadFieldDef | undefined {
+  const fields = restFields(schema);
+  return (label) => {
+    const f = fields.get(label) ?? [...fields.values()].find((x) => x.rest.toLowerCase() === label.toLowerCase());
+    return f?.def;
+  };
 }

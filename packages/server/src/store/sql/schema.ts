@@ -225,6 +225,10 @@ export interface ImportJobTable {
   /** Why the whole job failed (FAILED only). */
   failure: string | null;
   user_id: string;
+  /** `soap` (importToList) or `rest` (bulk lead import), 0009. */
+  api: string;
+  /** csv, tsv or ssv for REST imports; null for SOAP ones. */
+  format: string | null;
   started_at: number;
   ended_at: number | null;
 }

@@ -1,6 +1,8 @@
 /** importToList jobs and their rows in SQL (store/import-store.ts). */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type {
+  ImportApi,
+  ImportFormat,
   ImportJob,
   ImportJobUpdate,
   ImportMode,
@@ -18,13 +20,16 @@ function toJob(r: Selectable<ImportJobTable>): ImportJob {
   return {
     id: Number(r.id),
     programName: r.program_name,
-    listId: Number(r.list_id),
+    // 0 is a REST import into no list (migration 0009).
+    listId: Number(r.list_id) === 0 ? null : Number(r.list_id),
     listName: r.list_name,
     mode: r.mode as ImportMode,
     clearList: Number(r.clear_list) === 1,
     campaignId: r.campaign_id === null ? null : Number(r.campaign_id),
     header: r.header,
     userId: r.user_id,
+    api: r.api as ImportApi,
+    format: r.format as ImportFormat | null,
     startedAt: Number(r.started_at),
     status: r.status as ImportStatus,
     estimatedRows: Number(r.estimated_rows),
@@ -93,7 +98,7 @@ export class SqlImports implements ImportWrites {
       .insertInto('import_jobs')
       .values({
         program_name: job.programName,
-        list_id: job.listId,
+        list_id: job.listId ?? 0,
         list_name: job.listName,
         mode: job.mode,
         clear_list: job.clearList ? 1 : 0,
@@ -108,6 +113,8 @@ export class SqlImports implements ImportWrites {
         problems: '[]',
         failure: null,
         user_id: job.userId,
+        api: job.api,
+        format: job.format,
         started_at: job.startedAt,
         ended_at: null,
       })

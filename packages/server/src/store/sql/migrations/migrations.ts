@@ -10,6 +10,7 @@ import { migration0007 } from './migration-0007.js';
 import { migration0008 } from './migration-0008.js';
 import { migration0009 } from './migration-0009.js';
 import { migration0010 } from './migration-0010.js';
+import { migration0011 } from './migration-0011.js';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
@@ -192,5 +193,6 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
     ...migration0008(flavour),
     ...migration0009(flavour),
     ...migration0010(),
+    ...migration0011(),
   };
 }
