@@ -205,13 +205,13 @@ export class MarketoRestClient {
         this.#state.tryAcquire(this.limits, o.signal) ?? (await this.#state.acquire(this.limits, o.signal));
       attempts++;
       let outcome: { ok: true; env: RestEnvelope<T> } | { ok: false; error: MktowsClientError };
+      // 615: our other calls in flight, counted before this call's slot is released so that no
+      // queued call slips through meanwhile; the retry then waits in the queue for one of them.
+      let othersInFlight = 0;
       try {
         outcome = await this.#attempt<T>(method, url, token, body, operation, attempts, o.signal);
-        if (!outcome.ok && outcome.error instanceof RestApiError && outcome.error.code === 615) {
-          // Before this call's slot is released, so that no queued call slips through meanwhile.
-          (outcome.error as RestApiError & { othersInFlight?: number }).othersInFlight =
-            this.#state.concurrencyRefused();
-        }
+        if (!outcome.ok && outcome.error instanceof RestApiError && outcome.error.code === 615)
+          othersInFlight = this.#state.concurrencyRefused();
       } finally {
         this.#state.release(ticket, this.#windowMs);
       }
@@ -221,7 +221,7 @@ export class MarketoRestClient {
         return outcome.env;
       }
       const error = outcome.error;
-      const wait = this.#retryWait(error, counts, reauthenticated, token);
+      const wait = this.#retryWait(error, counts, reauthenticated, token, othersInFlight);
       if (wait === undefined) throw error;
       if (error instanceof RestApiError && error.retryAdvice === 'reauthenticate') reauthenticated = true;
       if (wait > 0) await this.#sleep(wait, o.signal);
@@ -234,6 +234,7 @@ export class MarketoRestClient {
     counts: { backoffs: number; limitWaits: number },
     reauthenticated: boolean,
     token: string,
+    othersInFlight: number,
   ): number | undefined {
     const retry = this.retry;
     const backoff = (timeout: boolean): number | undefined => {
@@ -253,8 +254,7 @@ export class MarketoRestClient {
         case 'wait-slot': {
           if (counts.limitWaits >= retry.maxLimitRetries) return undefined;
           const n = counts.limitWaits++;
-          const others = (error as RestApiError & { othersInFlight?: number }).othersInFlight ?? 0;
-          return others ? 0 : fullJitter(n, retry, this.#random);
+          return othersInFlight ? 0 : fullJitter(n, retry, this.#random);
         }
         case 'backoff':
           return backoff(false);
