@@ -65,6 +65,43 @@ describe('node-marketo-rest 0.7.8, unchanged', () => {
     assert.equal(journal.filter((e) => e.operation === 'identityUsingGET').length, 1);
   });
 
+  it('paging: the package follows nextPageToken through data.nextPage()', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => i + 1);
+    const all: Json = await m.lead.find('id', ids, { fields: ['id'] });
+    assert.ok(all.result.length >= 3, `demo seed has ${all.result.length} leads`);
+    const seen: number[] = [];
+    let page: Json = await m.lead.find('id', ids, { fields: ['id'], batchSize: 2 });
+    for (;;) {
+      seen.push(...page.result.map((l: Json) => l.id));
+      if (!page.nextPage) break;
+      page = await page.nextPage();
+    }
+    assert.deepEqual(
+      seen,
+      all.result.map((l: Json) => l.id),
+    );
+  });
+
+  it('602 on the server clock: the package gets a new token and the call succeeds', async () => {
+    const before = (await s.admin('GET', '/_mktows/journal?limit=1000')).body.entries as Json[];
+    await s.admin('POST', '/_mktows/clock', { offsetSeconds: 2 * 3600 });
+    try {
+      const r: Json = await m.lead.byId(adaId, { fields: ['id'] });
+      assert.deepEqual(r.result, [{ id: adaId }]);
+      const entries = ((await s.admin('GET', '/_mktows/journal?limit=1000')).body.entries as Json[]).slice(
+        0,
+        -before.length,
+      );
+      // Newest first: the retried call, the new token, the 602.
+      assert.deepEqual(
+        entries.map((e: Json) => `${e.operation}:${e.faultCode ?? 'ok'}`),
+        ['getLeadByIdUsingGET:ok', 'identityUsingGET:ok', 'getLeadByIdUsingGET:602'],
+      );
+    } finally {
+      await s.admin('POST', '/_mktows/clock', { offsetSeconds: 0 });
+    }
+  });
+
   it('lead.createOrUpdate', { skip: missing('POST', '/rest/v1/leads.json', 'lead writes') }, async () => {
     const r: Json = await m.lead.createOrUpdate([{ email: 'third-party@example.com', firstName: 'Third' }], {
       lookupField: 'email',
