@@ -4,7 +4,7 @@
  * figures, fewer samples, under a minute once bench/.data/ holds the stores).
  *
  *   --quick            fewer and shorter samples; pages 30,000 of the 1,000,000 leads
- *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile, limits)
+ *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile, limits, rest)
  *   --profile[=DIR]    run every mktows server under --cpu-prof and print its top frames
  *   --no-build         use the packages' dist/ as it is
  *
@@ -32,7 +32,7 @@ const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile
 for (const a of args) {
   if (!/^--(quick|no-build|only=.+|profile(=.+)?)$/.test(a)) {
     console.error(
-      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile,limits] [--profile[=DIR]] [--no-build]`,
+      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile,limits,rest] [--profile[=DIR]] [--no-build]`,
     );
     process.exit(2);
   }
@@ -118,6 +118,7 @@ const { runGetMultiple } = await import('./scenarios/getmultiple.mjs');
 const { runClient } = await import('./scenarios/client.mjs');
 const { runHostile } = await import('./scenarios/hostile.mjs');
 const { runLimits } = await import('./scenarios/limits.mjs');
+const { runRest } = await import('./scenarios/rest.mjs');
 
 const scenarios = [
   ['getlead', 'getLead, 50 keep-alive connections', runGetLead],
@@ -126,6 +127,7 @@ const scenarios = [
   ['client', 'client CPU per getLead call', runClient],
   ['hostile', 'hostile shapes: the parser alone, one process per shape', runHostile],
   ['limits', 'limits: admit + release per call, memory and Redis', runLimits],
+  ['rest', 'REST lead reads beside SOAP getLead, 50 keep-alive connections', runRest],
 ];
 const results = {};
 for (const [key, title, fn] of scenarios) {
@@ -316,6 +318,37 @@ if (l) {
       `${fmt(l.addedConcurrentUs)} µs`,
     );
   }
+}
+
+const rr = results.rest;
+if (rr) {
+  rows.push('### REST lead reads beside SOAP getLead: keep-alive HTTP, 50 connections, autocannon', '');
+  rows.push(
+    `${rr.rounds} round(s) of ${rr.seconds} s per target, best round kept; the same 10,000-lead SQLite store, REST limits raised; one bearer token for every call.`,
+    '',
+    '| target | req/s | p50 ms | p99 ms | server CPU µs/req |',
+    '|---|---:|---:|---:|---:|',
+  );
+  for (const [k, label] of [
+    ['restById', '(a) REST `GET /rest/v1/lead/{id}.json`, mktows'],
+    ['restQuery', '(b) REST `GET /rest/v1/leads.json?filterType=id`, mktows'],
+    ['soap', '(c) SOAP getLead, mktows'],
+    ['nodeSoap', '(d) getLead, node-soap'],
+  ]) {
+    const r = rr[k];
+    rows.push(`| ${label} | ${fmtInt(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${fmt(r.serverCpuUsPerReq)} |`);
+  }
+  rows.push(
+    '',
+    `Ratios: b/d = **${x(rr.ratioQueryVsNodeSoap)}**, a/d = **${x(rr.ratioByIdVsNodeSoap)}**, b/c = **${x(rr.ratioQueryVsSoap)}**.`,
+  );
+  rows.push(
+    rr.writes
+      ? `(e) createOrUpdate, batches of 300 new leads, 2 in flight: ${fmtInt(rr.writes.leads)} leads, **${fmtInt(rr.writes.leadsPerSec)} leads/s**.`
+      : `(e) createOrUpdate skipped: ${rr.writesSkipped}.`,
+    '',
+  );
+  target('REST lead query ≥ 5× node-soap getLead', rr.ratioQueryVsNodeSoap >= 5, x(rr.ratioQueryVsNodeSoap));
 }
 
 const header = [

@@ -33,33 +33,35 @@ import {
 } from '../lib/common.mjs';
 import { cachedStore, leadEmail, removeWork, workCopy } from '../lib/data.mjs';
 
-const CONNECTIONS = 50;
-const LEADS = 10_000;
+export const CONNECTIONS = 50;
+export const LEADS = 10_000;
 /** Connections of (d) to PostgreSQL: more than the cores, fewer than the 50 calls in flight. */
 const PG_POOL = 10;
 
-function load(url, body, seconds) {
+/** The getLead call as autocannon sends it. */
+export function soapRequest(url, body) {
+  return {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.marketo.com/mktows/getLead"' },
+    body,
+  };
+}
+
+function load(request, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.marketo.com/mktows/getLead"' },
-        body,
-        connections: CONNECTIONS,
-        pipelining: 1,
-        duration: seconds,
-      },
-      (err, result) => (err ? reject(err) : resolve(result)),
+    autocannon({ ...request, connections: CONNECTIONS, pipelining: 1, duration: seconds }, (err, result) =>
+      err ? reject(err) : resolve(result),
     );
   });
 }
 
-async function measure(server, body, opts, readBackendCpu) {
-  await load(server.url, body, opts.warmupSeconds);
+/** One server under `request` (autocannon options): a warm-up, then the measured seconds. */
+export async function measure(server, request, opts, readBackendCpu) {
+  await load(request, opts.warmupSeconds);
   const backend0 = readBackendCpu ? await readBackendCpu() : undefined;
   const cpu0 = cpuSecondsOf(server.pid);
-  const r = await load(server.url, body, opts.seconds);
+  const r = await load(request, opts.seconds);
   const cpu = cpuSecondsOf(server.pid) - cpu0;
   const backend = backend0 ? backendCpuSince(backend0, await readBackendCpu()) : Number.NaN;
   const ok = r.requests.total - r.non2xx;
@@ -151,7 +153,7 @@ export async function runGetLead(opts, log) {
           } else {
             await postOk(server.url, body, email);
           }
-          const r = await measure(server, body, opts, t.readBackendCpu);
+          const r = await measure(server, soapRequest(server.url, body), opts, t.readBackendCpu);
           log(
             `  ${t.name.padEnd(20)} round ${round + 1}: ${Math.round(r.reqPerSec)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms`,
           );

@@ -37,6 +37,25 @@ export {
   UnexpectedResponseError,
 } from './errors.js';
 export { DEFAULT_LIMITS, type LimitsConfig } from './limiter.js';
+export {
+  isRestApiError,
+  MarketoRestClient,
+  type MarketoRestClientOptions,
+  type RestClientStats,
+  type RestRequestOptions,
+} from './rest-client.js';
+export {
+  RestApiError,
+  RestAuthError,
+  type RestErrorInfo,
+  RestIdentityError,
+  RestInvalidRequestError,
+  RestLimitError,
+  RestQuotaExceededError,
+  RestServerError,
+  restRetryAdvice,
+} from './rest-errors.js';
+export type * from './rest-types.js';
 export { DEFAULT_RETRY, type RetryBudgetOptions, type RetryOptions } from './retry.js';
 export { isStreamOperation } from './stream.js';
 export type {

@@ -145,6 +145,15 @@ export const REST_ERRORS = [
     20024,
   ),
   rest(
+    713,
+    'Transient Error',
+    'response',
+    'backoff',
+    'injected through /_mktows/faults only',
+    'wait, then retry with backoff',
+    20011,
+  ),
+  rest(
     1001,
     "Invalid value '%s'. Required of type '%s'",
     'response',
