@@ -228,7 +228,7 @@ describe('REST API foundation', () => {
       },
     );
     const [lead] = restOk(await restCall(s, `/rest/v1/lead/${id}.json?fields=ShoeSize,VipSince`, { token }));
-    assert.deepEqual(lead, { ShoeSize: 44, VipSince: '2024-05-01T10:20:30Z' });
+    assert.deepEqual(lead, { id, ShoeSize: 44, VipSince: '2024-05-01T10:20:30Z' });
   });
 
   test('describe lists every standard field of lead-fields.md with its REST and SOAP names', async (t) => {

@@ -30,11 +30,15 @@ export function requestedFields(schema: LeadSchema, query: URLSearchParams): Res
   const all = restFields(schema);
   const names = listParam(query, 'fields') ?? [];
   const list = names.length ? names : DEFAULT_REST_FIELDS;
-  return list.map((n) => {
+  const fields = list.map((n) => {
     const f = all.get(n);
     if (!f) throw new RestError(1006, `Field '${n}' not found`);
     return f;
   });
+  // Marketo answers every lead with its id, named in `fields` or not (recorded: MadKudu
+  // find-by-multiple-ids-and-retrieve-a-subset-of-fields, `fields=email,lastName` → `{id, lastName, email}`).
+  const id = all.get('id');
+  return id && !fields.includes(id) ? [id, ...fields] : fields;
 }
 
 function required(query: URLSearchParams, name: string): string {
