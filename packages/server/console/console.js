@@ -24,7 +24,11 @@ function el(tag, props = {}, ...children) {
 }
 
 function row(...cells) {
-  return el('tr', {}, ...cells.map((c) => (c instanceof Node && c.tagName === 'TD' ? c : el('td', {}, c))));
+  return el(
+    'tr',
+    {},
+    ...cells.map((c) => (c instanceof Node && (c.tagName === 'TD' || c.tagName === 'TH') ? c : el('td', {}, c))),
+  );
 }
 
 async function api(method, path, body) {
@@ -34,7 +38,8 @@ async function api(method, path, body) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (r.status === 401) {
-    $('#token-form').hidden = false;
+    // A request sent before the token was entered answers 401 late: only a refused current token asks again.
+    if (token === sessionStorage.getItem('mktows-admin-token')) $('#token-form').hidden = false;
     throw new Error('the admin token is needed');
   }
   const json = await r.json();
@@ -120,7 +125,8 @@ async function pollJournal() {
       body.prepend(...entries.map(journalRow));
       while (body.rows.length > 1000) body.lastChild.remove();
     }
-    status(`live · ${state.entries.length} calls shown`);
+    // Not the status region: action messages stay there while the journal keeps polling.
+    $('#journal-live').textContent = `Live: ${state.entries.length} calls shown, updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
     failed(e);
   }
