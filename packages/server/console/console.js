@@ -126,7 +126,8 @@ async function pollJournal() {
       while (body.rows.length > 1000) body.lastChild.remove();
     }
     // Not the status region: action messages stay there while the journal keeps polling.
-    $('#journal-live').textContent = `Live: ${state.entries.length} calls shown, updated ${new Date().toLocaleTimeString()}`;
+    $('#journal-live').textContent =
+      `Live: ${state.entries.length} calls shown, updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
     failed(e);
   }
