@@ -364,6 +364,12 @@ async function showList(ev) {
   }
 }
 
+/** Fills a table body, or says that there is nothing yet. */
+function fill(tbody, rows) {
+  const columns = tbody.closest('table').querySelectorAll('thead th').length;
+  tbody.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: String(columns) }, 'None yet'))]));
+}
+
 async function refreshData() {
   await Promise.all([findLeads(), showList()]);
   try {
@@ -372,14 +378,17 @@ async function refreshData() {
       api('GET', '/_mktows/campaign-runs?limit=50'),
       api('GET', '/_mktows/imports?limit=50'),
     ]);
-    $('#campaigns-table tbody').replaceChildren(
-      ...campaigns.map((c) => row(c.program, c.name, c.kind, c.sources.join(', '))),
+    fill(
+      $('#campaigns-table tbody'),
+      campaigns.map((c) => row(c.program, c.name, c.kind, c.sources.join(', '))),
     );
-    $('#runs-table tbody').replaceChildren(
-      ...runs.map((r) => row(r.campaign, r.operation, String(r.leadIds.length), r.runAt)),
+    fill(
+      $('#runs-table tbody'),
+      runs.map((r) => row(r.campaign, r.operation, String(r.leadIds.length), r.runAt)),
     );
-    $('#imports-table tbody').replaceChildren(
-      ...imports.map((i) => row(String(i.id), i.list, i.status, String(i.rowsImported), String(i.rowsFailed))),
+    fill(
+      $('#imports-table tbody'),
+      imports.map((i) => row(String(i.id), i.list, i.status, String(i.rowsImported), String(i.rowsFailed))),
     );
   } catch (e) {
     failed(e);
@@ -415,6 +424,7 @@ function show() {
     else a.removeAttribute('aria-current');
   }
   document.title = `${view[0].toUpperCase()}${view.slice(1)} · mktows console`;
+  status('');
   if (view === 'limits') refreshLimits();
   if (view === 'faults') refreshFaults();
   if (view === 'data') refreshData();

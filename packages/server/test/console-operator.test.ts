@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { browserMissing, consolePage, launchBrowser, screenshot } from './support/browser.js';
+import { requestCampaignBody } from './support/campaigns.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 
 const skip = browserMissing();
@@ -115,6 +116,18 @@ describe('web console: limits, faults, data', { skip }, () => {
   });
 
   test('data: leads by e-mail with attributes and activities, list members, campaigns, runs, imports', async () => {
+    const run = await s.soap(
+      requestCampaignBody({
+        source: 'MKTOWS',
+        programName: 'Demo Program',
+        campaignName: 'Welcome',
+        leads: [
+          ['IDNUM', 1],
+          ['IDNUM', 2],
+        ],
+      }),
+    );
+    assert.equal(run.status, 200);
     await page.getByRole('link', { name: 'Data' }).click();
     await page.getByText('500 leads; the first 50 by id').waitFor();
     const find = page.getByRole('search', { name: 'Find leads' });
@@ -146,6 +159,13 @@ describe('web console: limits, faults, data', { skip }, () => {
       await campaigns.getByRole('row').filter({ hasText: 'Welcome' }).getByRole('cell').allTextContents(),
       ['Demo Program', 'Welcome', 'trigger', 'MKTOWS, SALES'],
     );
+    const runs = page.getByRole('table', { name: 'Campaign runs' });
+    assert.deepEqual((await runs.locator('tbody tr').first().getByRole('cell').allTextContents()).slice(0, 3), [
+      'Demo Program.Welcome',
+      'requestCampaign',
+      '2',
+    ]);
+    assert.equal(await page.getByRole('table', { name: 'Imports' }).locator('tbody').textContent(), 'None yet');
     await screenshot(page, 'data');
   });
 
