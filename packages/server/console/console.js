@@ -166,7 +166,9 @@ function curlOf(e) {
   const [line, ...rest] = e.request.split('\n\n');
   const [method, target] = line.split(' ');
   const body = rest.join('\n\n');
-  return `curl -X ${method} ${shellQuote(origin + target)}${body ? ` -H 'Content-Type: application/json' --data-binary ${shellQuote(body)}` : ''}`;
+  // The journal keeps no token: the command reads a fresh one from $MKTO_TOKEN (identity calls need none).
+  const auth = target.startsWith('/identity/') ? '' : ` -H "Authorization: Bearer $MKTO_TOKEN"`;
+  return `curl -X ${method} ${shellQuote(origin + target)}${auth}${body ? ` -H 'Content-Type: application/json' --data-binary ${shellQuote(body)}` : ''}`;
 }
 
 async function copyCurl() {
@@ -177,7 +179,7 @@ async function copyCurl() {
   const masked =
     e.api === 'soap'
       ? ' The signature is masked: sign the request again before sending it.'
-      : ' Tokens are masked: put a fresh access_token in.';
+      : ' The token is not kept: set MKTO_TOKEN to a fresh access token first.';
   try {
     await navigator.clipboard.writeText(text);
     $('#call-note').textContent = `Copied as curl.${masked}`;

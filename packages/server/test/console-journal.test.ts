@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { JournalPage } from '../src/admin/console-types.js';
 import { browserMissing, consolePage, launchBrowser, screenshot } from './support/browser.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
+import { accessToken, REST_CLIENT, REST_SECRET, restCall } from './support/rest.js';
 
 const skip = browserMissing();
 
@@ -18,7 +19,7 @@ describe('web console: journal', { skip }, () => {
   let page: Page;
 
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ restClients: [{ clientId: REST_CLIENT, clientSecret: REST_SECRET }] });
     browser = await launchBrowser();
     page = await consolePage(browser, s.url);
   });
@@ -123,6 +124,58 @@ describe('web console: journal', { skip }, () => {
     assert.equal(after.entries[0].status, 200);
     assert.match(after.entries[0].request, /<keyValue>2<\/keyValue>/);
     assert.match(after.entries[0].response, /<Id>2<\/Id>/);
+  });
+
+  test('REST calls show beside SOAP calls: API column, filter, JSON pretty-printed, copy as curl', async () => {
+    const token = await accessToken(s);
+    const r = await restCall(s, '/rest/v1/leads.json?filterType=email&filterValues=ada@demo.example', { token });
+    assert.equal(r.status, 200);
+    const [entry] = ((await s.admin('GET', '/_mktows/journal?limit=1&api=rest')).body as JournalPage).entries;
+    const row = page.locator(`#journal-table tbody tr[data-id="${entry.id}"]`);
+    await row.waitFor({ timeout: 3000 });
+    const cells = await row.locator('td').allTextContents();
+    assert.deepEqual([cells[1], cells[3], cells[4], cells[5]], ['REST', REST_CLIENT, entry.operation, '200']);
+    await row.getByRole('button').click();
+    const detail = page.getByRole('region', {
+      name: `Call ${entry.id}: ${entry.operation} by ${REST_CLIENT}, status 200`,
+    });
+    assert.equal(
+      await detail.getByRole('region', { name: 'Request' }).textContent(),
+      'GET /rest/v1/leads.json?filterType=email&filterValues=ada@demo.example',
+    );
+    assert.match(
+      (await detail.getByRole('region', { name: 'Response' }).textContent()) ?? '',
+      /^\{\n {2}"requestId": /,
+    );
+    assert.equal(await detail.getByRole('button', { name: 'Replay' }).isDisabled(), true);
+    await detail.getByRole('button', { name: 'Copy as curl' }).click();
+    assert.equal(
+      await detail.getByRole('region', { name: 'curl command' }).textContent(),
+      `curl -X GET '${s.url}/rest/v1/leads.json?filterType=email&filterValues=ada@demo.example' -H "Authorization: Bearer $MKTO_TOKEN"`,
+    );
+    const filter = page.getByRole('search', { name: 'Filter the journal' });
+    await filter.getByLabel('API').selectOption('rest');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+    const rest = ((await s.admin('GET', '/_mktows/journal?api=rest')).body as JournalPage).entries;
+    await page.waitForFunction((n) => document.querySelectorAll('#journal-table tbody tr').length === n, rest.length);
+    assert.deepEqual(
+      await rows().locator('td:nth-child(2)').allTextContents(),
+      rest.map(() => 'REST'),
+    );
+    await filter.getByLabel('API').selectOption('');
+    await filter.getByRole('button', { name: 'Filter' }).click();
+  });
+
+  test('dark and light follow prefers-color-scheme', async () => {
+    for (const [colorScheme, background] of [
+      ['dark', 'rgb(13, 17, 23)'],
+      ['light', 'rgb(255, 255, 255)'],
+    ] as const) {
+      const p = await browser.newPage({ colorScheme, viewport: { width: 1280, height: 800 } });
+      await p.goto(`${s.url}/_mktows/console/`);
+      assert.equal(await p.evaluate(() => getComputedStyle(document.body).backgroundColor), background);
+      await p.close();
+    }
   });
 
   test('export downloads the journal as JSON', async () => {
