@@ -6,7 +6,7 @@ const POLL_MS = 750;
 const LIMITS_MS = 2000;
 const $ = (sel) => document.querySelector(sel);
 
-const state = { sinceId: 0, entries: [], selected: null, filter: {}, pollTimer: 0, limitsTimer: 0 };
+const state = { generation: 0, sinceId: 0, entries: [], selected: null, filter: {}, pollTimer: 0, limitsTimer: 0 };
 
 function status(text) {
   $('#status').textContent = text;
@@ -116,8 +116,12 @@ function journalRow(e) {
 
 async function pollJournal() {
   clearTimeout(state.pollTimer);
+  // A poll still out when the filter changes answers for the old filter: its answer is dropped and
+  // its loop ends, so that one loop polls, for the current filter.
+  const generation = state.generation;
   try {
     const { entries } = await api('GET', `/_mktows/journal?${journalQuery({ sinceId: state.sinceId, limit: 200 })}`);
+    if (generation !== state.generation) return;
     if (entries.length) {
       state.sinceId = entries[0].id;
       state.entries = [...entries, ...state.entries].slice(0, 1000);
@@ -129,12 +133,14 @@ async function pollJournal() {
     $('#journal-live').textContent =
       `Live: ${state.entries.length} calls shown, updated ${new Date().toLocaleTimeString()}`;
   } catch (e) {
+    if (generation !== state.generation) return;
     failed(e);
   }
   state.pollTimer = setTimeout(pollJournal, POLL_MS);
 }
 
 function restartJournal() {
+  state.generation++;
   state.sinceId = 0;
   state.entries = [];
   $('#journal-table tbody').replaceChildren();

@@ -10,6 +10,7 @@ import { requestCampaignBody } from './support/campaigns.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 
 const skip = browserMissing();
+const RESET_MS = 20_000;
 
 describe('web console: limits, faults, data', { skip }, () => {
   let s: TestServer;
@@ -179,12 +180,13 @@ describe('web console: limits, faults, data', { skip }, () => {
       void d.accept();
     });
     await page.getByRole('button', { name: 'Reset to empty' }).click();
-    await page.getByText('0 leads; the first 0 by id').waitFor();
+    // A reset rewrites the whole store: on PostgreSQL, beside other suites, that can take seconds.
+    await page.getByText('0 leads; the first 0 by id').waitFor({ timeout: RESET_MS });
     assert.equal((await s.admin('GET', '/_mktows/leads')).body.total, 0);
     await page.getByText('no static list Demo List').waitFor();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Reset and seed demo' }).click();
-    await page.getByText('500 leads; the first 50 by id').waitFor();
+    await page.getByText('500 leads; the first 50 by id').waitFor({ timeout: RESET_MS });
   });
 });
 
