@@ -51,6 +51,16 @@ export interface JournalQuery {
   code?: number;
   operation?: string;
   userId?: string;
+  api?: 'soap' | 'rest';
+  /** Only entries written after this id: what a console polling the journal has not seen yet. */
+  sinceId?: number;
+  /** Text the request or the response contains, case-insensitively (a lead's e-mail, a list name). */
+  search?: string;
+}
+
+/** Whether a body pair holds the search text (already lowercased). */
+export function bodiesContain(request: string, response: string, lowered: string): boolean {
+  return request.toLowerCase().includes(lowered) || response.toLowerCase().includes(lowered);
 }
 
 /** The journal as the pipeline writes it and the admin API reads it. */
@@ -209,13 +219,20 @@ export class LocalJournal implements Journal {
   query(q: JournalQuery): JournalEntry[] {
     const out: JournalEntry[] = [];
     const limit = q.limit ?? this.size;
+    const search = q.search?.toLowerCase();
     for (let i = this.count - 1; i >= 0 && out.length < limit; i--) {
       const slot = (this.start + i) % this.size;
+      // Newest first: everything after this is older still.
+      if (q.sinceId !== undefined && this.ids[slot] <= q.sinceId) break;
       const fault = this.faults[slot];
       if (q.code !== undefined && fault !== q.code) continue;
       if (q.operation !== undefined && this.operations[slot] !== q.operation) continue;
       if (q.userId !== undefined && this.userIds[slot] !== q.userId) continue;
+      if (q.api !== undefined && (this.apis[slot] === 1 ? 'rest' : 'soap') !== q.api) continue;
       const signature = this.signature(slot);
+      const request = this.text(slot * 6, signature);
+      const response = this.text(slot * 6 + 3, signature);
+      if (search !== undefined && !bodiesContain(request, response, search)) continue;
       out.push({
         id: this.ids[slot],
         api: this.apis[slot] === 1 ? 'rest' : 'soap',
@@ -226,8 +243,8 @@ export class LocalJournal implements Journal {
         durationMs: this.durations[slot],
         status: this.statuses[slot],
         faultCode: fault === NO_FAULT ? null : fault,
-        request: this.text(slot * 6, signature),
-        response: this.text(slot * 6 + 3, signature),
+        request,
+        response,
       });
     }
     return out;

@@ -12,6 +12,7 @@ import { FaultRuleError, type FaultRuleInput, parseFaultRule } from '../state/fa
 import { userLimits } from '../state/users.js';
 import { VERSION } from '../version.js';
 import { adminBackup } from './backup.js';
+import { consoleRoute, journalFilters } from './console-routes.js';
 import { AdminQueryError, campaignRuns, importJobs } from './jobs.js';
 
 export interface AdminRequest {
@@ -108,6 +109,8 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
   const key = `${req.method} ${req.path}`;
   const ruleId = req.method === 'DELETE' ? FAULT_RULE_PATH.exec(req.path)?.[1] : undefined;
   if (ruleId !== undefined) return deleteFaultRule(rt, ruleId);
+  const consoleAnswer = await consoleRoute(rt, req);
+  if (consoleAnswer) return consoleAnswer;
   switch (key) {
     case 'GET /_mktows/health':
       await rt.store.ping();
@@ -144,6 +147,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
         code: c,
         operation: req.query.get('operation') ?? undefined,
         userId: req.query.get('userId') ?? undefined,
+        ...journalFilters(req.query),
       });
       return { status: 200, body: { entries } };
     }

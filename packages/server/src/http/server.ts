@@ -1,12 +1,13 @@
 /** HTTP routing: SOAP endpoint and WSDL, admin API, metrics. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { FAULT, faultXml, generateWsdl, isVersion } from '@mktows/protocol';
+import { escapeText, FAULT, faultXml, generateWsdl, isVersion } from '@mktows/protocol';
 import { handleAdmin } from '../admin/routes.js';
 import { handleSoap } from '../pipeline/soap.js';
 import { handleRest, isRestPath } from '../rest/pipeline.js';
 import type { Runtime } from '../runtime.js';
 import { adminRefusal } from './admin-guard.js';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './body.js';
+import { CONSOLE_PATH, consoleAsset } from './console-assets.js';
 import { requestBase } from './public-url.js';
 
 const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
@@ -16,7 +17,7 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: string | Buffer,
   extra: Record<string, string> = {},
 ): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
@@ -132,6 +133,17 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', rt.metrics.render());
     return;
   }
+  if (path.startsWith(CONSOLE_PATH) || path === '/_mktows/console') {
+    if (path === '/_mktows/console') {
+      send(res, 308, 'text/plain; charset=utf-8', `${CONSOLE_PATH}\n`, { Location: CONSOLE_PATH });
+      return;
+    }
+    const asset = consoleAsset(req, path, rt.config, isLoopback(req.socket.remoteAddress));
+    if (asset) {
+      send(res, asset.status, asset.type, req.method === 'HEAD' ? '' : asset.body, asset.headers);
+      return;
+    }
+  }
   if (path.startsWith('/_mktows/')) {
     if (!authorizedAdmin(rt, req)) {
       sendJson(res, rt.config.adminToken ? 401 : 403, {
@@ -173,15 +185,25 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
   }
   if (path === '/' && req.method === 'GET') {
     const base = requestBase(req, rt.config.publicUrl);
+    if ((req.headers.accept ?? '').includes('text/html')) {
+      // A browser gets the same lines with the console as a link.
+      send(res, 200, 'text/html; charset=utf-8', homePage(base));
+      return;
+    }
     send(
       res,
       200,
       'text/plain; charset=utf-8',
-      `mktows: Marketo SOAP API\nSOAP endpoint: ${base}/soap/mktows/3_1\nWSDL: ${base}/soap/mktows/3_1?WSDL\nAdmin API: ${base}/_mktows/health\n`,
+      `mktows: Marketo SOAP API\nSOAP endpoint: ${base}/soap/mktows/3_1\nWSDL: ${base}/soap/mktows/3_1?WSDL\nAdmin API: ${base}/_mktows/health\nWeb console: ${base}${CONSOLE_PATH}\n`,
     );
     return;
   }
   sendJson(res, 404, { error: `nothing at ${req.method} ${path}` });
+}
+
+function homePage(base: string): string {
+  const e = escapeText(base);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>mktows</title></head><body><main><h1>mktows: Marketo SOAP API</h1><ul><li>SOAP endpoint: ${e}/soap/mktows/3_1</li><li>WSDL: <a href="${e}/soap/mktows/3_1?WSDL">${e}/soap/mktows/3_1?WSDL</a></li><li>Admin API: ${e}/_mktows/health</li><li><a href="${CONSOLE_PATH}">Web console</a></li></ul></main></body></html>\n`;
 }
 
 async function soapPost(

@@ -1,5 +1,5 @@
 /** The shared request journal in SQL (store/journal-store.ts): the table of 0009_journal. */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { JournalEntry, JournalQuery } from '../../journal.js';
 import type { JournalRow, JournalStore } from '../journal-store.js';
 import type { Database } from './schema.js';
@@ -42,6 +42,15 @@ export class SqlJournal implements JournalStore {
     if (q.code !== undefined) query = query.where('fault_code', '=', q.code);
     if (q.operation !== undefined) query = query.where('operation', '=', q.operation);
     if (q.userId !== undefined) query = query.where('user_id', '=', q.userId);
+    if (q.api !== undefined) query = query.where('api', '=', q.api);
+    if (q.sinceId !== undefined) query = query.where('id', '>', q.sinceId);
+    if (q.search !== undefined) {
+      // LIKE with its wildcards escaped: the search is plain text (an e-mail has `_` often enough).
+      const pattern = `%${storable(q.search.toLowerCase()).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where(
+        sql<boolean>`(lower(request) like ${pattern} escape '\\' or lower(response) like ${pattern} escape '\\')`,
+      );
+    }
     const rows = await query.execute();
     return rows.map((r) => ({
       id: Number(r.id),
