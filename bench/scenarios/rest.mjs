@@ -58,6 +58,20 @@ async function restOk(url, headers) {
     throw new Error(`${url}: ${JSON.stringify(body).slice(0, 500)}`);
 }
 
+/**
+ * The bench's lead attributes under their REST names (the SOAP name with a lower-case first letter
+ * for each of these standard fields, domain/lead-fields.ts) and typed as REST takes them: integers
+ * as numbers. Written with SOAP names, every record would be skipped with 1006.
+ */
+function restAttributes(attrs) {
+  const out = {};
+  for (const [name, value] of Object.entries(attrs)) {
+    const rest = name[0].toLowerCase() + name.slice(1);
+    out[rest] = rest === 'leadScore' || rest === 'numberOfEmployees' ? Number(value) : value;
+  }
+  return out;
+}
+
 /** createOrUpdate batches of 300 new leads, 2 in flight: leads/s. */
 async function createOrUpdate(origin, headers, leads) {
   const batches = Math.ceil(leads / BATCH);
@@ -67,7 +81,7 @@ async function createOrUpdate(origin, headers, leads) {
       lookupField: 'email',
       input: Array.from({ length: BATCH }, (_, i) => {
         const n = 7_000_001 + b * BATCH + i;
-        return { email: leadEmail(n, 'rest'), ...leadAttributes(n) };
+        return { email: leadEmail(n, 'rest'), ...restAttributes(leadAttributes(n)) };
       }),
     }),
   );
