@@ -18,6 +18,7 @@ import {
   parseRequest,
   type Version,
 } from '@mktows/protocol';
+import { logAccess } from '../access-log.js';
 import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
@@ -117,6 +118,16 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     request: call.bytes,
     response: response.body,
     signature,
+  });
+  logAccess(rt, {
+    api: 'soap',
+    user: userId,
+    operation: op?.name ?? null,
+    status: response.status,
+    faultCode,
+    seconds,
+    requestBytes: call.bytes.length,
+    response: response.body.length,
   });
   return response;
 }

@@ -6,6 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRestErrorCode, RestError, restMessage } from '@mktows/protocol';
+import { logAccess } from '../access-log.js';
 import { LimitsUnavailableError } from '../limits/limits.js';
 import type { Runtime } from '../runtime.js';
 import { fireFaultRule } from '../state/operator-state.js';
@@ -154,6 +155,16 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
     request: journalRequest(call),
     // An issued token is a credential: the journal keeps the answer without it.
     response: typeof body.access_token === 'string' ? JSON.stringify({ ...body, access_token: '***' }) : text,
+  });
+  logAccess(rt, {
+    api: 'rest',
+    user: clientId,
+    operation: operationId,
+    status,
+    faultCode: code,
+    seconds,
+    requestBytes: call.raw.length,
+    response: text,
   });
   return { status, body: text };
 }
