@@ -129,7 +129,13 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     return;
   }
   if (path === '/metrics' && req.method === 'GET') {
-    send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', rt.metrics.render());
+    // A scraper holds its own token (--metrics-token) or the admin token; with neither, /metrics is open.
+    const token = rt.config.metricsToken ?? rt.config.adminToken;
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
+      sendJson(res, 401, { error: 'metrics: send Authorization: Bearer <metrics token, or admin token>' });
+      return;
+    }
+    send(res, 200, rt.metrics.contentType, await rt.metrics.render());
     return;
   }
   if (path.startsWith('/_mktows/')) {
@@ -204,7 +210,7 @@ async function soapPost(
         FAULT.REQUEST_NOT_UNDERSTOOD,
         `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`,
       );
-      rt.metrics.recordCall('unknown', FAULT.REQUEST_NOT_UNDERSTOOD, 0);
+      rt.metrics.recordCall('soap', 'unknown', FAULT.REQUEST_NOT_UNDERSTOOD, 0);
       rt.journal.add({
         at: rt.clock.now(),
         userId: null,

@@ -107,7 +107,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
   }
   const seconds = (performance.now() - started) / 1000;
-  rt.metrics.recordCall(op?.name ?? 'unknown', faultCode, seconds);
+  rt.metrics.recordCall('soap', op?.name ?? 'unknown', faultCode, seconds);
   rt.journal.add({
     at: rt.clock.now(),
     userId,

@@ -143,7 +143,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   }
   const text = JSON.stringify(body);
   const seconds = (performance.now() - started) / 1000;
-  rt.metrics.recordCall(operationId ?? 'unknown', code, seconds);
+  rt.metrics.recordCall('rest', operationId ?? 'unknown', code, seconds);
   rt.journal.add({
     api: 'rest',
     at: now,
