@@ -7,10 +7,12 @@ import { handleRest, isRestPath } from '../rest/pipeline.js';
 import type { Runtime } from '../runtime.js';
 import { adminRefusal } from './admin-guard.js';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './body.js';
+import { sendFaulty } from './http-faults.js';
 import { requestBase } from './public-url.js';
 
 const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
 const XML = 'text/xml; charset=utf-8';
+const REST_JSON = 'application/json;charset=UTF-8';
 
 function send(
   res: ServerResponse,
@@ -235,6 +237,7 @@ async function soapPost(
       pending.aborted = l;
     },
   });
+  if (r.http) return sendFaulty(res, r.http, r.status, XML, r.body);
   // Date follows the server's (movable) clock, so a client can correct its skew from it.
   if (!res.destroyed) sendXml(res, r.status, r.body, httpDate(rt.clock.now()));
 }
@@ -269,7 +272,8 @@ async function restCall(
       pending.aborted = l;
     },
   });
-  if (!res.destroyed) send(res, r.status, 'application/json;charset=UTF-8', r.body);
+  if (r.http) return sendFaulty(res, r.http, r.status, REST_JSON, Buffer.from(r.body, 'utf8'));
+  if (!res.destroyed) send(res, r.status, REST_JSON, r.body);
 }
 
 function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {

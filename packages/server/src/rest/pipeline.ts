@@ -7,8 +7,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRestErrorCode, RestError, restMessage } from '@mktows/protocol';
 import { logAccess } from '../access-log.js';
+import { type InjectedHttp, injectedResponse } from '../http/http-faults.js';
 import { LimitsUnavailableError } from '../limits/limits.js';
 import type { Runtime } from '../runtime.js';
+import { replacesResponse } from '../state/fault-rules.js';
 import { fireFaultRule } from '../state/operator-state.js';
 import { errorBody, requestId, successBody } from './envelope.js';
 import { identity } from './identity.js';
@@ -30,6 +32,8 @@ export interface RestHttpCall {
 export interface RestHttpResponse {
   status: number;
   body: string;
+  /** An HTTP-level fault rule fired: the HTTP layer sends `body` its way (http/http-faults.ts). */
+  http?: InjectedHttp;
 }
 
 const IDENTITY_PATH = '/identity/oauth/token';
@@ -67,6 +71,9 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   let status = 200;
   let body: Record<string, unknown>;
   let release: (() => Promise<void>) | undefined;
+  let http: InjectedHttp | undefined;
+  /** The body of an HTTP-level rule that stands in for the handler's. */
+  let replaced: string | undefined;
   try {
     const path = call.url.pathname;
     if (path === IDENTITY_PATH && (call.method === 'GET' || call.method === 'POST')) {
@@ -109,26 +116,33 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
 
       let rule = rt.state.matchFaultRule(operationId, clientId, 'rest');
       if (rule?.remaining !== undefined) rule = await fireFaultRule(rt.state, operationId, clientId, 'rest');
-      if (rule?.delayMs) await sleep(rule.delayMs);
+      http = rule?.http && { kind: rule.http, ruleId: rule.id, delayMs: rule.delayMs ?? 0 };
+      // A slow first byte waits after the handler, in the HTTP layer; other delays wait here.
+      if (rule?.delayMs && rule.http !== 'slow-first-byte') await sleep(rule.delayMs);
       if (rule?.code !== undefined && isRestErrorCode(rule.code)) throw new RestError(rule.code);
-
-      const result = await route.handler(
-        {
-          method,
-          path,
-          params: match.params,
-          query: read.query,
-          body: read.body,
-          raw: call.raw,
-          contentType: call.contentType,
-        },
-        { rt, clientId, now },
-      );
-      body = successBody(id, result);
+      if (http && replacesResponse(http.kind)) {
+        ({ status, body: replaced } = injectedResponse(http));
+        body = {};
+      } else {
+        const result = await route.handler(
+          {
+            method,
+            path,
+            params: match.params,
+            query: read.query,
+            body: read.body,
+            raw: call.raw,
+            contentType: call.contentType,
+          },
+          { rt, clientId, now },
+        );
+        body = successBody(id, result);
+      }
     }
   } catch (e) {
     const error = toRestError(e);
     code = error.code;
+    http = undefined;
     body = errorBody(id, error);
     if (error.code === 611) {
       rt.log.error('unexpected REST failure', {
@@ -141,7 +155,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   } finally {
     if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
   }
-  const text = JSON.stringify(body);
+  const text = replaced ?? JSON.stringify(body);
   const seconds = (performance.now() - started) / 1000;
   rt.metrics.recordCall('rest', operationId ?? 'unknown', code, seconds);
   rt.journal.add({
@@ -166,7 +180,7 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
     requestBytes: call.raw.length,
     response: text,
   });
-  return { status, body: text };
+  return { status, body: text, http };
 }
 
 /**
