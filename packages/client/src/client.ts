@@ -66,7 +66,7 @@ export interface MktowsClientOptions {
   /** Per attempt, in ms (default 90 000). */
   timeoutMs?: number;
   /**
-   * Client-side limits, shared by every client of the same userId in the process (defaults: 100 calls
+   * Client-side limits, shared by every client of the same endpoint and userId in the process (defaults: 100 calls
    * per sliding 20 s, 10 in flight). `false` turns them off (calls are still tracked for retries).
    */
   limits?: Partial<LimitsConfig> | false;
@@ -317,7 +317,7 @@ export class MktowsClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#encryptionKey = options.encryptionKey;
     this.#partnerId = options.partnerId;
-    this.#state = userState(options.userId);
+    this.#state = userState(this.endpoint, options.userId);
     this.#budget = new RetryBudget(this.retry.budget);
     this.#windowMs = this.limits ? this.limits.windowMs : DEFAULT_LIMITS.windowMs;
     this.#stopOnQuota = options.stopOnQuotaExceeded ?? true;
@@ -430,6 +430,15 @@ export class MktowsClient {
       if (!next) return;
       p = { ...p, ...next };
     }
+  }
+
+  /**
+   * Forgets what this endpoint and user's clients have learnt (window, quota count and block after
+   * 20015, clock skew, concurrency cap): for a test suite that resets the server between tests.
+   * `resetClientState()` does it for every endpoint and user in the process.
+   */
+  reset(): void {
+    this.#state.reset();
   }
 
   /** Quota, window and in-flight counts of this user in this process. */

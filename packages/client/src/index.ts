@@ -1,5 +1,12 @@
 /** The catalogue's codes by name, to compare `MktowsError.code` with (`FAULT.LEAD_NOT_FOUND` is 20103). */
 export { FAULT, type FaultCode, type FaultName } from '@mktows/protocol';
+export {
+  type Attribute,
+  type AttributeList,
+  type AttributeValue,
+  fromAttributeList,
+  toAttributeList,
+} from './attributes.js';
 export { BATCH_SIZES, type BatchOptions } from './batch.js';
 export { runCall } from './cli-call.js';
 export {
@@ -36,7 +43,7 @@ export {
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.js';
-export { DEFAULT_LIMITS, type LimitsConfig } from './limiter.js';
+export { DEFAULT_LIMITS, type LimitsConfig, resetClientState } from './limiter.js';
 export {
   isRestApiError,
   MarketoRestClient,

@@ -95,6 +95,19 @@ export class UserState {
     this.pump();
   }
 
+  /**
+   * Forgets what was learnt from the server: the window, the quota count and block, the clock skew
+   * and a learnt concurrency cap. Calls in flight keep their slots (their release frees them).
+   */
+  reset(): void {
+    this.entries = this.entries.filter((e) => !e.released);
+    this.quota = { day: '', used: 0 };
+    this.quotaBlockedUntil = undefined;
+    this.clockSkewMs = 0;
+    this.slotCap = undefined;
+    this.pump();
+  }
+
   /** Calls sent in the window (including those in flight). */
   windowCalls(): number {
     this.prune(monotonic());
@@ -193,12 +206,21 @@ export class UserState {
 
 const STATES = new Map<string, UserState>();
 
-/** The one state of a user in this process. */
-export function userState(userId: string): UserState {
-  let s = STATES.get(userId);
+/**
+ * The one state of a user of an endpoint in this process: two servers (a test's fresh one and the
+ * last test's) never share a window, a quota or a clock skew.
+ */
+export function userState(endpoint: string, userId: string): UserState {
+  const key = `${endpoint}\n${userId}`;
+  let s = STATES.get(key);
   if (!s) {
     s = new UserState(userId);
-    STATES.set(userId, s);
+    STATES.set(key, s);
   }
   return s;
+}
+
+/** Resets the state of every endpoint and user in this process (`UserState.reset`). */
+export function resetClientState(): void {
+  for (const s of STATES.values()) s.reset();
 }

@@ -121,7 +121,7 @@ export class MarketoRestClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#budget = new RetryBudget(this.retry.budget);
     // One state per instance: the server counts every client of the instance together.
-    this.#state = userState(`rest ${this.baseUrl}`);
+    this.#state = userState(`rest ${this.baseUrl}`, '(instance)');
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;

@@ -47,6 +47,8 @@ export interface ServerConfig {
   signatureWindowMs: number;
   maxBodyBytes: number;
   adminToken?: string;
+  /** Bearer token for GET /metrics; unset, /metrics takes the admin token, or is open without one. */
+  metricsToken?: string;
   journalSize: number;
   /** Names this process in the journal's entries (`replica`); unset, hostname:pid. */
   replicaId?: string;

@@ -9,6 +9,13 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /**
+   * An access-log line at info level (access-log.ts): the fields are built by the caller from
+   * values that never hold request text, so they are written without the masking pass.
+   * `enabled` lets the caller skip building them at all.
+   */
+  access(fields: Record<string, unknown>): void;
+  enabled(level: Exclude<LogLevel, 'silent'>): boolean;
 }
 
 /**
@@ -43,5 +50,10 @@ export function createLogger(level: LogLevel, write: (line: string) => void = (l
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    access: (f) => {
+      if (ORDER.info >= min)
+        write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'call', ...f })}\n`);
+    },
+    enabled: (lvl) => ORDER[lvl] >= min,
   };
 }

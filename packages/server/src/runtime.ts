@@ -22,6 +22,8 @@ export interface Runtime {
   readonly journal: Journal;
   readonly metrics: Metrics;
   readonly log: Logger;
+  /** This process's name in the journal and the access log (`--replica-id`, default hostname:pid). */
+  readonly replica: string;
   /** REST access tokens: issued and checked through the store, cached locally. */
   readonly restTokens: RestTokens;
   /** Background importToList jobs (jobs/import-runner.ts). */

@@ -95,6 +95,7 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       journal,
       metrics,
       log,
+      replica,
       mask: maskSecrets,
       restTokens: new RestTokens(store.operator),
       imports: new ImportRunner({ store, schema: () => opened.leadSchema, now: () => clock.now(), log }),

@@ -129,7 +129,7 @@ describe('admin API: health, reset and seed', () => {
     assert.equal(s.runtime.state.leadSchema.field('Weird'), undefined);
   });
 
-  test('POST /_mktows/reset empties data, counters, fault rules, journal, clock and admin-added users', async () => {
+  test('POST /_mktows/reset empties data, limit counters, fault rules, journal, clock and admin-added users', async () => {
     // Build up state of every kind.
     assert.equal((await addUser(s, { userId: OTHER, encryptionKey: OTHER_KEY })).status, 200);
     assert.equal((await addUser(s, { userId: USER, quotaPerDay: 1000 })).status, 200);
@@ -141,6 +141,13 @@ describe('admin API: health, reset and seed', () => {
     assert.equal((await s.admin('POST', '/_mktows/clock', { offsetSeconds: 120 })).status, 200);
     assert.ok((await s.admin('GET', '/_mktows/journal')).body.entries.length > 0);
 
+    const callCounts = async () =>
+      (await (await fetch(`${s.url}/metrics`)).text()).split('\n').filter((l) => l.startsWith('mktows_calls_total{'));
+    const countedBefore = await callCounts();
+    assert.ok(
+      countedBefore.includes('mktows_calls_total{api="soap",operation="syncLead",code="ok"} 1'),
+      countedBefore.join('\n'),
+    );
     const r = await s.admin('POST', '/_mktows/reset', {});
     assert.equal(r.status, 200);
     assert.deepEqual(r.body, { reset: true, seed: null });
@@ -151,7 +158,8 @@ describe('admin API: health, reset and seed', () => {
     assert.deepEqual((await s.admin('GET', '/_mktows/faults')).body, { rules: [] });
     assert.equal((await s.admin('GET', '/_mktows/clock')).body.offsetSeconds, 0);
     assert.equal(s.runtime.state.clockOffsetMs, 0);
-    assert.doesNotMatch(await (await fetch(`${s.url}/metrics`)).text(), /mktows_calls_total\{/);
+    // Prometheus counters only grow: the reset leaves the calls made before it counted.
+    assert.deepEqual(await callCounts(), countedBefore);
     const lim = await limits(s);
     assert.deepEqual([lim.quotaUsed, lim.windowCalls, lim.inFlight, lim.quotaPerDay], [0, 0, 0, 10_000]);
     // The admin-added user is gone; the configured user stays, with its configured limits.
@@ -575,7 +583,7 @@ describe('GET /metrics', () => {
   });
   after(() => s.close());
 
-  test('calls by operation and code, the latency histogram and limiter rejections', async () => {
+  test('calls and latency by api, operation and code; limiter and auth counters; build info; process metrics', async () => {
     ok(await s.soap(syncLeadBody({ Email: 'metrics@example.com' })));
     ok(await s.soap(getLeadBody('EMAIL', 'metrics@example.com')));
     ok(await s.soap(getLeadBody('EMAIL', 'metrics@example.com')));
@@ -584,25 +592,86 @@ describe('GET /metrics', () => {
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     const lines = (await r.text()).split('\n');
+    const getLeadOk = 'api="soap",operation="getLead",code="ok"';
     for (const l of [
       '# TYPE mktows_calls_total counter',
-      'mktows_calls_total{operation="syncLead",code="ok"} 1',
-      'mktows_calls_total{operation="getLead",code="ok"} 2',
-      'mktows_calls_total{operation="getLead",code="20103"} 1',
+      'mktows_calls_total{api="soap",operation="syncLead",code="ok"} 1',
+      `mktows_calls_total{${getLeadOk}} 2`,
+      'mktows_calls_total{api="soap",operation="getLead",code="20103"} 1',
       '# TYPE mktows_call_duration_seconds histogram',
-      'mktows_call_duration_seconds_bucket{le="+Inf"} 4',
-      'mktows_call_duration_seconds_count 4',
+      `mktows_call_duration_seconds_bucket{${getLeadOk},le="+Inf"} 2`,
+      `mktows_call_duration_seconds_count{${getLeadOk}} 2`,
+      'mktows_call_duration_seconds_count{api="soap",operation="getLead",code="20103"} 1',
+      'mktows_call_duration_seconds_count{api="soap",operation="syncLead",code="ok"} 1',
       '# TYPE mktows_limiter_rejections_total counter',
       'mktows_limiter_rejections_total{code="20023"} 0',
+      'mktows_auth_failures_total{reason="bad_signature"} 0',
+      'mktows_journal_dropped_total 0',
+      `mktows_build_info{version="${VERSION}"} 1`,
     ]) {
       assert.ok(lines.includes(l), `metrics has: ${l}`);
     }
+    assert.equal(lines.filter((l) => l.startsWith('mktows_calls_total{')).length, 3);
     const buckets = lines
-      .filter((l) => l.startsWith('mktows_call_duration_seconds_bucket{'))
+      .filter((l) => l.startsWith(`mktows_call_duration_seconds_bucket{${getLeadOk}`))
       .map((l) => Number(l.split(' ')[1]));
-    assert.ok(buckets.length > 2);
+    assert.equal(buckets.length, 14);
     for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i] >= buckets[i - 1], 'buckets are cumulative');
-    assert.ok(lines.some((l) => /^mktows_call_duration_seconds_sum \d/.test(l)));
+    assert.ok(lines.some((l) => new RegExp(`^mktows_call_duration_seconds_sum\\{${getLeadOk}\\} \\d`).test(l)));
+    // prom-client's process and runtime metrics.
+    assert.ok(lines.some((l) => /^process_cpu_user_seconds_total \d/.test(l)));
+    assert.ok(lines.some((l) => /^nodejs_eventloop_lag_seconds \d/.test(l)));
+  });
+
+  test('rejections by the limiter are counted by code and the auth failures by reason', async () => {
+    // The window starts empty: the reset clears the limiter's counts, not the metrics.
+    await s.admin('POST', '/_mktows/reset', {});
+    await s.admin('POST', '/_mktows/users', { userId: USER, concurrency: 1, ratePerWindow: 1 });
+    const before = (await (await fetch(`${s.url}/metrics`)).text()).split('\n');
+    const n = (lines: string[], l: string) => Number(lines.find((x) => x.startsWith(`${l} `))?.split(' ')[1]);
+    const rej = 'mktows_limiter_rejections_total{code="20023"}';
+    // Admitted (and not found: the reset emptied the store), then refused by the window of 1.
+    faultCode(await s.soap(getLeadBody('EMAIL', 'metrics@example.com')), 20103);
+    faultCode(await s.soap(getLeadBody('EMAIL', 'metrics@example.com')), 20023);
+    faultCode(await s.soap(getLeadBody('EMAIL', 'metrics@example.com'), { key: 'wrong-key' }), 20014);
+    const afterLines = (await (await fetch(`${s.url}/metrics`)).text()).split('\n');
+    assert.equal(n(afterLines, rej), n(before, rej) + 1);
+    const bad = 'mktows_auth_failures_total{reason="bad_signature"}';
+    assert.equal(n(afterLines, bad), n(before, bad) + 1);
+    assert.ok(afterLines.includes('mktows_calls_total{api="soap",operation="getLead",code="20023"} 1'));
+    await s.admin('POST', '/_mktows/reset', {});
+  });
+});
+
+describe('GET /metrics with tokens', () => {
+  test('with --admin-token, 401 without the bearer token and 200 with it', async () => {
+    const s = await startTestServer({ seed: 'none', adminToken: 'adm-secret' });
+    try {
+      const bare = await fetch(`${s.url}/metrics`);
+      assert.equal(bare.status, 401);
+      assert.match((await bare.json()).error, /Bearer/);
+      assert.equal((await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer nope' } })).status, 401);
+      const r = await fetch(`${s.url}/metrics`, { headers: { authorization: 'Bearer adm-secret' } });
+      assert.equal(r.status, 200);
+      assert.match(await r.text(), /^mktows_build_info\{/m);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('with --metrics-token, /metrics takes that token only; the admin API keeps its own', async () => {
+    const s = await startTestServer({ seed: 'none', adminToken: 'adm-secret', metricsToken: 'scrape-secret' });
+    try {
+      assert.equal((await fetch(`${s.url}/metrics`)).status, 401);
+      const admin = { authorization: 'Bearer adm-secret' };
+      assert.equal((await fetch(`${s.url}/metrics`, { headers: admin })).status, 401);
+      const scrape = { authorization: 'Bearer scrape-secret' };
+      assert.equal((await fetch(`${s.url}/metrics`, { headers: scrape })).status, 200);
+      assert.equal((await fetch(`${s.url}/_mktows/health`, { headers: scrape })).status, 401);
+      assert.equal((await fetch(`${s.url}/_mktows/health`, { headers: admin })).status, 200);
+    } finally {
+      await s.close();
+    }
   });
 });
 

@@ -165,7 +165,7 @@ test('a journal whose store fails never fails the call: the entries are counted 
   await j.flush();
   j.add(call(4));
   await j.flush();
-  assert.match(metrics.render(), /^mktows_journal_dropped_total 4$/m);
+  assert.match(await metrics.render(), /^mktows_journal_dropped_total 4$/m);
   assert.equal(lines.filter((l) => l.includes('journal write failed')).length, 1);
   await j.close();
 });

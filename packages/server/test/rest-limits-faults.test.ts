@@ -96,8 +96,8 @@ describe('REST concurrency, fault rules and reset', () => {
     assert.equal(after.quotaPerDay, 50_000);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     assert.ok(metrics.includes('mktows_limiter_rejections_total{code="615"} 1'), metrics);
-    assert.ok(metrics.includes('mktows_calls_total{operation="describeUsingGET_2",code="ok"} 2'), metrics);
-    assert.ok(metrics.includes('mktows_calls_total{operation="getLeadByIdUsingGET",code="615"} 1'), metrics);
+    assert.ok(metrics.includes('mktows_calls_total{api="rest",operation="describeUsingGET_2",code="ok"} 2'), metrics);
+    assert.ok(metrics.includes('mktows_calls_total{api="rest",operation="getLeadByIdUsingGET",code="615"} 1'), metrics);
   });
 
   test('a rule is for one API: REST codes with REST operations, SOAP codes with SOAP ones; "*" keeps to its API', async () => {

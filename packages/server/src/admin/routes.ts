@@ -127,7 +127,6 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       rt.restTokens.clear();
       await rt.limits.reset();
       await rt.journal.clear();
-      rt.metrics.reset();
       return { status: 200, body: { reset: true, seed: seeded } };
     }
     case 'POST /_mktows/seed': {

@@ -62,6 +62,13 @@ function text(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A bearer token: any non-empty text (it is compared whole, never parsed). */
+function token(value: unknown, where: Where): string {
+  const t = text(value);
+  if (t === undefined || t.trim() === '') throw new OptionsError(`${where} must be a non-empty token`);
+  return t;
+}
+
 function integer(value: unknown, where: Where, min: number, max: number, expected: string): number {
   const t = text(value)?.trim();
   const n = t !== undefined && /^-?\d+$/.test(t) ? Number(t) : Number.NaN;
@@ -326,9 +333,16 @@ const SPECS: readonly OptionSpec[] = [
     def: 'none',
     help: 'bearer token for /_mktows/*; with none, the admin API answers loopback clients only',
     apply: (v, where, c) => {
-      const t = text(v);
-      if (t === undefined || t.trim() === '') throw new OptionsError(`${where} must be a non-empty token`);
-      c.adminToken = t;
+      c.adminToken = token(v, where);
+    },
+  },
+  {
+    name: 'metrics-token',
+    arg: 'TOKEN',
+    def: 'the admin token',
+    help: 'bearer token for /metrics, so a scraper need not hold the admin token; with neither token /metrics is open',
+    apply: (v, where, c) => {
+      c.metricsToken = token(v, where);
     },
   },
   {

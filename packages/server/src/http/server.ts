@@ -8,10 +8,12 @@ import type { Runtime } from '../runtime.js';
 import { adminRefusal } from './admin-guard.js';
 import { BodyTooLargeError, ClientAbortedError, readBody } from './body.js';
 import { CONSOLE_PATH, consoleAsset } from './console-assets.js';
+import { sendFaulty } from './http-faults.js';
 import { requestBase } from './public-url.js';
 
 const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
 const XML = 'text/xml; charset=utf-8';
+const REST_JSON = 'application/json;charset=UTF-8';
 
 function send(
   res: ServerResponse,
@@ -130,7 +132,13 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     return;
   }
   if (path === '/metrics' && req.method === 'GET') {
-    send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', rt.metrics.render());
+    // A scraper holds its own token (--metrics-token) or the admin token; with neither, /metrics is open.
+    const token = rt.config.metricsToken ?? rt.config.adminToken;
+    if (token && req.headers.authorization !== `Bearer ${token}`) {
+      sendJson(res, 401, { error: 'metrics: send Authorization: Bearer <metrics token, or admin token>' });
+      return;
+    }
+    send(res, 200, rt.metrics.contentType, await rt.metrics.render());
     return;
   }
   if (path.startsWith(CONSOLE_PATH) || path === '/_mktows/console') {
@@ -226,7 +234,7 @@ async function soapPost(
         FAULT.REQUEST_NOT_UNDERSTOOD,
         `Request body exceeds the limit of ${rt.config.maxBodyBytes} bytes`,
       );
-      rt.metrics.recordCall('unknown', FAULT.REQUEST_NOT_UNDERSTOOD, 0);
+      rt.metrics.recordCall('soap', 'unknown', FAULT.REQUEST_NOT_UNDERSTOOD, 0);
       rt.journal.add({
         at: rt.clock.now(),
         userId: null,
@@ -251,6 +259,7 @@ async function soapPost(
       pending.aborted = l;
     },
   });
+  if (r.http) return sendFaulty(res, r.http, r.status, XML, r.body);
   // Date follows the server's (movable) clock, so a client can correct its skew from it.
   if (!res.destroyed) sendXml(res, r.status, r.body, httpDate(rt.clock.now()));
 }
@@ -285,7 +294,9 @@ async function restCall(
       pending.aborted = l;
     },
   });
-  if (!res.destroyed) send(res, r.status, r.contentType ?? 'application/json;charset=UTF-8', r.body);
+  const type = r.contentType ?? REST_JSON;
+  if (r.http) return sendFaulty(res, r.http, r.status, type, Buffer.from(r.body, 'utf8'));
+  if (!res.destroyed) send(res, r.status, type, r.body);
 }
 
 function authorizedAdmin(rt: Runtime, req: IncomingMessage): boolean {

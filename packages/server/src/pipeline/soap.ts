@@ -18,9 +18,12 @@ import {
   parseRequest,
   type Version,
 } from '@mktows/protocol';
+import { logAccess } from '../access-log.js';
+import { type InjectedHttp, injectedResponse } from '../http/http-faults.js';
 import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
+import { replacesResponse } from '../state/fault-rules.js';
 import { fireFaultRule } from '../state/operator-state.js';
 import { admit } from './admit.js';
 import { authenticate, requestSignatureOf } from './authenticate.js';
@@ -30,6 +33,8 @@ export interface SoapResponse {
   status: number;
   /** UTF-8 bytes: sent as they are and copied into the journal without a second encoding. */
   body: Buffer;
+  /** An HTTP-level fault rule fired: the HTTP layer sends `body` its way (http/http-faults.ts). */
+  http?: InjectedHttp;
 }
 
 export interface SoapCall {
@@ -65,27 +70,33 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     // it applies: exactly `count` firings across replicas.
     let rule = rt.state.matchFaultRule(op.name, user.userId);
     if (rule?.remaining !== undefined) rule = await fireFaultRule(rt.state, op.name, user.userId);
-    if (rule?.delayMs) await sleep(rule.delayMs);
+    const http = rule?.http && { kind: rule.http, ruleId: rule.id, delayMs: rule.delayMs ?? 0 };
+    // A slow first byte waits after the handler, in the HTTP layer; other delays wait here.
+    if (rule?.delayMs && rule.http !== 'slow-first-byte') await sleep(rule.delayMs);
     if (rule?.code !== undefined && isFaultCode(rule.code))
       throw new MktowsFault(rule.code, `Injected fault (rule ${rule.id})`);
-
-    const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
-    // The element tree is done with: dropped here, it dies young instead of being copied by the
-    // collector while the handler awaits its queries (a 300-record body is a tree of 13,000 elements).
-    parsed = undefined;
-    const ctx: OpContext = {
-      store: rt.store,
-      schema: rt.state.leadSchema,
-      streams: rt.state.streams,
-      now: () => rt.clock.now(),
-      version: call.version,
-      userId: user.userId,
-      quotaTimeZone: rt.config.quotaTimeZone,
-      imports: rt.imports,
-    };
-    // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
-    const result = await (handler as any)(params, ctx);
-    response = { status: 200, body: encodeSuccessBytes(op, result, call.version) };
+    if (http && replacesResponse(http.kind)) {
+      const r = injectedResponse(http);
+      response = { status: r.status, body: Buffer.from(r.body, 'utf8'), http };
+    } else {
+      const params = decodeComplex(parsed.params, op.paramsType, op.paramsElement);
+      // The element tree is done with: dropped here, it dies young instead of being copied by the
+      // collector while the handler awaits its queries (a 300-record body is a tree of 13,000 elements).
+      parsed = undefined;
+      const ctx: OpContext = {
+        store: rt.store,
+        schema: rt.state.leadSchema,
+        streams: rt.state.streams,
+        now: () => rt.clock.now(),
+        version: call.version,
+        userId: user.userId,
+        quotaTimeZone: rt.config.quotaTimeZone,
+        imports: rt.imports,
+      };
+      // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
+      const result = await (handler as any)(params, ctx);
+      response = { status: 200, body: encodeSuccessBytes(op, result, call.version), http };
+    }
   } catch (e) {
     const fault = toFault(e);
     faultCode = fault.code;
@@ -106,7 +117,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
   }
   const seconds = (performance.now() - started) / 1000;
-  rt.metrics.recordCall(op?.name ?? 'unknown', faultCode, seconds);
+  rt.metrics.recordCall('soap', op?.name ?? 'unknown', faultCode, seconds);
   rt.journal.add({
     at: rt.clock.now(),
     userId,
@@ -117,6 +128,16 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     request: call.bytes,
     response: response.body,
     signature,
+  });
+  logAccess(rt, {
+    api: 'soap',
+    user: userId,
+    operation: op?.name ?? null,
+    status: response.status,
+    faultCode,
+    seconds,
+    requestBytes: call.bytes.length,
+    response: response.body.length,
   });
   return response;
 }

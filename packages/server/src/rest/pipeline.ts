@@ -6,8 +6,11 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRestErrorCode, RestError, restMessage } from '@mktows/protocol';
+import { logAccess } from '../access-log.js';
+import { type InjectedHttp, injectedResponse } from '../http/http-faults.js';
 import { LimitsUnavailableError } from '../limits/limits.js';
 import type { Runtime } from '../runtime.js';
+import { replacesResponse } from '../state/fault-rules.js';
 import { fireFaultRule } from '../state/operator-state.js';
 import { errorBody, requestId, successBody } from './envelope.js';
 import { identity } from './identity.js';
@@ -32,6 +35,8 @@ export interface RestHttpResponse {
   body: string;
   /** Set for a file answered outside the envelope; JSON otherwise. */
   contentType?: string;
+  /** An HTTP-level fault rule fired: the HTTP layer sends `body` its way (http/http-faults.ts). */
+  http?: InjectedHttp;
 }
 
 const IDENTITY_PATH = '/identity/oauth/token';
@@ -70,6 +75,9 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   let body: Record<string, unknown>;
   let release: (() => Promise<void>) | undefined;
   let file: RestResult['file'];
+  let http: InjectedHttp | undefined;
+  /** The body of an HTTP-level rule that stands in for the handler's. */
+  let replaced: string | undefined;
   try {
     const path = call.url.pathname;
     if (path === IDENTITY_PATH && (call.method === 'GET' || call.method === 'POST')) {
@@ -112,27 +120,34 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
 
       let rule = rt.state.matchFaultRule(operationId, clientId, 'rest');
       if (rule?.remaining !== undefined) rule = await fireFaultRule(rt.state, operationId, clientId, 'rest');
-      if (rule?.delayMs) await sleep(rule.delayMs);
+      http = rule?.http && { kind: rule.http, ruleId: rule.id, delayMs: rule.delayMs ?? 0 };
+      // A slow first byte waits after the handler, in the HTTP layer; other delays wait here.
+      if (rule?.delayMs && rule.http !== 'slow-first-byte') await sleep(rule.delayMs);
       if (rule?.code !== undefined && isRestErrorCode(rule.code)) throw new RestError(rule.code);
-
-      const result = await route.handler(
-        {
-          method,
-          path,
-          params: match.params,
-          query: read.query,
-          body: read.body,
-          raw: call.raw,
-          contentType: call.contentType,
-        },
-        { rt, clientId, now },
-      );
-      file = result.file;
-      body = successBody(id, result);
+      if (http && replacesResponse(http.kind)) {
+        ({ status, body: replaced } = injectedResponse(http));
+        body = {};
+      } else {
+        const result = await route.handler(
+          {
+            method,
+            path,
+            params: match.params,
+            query: read.query,
+            body: read.body,
+            raw: call.raw,
+            contentType: call.contentType,
+          },
+          { rt, clientId, now },
+        );
+        file = result.file;
+        body = successBody(id, result);
+      }
     }
   } catch (e) {
     const error = toRestError(e);
     code = error.code;
+    http = undefined;
     body = errorBody(id, error);
     if (error.code === 611) {
       rt.log.error('unexpected REST failure', {
@@ -145,9 +160,9 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
   } finally {
     if (release) await release().catch((err) => rt.log.warn('lease release failed', { error: String(err) }));
   }
-  const text = file && code === null ? file.text : JSON.stringify(body);
+  const text = replaced ?? (file && code === null ? file.text : JSON.stringify(body));
   const seconds = (performance.now() - started) / 1000;
-  rt.metrics.recordCall(operationId ?? 'unknown', code, seconds);
+  rt.metrics.recordCall('rest', operationId ?? 'unknown', code, seconds);
   rt.journal.add({
     api: 'rest',
     at: now,
@@ -160,7 +175,22 @@ export async function handleRest(rt: Runtime, call: RestHttpCall): Promise<RestH
     // An issued token is a credential: the journal keeps the answer without it.
     response: typeof body.access_token === 'string' ? JSON.stringify({ ...body, access_token: '***' }) : text,
   });
-  return { status, body: text, ...(file && code === null ? { contentType: file.contentType } : {}) };
+  logAccess(rt, {
+    api: 'rest',
+    user: clientId,
+    operation: operationId,
+    status,
+    faultCode: code,
+    seconds,
+    requestBytes: call.raw.length,
+    response: text,
+  });
+  return {
+    status,
+    body: text,
+    http,
+    ...(file && code === null && replaced === undefined ? { contentType: file.contentType } : {}),
+  };
 }
 
 /**

@@ -6,10 +6,25 @@
  */
 import { type FaultCode, isFaultCode, isRestErrorCode, type RestErrorCode } from '@mktows/protocol';
 
+/**
+ * What an HTTP-level rule does to the exchange, for client suites that test their own resilience:
+ * `503` answers 503 with a short body; `reset` destroys the connection with no response; `truncate`
+ * sends half the real response under its full Content-Length; `malformed` answers 200 with a body
+ * that is neither XML nor JSON; `slow-first-byte` holds the real response delayMs before any byte.
+ */
+export const HTTP_FAULTS = ['503', 'reset', 'truncate', 'malformed', 'slow-first-byte'] as const;
+export type HttpFault = (typeof HTTP_FAULTS)[number];
+
+/** True for the kinds that stand in for the handler: the call does nothing in the store. */
+export function replacesResponse(kind: HttpFault): boolean {
+  return kind === '503' || kind === 'reset' || kind === 'malformed';
+}
+
 /** A rule as the admin API receives it, unchecked. */
 export interface FaultRuleInput {
   operation: string;
   code?: number;
+  http?: string;
   count?: number;
   probability?: number;
   delayMs?: number;
@@ -20,6 +35,8 @@ export interface FaultRuleInput {
 export interface FaultRuleSpec {
   operation: string;
   code?: FaultCode | RestErrorCode;
+  /** An HTTP-level fault instead of a code; with operation `*` it applies to SOAP and REST calls. */
+  http?: HttpFault;
   /** Set for a rule on REST calls (a REST operationId or a REST code); absent: SOAP calls. */
   api?: 'rest';
   count?: number;
@@ -80,14 +97,29 @@ export function parseFaultRule(
   ) {
     throw new FaultRuleError('delayMs must be an integer from 0 to 600000');
   }
-  if (code === undefined && input.delayMs === undefined) {
-    throw new FaultRuleError('a fault rule needs a code, a delayMs, or both');
+  const http = input.http;
+  if (http !== undefined && !(HTTP_FAULTS as readonly unknown[]).includes(http)) {
+    throw new FaultRuleError(
+      `http must be one of ${HTTP_FAULTS.map((k) => `"${k}"`).join(', ')}; got ${JSON.stringify(http)}`,
+    );
+  }
+  if (http !== undefined && code !== undefined) {
+    throw new FaultRuleError('a fault rule has a code or an http fault, not both');
+  }
+  if (http === 'slow-first-byte' && input.delayMs === undefined) {
+    throw new FaultRuleError('an http "slow-first-byte" rule needs delayMs: the wait before the first byte');
+  }
+  if (code === undefined && http === undefined && input.delayMs === undefined) {
+    throw new FaultRuleError(
+      'a fault rule needs a code, an http fault or a delayMs (code or http may go with delayMs)',
+    );
   }
   if (input.userId !== undefined && typeof input.userId !== 'string')
     throw new FaultRuleError('userId must be a string');
   return {
     operation: op,
     ...(code !== undefined ? { code } : {}),
+    ...(http !== undefined ? { http: http as HttpFault } : {}),
     ...(restOp || restCode ? { api: 'rest' as const } : {}),
     ...(input.count !== undefined ? { count: input.count } : {}),
     ...(input.probability !== undefined ? { probability: input.probability } : {}),
@@ -105,7 +137,7 @@ export function matchRule(
   api: 'soap' | 'rest' = 'soap',
 ): FaultRule | undefined {
   for (const r of rules) {
-    if ((r.api ?? 'soap') !== api) continue;
+    if ((r.api ?? 'soap') !== api && !(r.http !== undefined && r.operation === '*')) continue;
     if (r.operation !== '*' && r.operation !== operation) continue;
     if (r.userId !== undefined && r.userId !== userId) continue;
     if (r.remaining !== undefined && r.remaining <= 0) continue;
