@@ -159,13 +159,14 @@ describe('mktows serve', () => {
       assert.equal(lines[1], `  SOAP endpoint  ${base}/soap/mktows/3_1   (any version 1_0…3_1)`);
       assert.equal(lines[2], `  WSDL           ${base}/soap/mktows/3_1?WSDL`);
       assert.equal(lines[3], `  Admin API      ${base}/_mktows/health   (loopback only)`);
-      assert.equal(lines[4], `  Metrics        ${base}/metrics`);
-      assert.equal(lines[5], '  Store          sqlite::memory: (empty)');
-      assert.equal(lines[6], '  Limits         memory · 10000 calls/day (America/Chicago) · 100/20 s · 10 in flight');
-      assert.equal(lines[7], '  Credentials    user mktows_demo_user  key mktows-demo-encryption-key');
-      assert.equal(lines[8], `  REST API       ${base}/rest/v1/…   token: ${base}/identity/oauth/token`);
-      assert.equal(lines[9], '  REST limits    50000 calls/day · 100/20 s · 10 in flight (whole instance)');
-      assert.equal(lines[10], '  REST client    client_id mktows-demo-client  client_secret mktows-demo-client-secret');
+      assert.equal(lines[4], `  Console        ${base}/_mktows/console/`);
+      assert.equal(lines[5], `  Metrics        ${base}/metrics`);
+      assert.equal(lines[6], '  Store          sqlite::memory: (empty)');
+      assert.equal(lines[7], '  Limits         memory · 10000 calls/day (America/Chicago) · 100/20 s · 10 in flight');
+      assert.equal(lines[8], '  Credentials    user mktows_demo_user  key mktows-demo-encryption-key');
+      assert.equal(lines[9], `  REST API       ${base}/rest/v1/…   token: ${base}/identity/oauth/token`);
+      assert.equal(lines[10], '  REST limits    50000 calls/day · 100/20 s · 10 in flight (whole instance)');
+      assert.equal(lines[11], '  REST client    client_id mktows-demo-client  client_secret mktows-demo-client-secret');
 
       const health = await fetch(`${base}/_mktows/health`);
       assert.equal(health.status, 200);

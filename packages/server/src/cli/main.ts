@@ -333,6 +333,7 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `${label('WSDL')}${soap}?WSDL`,
     // Without a token the admin API answers local clients only, so the local address is shown.
     `${label('Admin API')}${config.adminToken ? base : local.base}/_mktows/health   (${config.adminToken ? 'bearer token' : 'loopback only'})`,
+    `${label('Console')}${config.adminToken ? base : local.base}/_mktows/console/`,
     `${label('Metrics')}${base}/metrics`,
     `${label('Store')}${store}`,
     `${label('Limits')}${limits}`,
