@@ -378,8 +378,18 @@ function fill(tbody, rows) {
   tbody.replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: String(columns) }, 'None yet'))]));
 }
 
+/** Offers every static list's name in the list field. */
+async function listNames() {
+  try {
+    const { lists } = await api('GET', '/_mktows/lists');
+    $('#list-names').replaceChildren(...lists.map((l) => el('option', { value: l.name })));
+  } catch (e) {
+    failed(e);
+  }
+}
+
 async function refreshData() {
-  await Promise.all([findLeads(), showList()]);
+  await Promise.all([findLeads(), showList(), listNames()]);
   try {
     const [{ campaigns }, { runs }, { imports }] = await Promise.all([
       api('GET', '/_mktows/campaigns'),

@@ -10,6 +10,7 @@ import type {
   JournalPage,
   LeadDetail,
   LeadsPage,
+  ListIndex,
   ListPage,
   ReplayResult,
 } from '../src/admin/console-types.js';
@@ -98,8 +99,24 @@ describe('admin API for the console', () => {
     assert.equal(next.members.length, 60);
     assert.equal(next.remaining, 0);
     assert.equal((await s.admin('GET', '/_mktows/lists?name=Nope')).status, 404);
-    const missing = await s.admin('GET', '/_mktows/lists');
-    assert.equal(missing.status, 400);
+    const blank = await s.admin('GET', '/_mktows/lists?name=');
+    assert.equal(blank.status, 400);
+  });
+
+  test('lists: without a name, the index of every static list, each of which opens by its name', async () => {
+    const { lists } = (await s.admin('GET', '/_mktows/lists')).body as ListIndex;
+    assert.deepEqual(
+      lists.map((l) => [l.name, l.programName]),
+      [
+        ['Demo List', null],
+        ['Demo Program.Imports', 'Demo Program'],
+      ],
+    );
+    for (const l of lists) {
+      const r = await s.admin('GET', `/_mktows/lists?name=${encodeURIComponent(l.name)}&limit=1`);
+      assert.equal(r.status, 200);
+      assert.equal((r.body as ListPage).list.id, l.id);
+    }
   });
 
   test('campaigns: every smart campaign with its program, kind and sources', async () => {

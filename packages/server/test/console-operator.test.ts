@@ -155,6 +155,18 @@ describe('web console: limits, faults, data', { skip }, () => {
 
     await page.getByText('Demo List: 100 members').waitFor();
     assert.equal(await page.getByRole('table', { name: 'Members' }).locator('tbody tr').count(), 100);
+    // The list field offers every static list's name; picking the program's list shows its members.
+    await page.locator('#list-names option[value="Demo Program.Imports"]').waitFor({ state: 'attached' });
+    assert.deepEqual(
+      await page.locator('#list-names option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))),
+      ['Demo List', 'Demo Program.Imports'],
+    );
+    await page.getByRole('combobox', { name: 'List name' }).fill('Demo Program.Imports');
+    await page.getByRole('button', { name: 'Show members' }).click();
+    await page.getByText('Demo Program.Imports: 0 members').waitFor();
+    await page.getByRole('combobox', { name: 'List name' }).fill('Demo List');
+    await page.getByRole('button', { name: 'Show members' }).click();
+    await page.getByText('Demo List: 100 members').waitFor();
     const campaigns = page.getByRole('table', { name: 'Campaigns' });
     assert.deepEqual(
       await campaigns.getByRole('row').filter({ hasText: 'Welcome' }).getByRole('cell').allTextContents(),

@@ -8,7 +8,15 @@ import { computeSignature, formatW3C, isVersion, LATEST_VERSION } from '@mktows/
 import { handleSoap } from '../pipeline/soap.js';
 import type { Runtime } from '../runtime.js';
 import type { Lead } from '../store/store.js';
-import type { CampaignsPage, LeadDetail, LeadSummary, LeadsPage, ListPage, ReplayResult } from './console-types.js';
+import type {
+  CampaignsPage,
+  LeadDetail,
+  LeadSummary,
+  LeadsPage,
+  ListIndex,
+  ListPage,
+  ReplayResult,
+} from './console-types.js';
 import { MAX_ACTIVITIES, MAX_PAGE } from './console-types.js';
 import { AdminQueryError } from './jobs.js';
 import type { AdminRequest, AdminResponse } from './routes.js';
@@ -76,6 +84,13 @@ async function lead(rt: Runtime, idText: string): Promise<AdminResponse> {
 }
 
 async function list(rt: Runtime, q: URLSearchParams): Promise<AdminResponse> {
+  if (!q.has('name')) {
+    // Without a name: the index the console offers names from (a few lists per program, not pages of leads).
+    const index: ListIndex = {
+      lists: (await rt.store.listLists()).map((l) => ({ id: l.id, name: l.name, programName: l.programName })),
+    };
+    return { status: 200, body: index };
+  }
   const name = q.get('name')?.trim();
   if (!name) throw new AdminQueryError('name is required (a static list name, e.g. Demo List)');
   const found = await rt.store.findList('name', name);

@@ -40,6 +40,11 @@ export interface LeadDetail extends LeadSummary {
   activities: ActivityView[];
 }
 
+/** GET /_mktows/lists (no name): every static list, by id, as SOAP names them (`Program.List` for a program's). */
+export interface ListIndex {
+  lists: { id: number; name: string; programName: string | null }[];
+}
+
 /** GET /_mktows/lists?name=N&afterId=A&limit=L: a static list and a page of its members. */
 export interface ListPage {
   list: { id: number; name: string; programName: string | null };
