@@ -97,18 +97,25 @@ describe('two servers on one database: an importToList job', { skip }, () => {
       a.runtime.imports.batchSize = 5;
       b.runtime.imports.batchSize = 5;
       const rows = Array.from({ length: 60 }, (_, i) => `F${i},L${i},replica.${i}@example.com`);
-      const firstBatch = new Promise((r) => a.runtime.imports.once('batch', r));
+      // Either server may take the job first (b is woken as soon as the call returns, and a
+      // commits nothing until its pool hands it a connection): the first to commit a batch is
+      // stopped, and the other must finish the job.
+      const first = new Promise<TestServer>((r) => {
+        a.runtime.imports.once('batch', () => r(a));
+        b.runtime.imports.once('batch', () => r(b));
+      });
       const r = await a.soap(importBody({ rows }));
       assert.equal(r.status, 200, r.text);
       b.runtime.imports.wake();
-      await firstBatch;
-      // The first server stops between (or during) batches; the second takes the job over.
-      await a.runtime.imports.stop();
-      await b.runtime.imports.whenIdle();
-      const [job] = await b.runtime.store.imports.listImportJobs({ limit: 1 });
+      const stopped = await first;
+      const other = stopped === a ? b : a;
+      await stopped.runtime.imports.stop();
+      other.runtime.imports.wake();
+      await other.runtime.imports.whenIdle();
+      const [job] = await other.runtime.store.imports.listImportJobs({ limit: 1 });
       assert.deepEqual([job.status, job.rowsImported, job.rowsFailed], ['COMPLETE', 60, 0]);
       for (let i = 0; i < 60; i++) {
-        const found = await b.runtime.store.findLeads({ by: 'EMAIL', value: `replica.${i}@example.com` });
+        const found = await other.runtime.store.findLeads({ by: 'EMAIL', value: `replica.${i}@example.com` });
         assert.equal(found.length, 1, `replica.${i}`);
       }
     } finally {
