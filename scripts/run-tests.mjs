@@ -40,9 +40,8 @@ if (selected.length === 0) {
 // A test that never settles fails after this long instead of holding the whole run (and CI) until
 // its outer timeout; the longest legitimate test (package-install: npm install, 300 s at most) fits.
 const perTestMs = Number(process.env.MKTOWS_TEST_TIMEOUT_MS ?? 600_000);
-const r = spawnSync(
-  process.execPath,
-  ['--test', '--test-concurrency=2', `--test-timeout=${perTestMs}`, ...selected],
-  { stdio: 'inherit', env },
-);
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${perTestMs}`, ...selected], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(r.status ?? 1);

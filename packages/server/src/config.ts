@@ -20,8 +20,23 @@ export interface ServerConfig {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. */
+  /**
+   * `sqlite:PATH`, `sqlite::memory:`, `postgres://…`, or the bridge's
+   * `marketo+https://CLIENT_ID:CLIENT_SECRET@HOST` (data in a live Marketo, through its REST API).
+   */
   store: string;
+  /**
+   * The bridge's own state (SOAP users, fault rules, clock, journal, importToList batch ids):
+   * `sqlite:PATH`, `sqlite::memory:` or `postgres://…` for several bridge replicas. Bridge only.
+   */
+  bridgeState: string;
+  /** Bridge only: the Marketo instance's REST limits, kept by the bridge for all SOAP users (and replicas, with Redis). */
+  upstreamQuotaPerDay: number;
+  upstreamRatePerWindow: number;
+  upstreamWindowMs: number;
+  upstreamConcurrency: number;
+  /** Bridge only: how long a SOAP call may wait for the instance's limits before it faults (20023/20024). */
+  upstreamMaxWaitMs: number;
   /** `memory` or `redis://…`. */
   limits: string;
   users: UserConfig[];
@@ -85,6 +100,12 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 8080,
   store: 'sqlite:./mktows.db',
+  bridgeState: 'sqlite:./mktows-bridge.db',
+  upstreamQuotaPerDay: 50_000,
+  upstreamRatePerWindow: 100,
+  upstreamWindowMs: 20_000,
+  upstreamConcurrency: 10,
+  upstreamMaxWaitMs: 30_000,
   limits: 'memory',
   users: [],
   restClients: [],

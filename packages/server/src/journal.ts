@@ -10,7 +10,9 @@
  * leaves nothing for the collector. Its signatures are masked when the journal is read.
  */
 import { maskSecrets } from './signature-mask.js';
+import type { UpstreamCallRecord } from './store/marketo/upstream.js';
 
+export type { UpstreamCallRecord };
 export { maskSecrets };
 
 export interface JournalEntry {
@@ -26,6 +28,8 @@ export interface JournalEntry {
   faultCode: number | null;
   request: string;
   response: string;
+  /** Bridge only: the REST calls this SOAP call made to the Marketo instance, in order. */
+  upstream?: UpstreamCallRecord[];
 }
 
 /** What the pipeline records for a call. */
@@ -43,6 +47,8 @@ export interface JournalRecord {
   api?: 'soap' | 'rest';
   /** The requestSignature as the server decoded it, when it got that far: masked wherever it appears. */
   signature?: string | null;
+  /** Bridge only: the REST calls the SOAP call made (method, path, status, code, ms; never a token). */
+  upstream?: UpstreamCallRecord[];
 }
 
 /** GET /_mktows/journal's filters: at most `limit` entries (never more than the journal's size), newest first. */
@@ -107,6 +113,8 @@ export class LocalJournal implements Journal {
   private readonly signatureLengths: Uint8Array;
   /** Per entry: 1 for a REST call, 0 for SOAP. */
   private readonly apis: Uint8Array;
+  /** Per entry, on a bridge: the REST calls made (a few small records; an emulator keeps none). */
+  private readonly upstream: (UpstreamCallRecord[] | null)[];
   private count = 0;
   private start = 0;
   private nextId = 1;
@@ -130,6 +138,7 @@ export class LocalJournal implements Journal {
     this.bodies = new Float64Array(n * 6);
     this.signatureLengths = new Uint8Array(n);
     this.apis = new Uint8Array(n);
+    this.upstream = new Array(n).fill(null);
   }
 
   /** Records a call. The request is kept as bytes, masked and decoded only when the journal is read. */
@@ -150,6 +159,7 @@ export class LocalJournal implements Journal {
     this.userIds[slot] = e.userId;
     this.operations[slot] = e.operation;
     this.apis[slot] = e.api === 'rest' ? 1 : 0;
+    this.upstream[slot] = e.upstream ?? null;
     this.keep(slot * 6, e.request);
     this.keep(slot * 6 + 3, e.response);
     this.keepSignature(slot, e.signature?.trim());
@@ -233,7 +243,9 @@ export class LocalJournal implements Journal {
       const request = this.text(slot * 6, signature);
       const response = this.text(slot * 6 + 3, signature);
       if (search !== undefined && !bodiesContain(request, response, search)) continue;
+      const upstream = this.upstream[slot];
       out.push({
+        ...(upstream ? { upstream } : {}),
         id: this.ids[slot],
         api: this.apis[slot] === 1 ? 'rest' : 'soap',
         replica: this.replica,
@@ -255,6 +267,7 @@ export class LocalJournal implements Journal {
     this.start = 0;
     this.userIds.fill(null);
     this.operations.fill(null);
+    this.upstream.fill(null);
     this.signatureLengths.fill(0);
   }
 

@@ -160,6 +160,12 @@ export class Metrics {
     registers: [this.registry],
   });
   private readonly callMetrics = new CallMetrics(this.registry, this.rejections);
+  private readonly upstreamCalls = new Counter({
+    name: 'mktows_upstream_calls_total',
+    help: 'Bridge only: REST calls made to the Marketo instance, by method, path and result (REST error code, "http_<status>", "network", or "ok").',
+    labelNames: ['method', 'path', 'result'] as const,
+    registers: [this.registry],
+  });
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     new Gauge({
@@ -176,6 +182,13 @@ export class Metrics {
 
   recordCall(api: Api, operation: string, code: number | null, seconds: number): void {
     this.callMetrics.record(api, operation, code, seconds);
+  }
+
+  /** One REST exchange of the bridge with the Marketo instance (store/marketo/upstream.ts). */
+  recordUpstream(r: { method: string; path: string; status: number; code: string | null }): void {
+    const result = r.code ?? (r.status === 200 ? 'ok' : r.status === 0 ? 'network' : `http_${r.status}`);
+    // Ids in paths (lists/123/leads.json) would make a series per object: they become {id}.
+    this.upstreamCalls.inc({ method: r.method, path: r.path.replace(/\/\d+(?=[/.])/g, '/{id}'), result });
   }
 
   /** Journal entries a shared journal could not write (shared-journal.ts). */

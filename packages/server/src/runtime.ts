@@ -8,11 +8,15 @@ import type { Metrics } from './metrics.js';
 import type { RestTokens } from './rest/tokens.js';
 import type { Clock } from './state/clock.js';
 import type { OperatorState } from './state/operator-state.js';
+import type { Bridge } from './store/marketo/bridge.js';
 import type { Store } from './store/store.js';
 
 export interface Runtime {
   readonly config: ServerConfig;
+  /** The data (emulator), or, on a bridge, the bridge's own state: users, rules, journal, import batch ids. */
   readonly store: Store;
+  /** Set when `--store marketo+https://…`: the SOAP operations are served from that instance's REST API. */
+  readonly bridge?: Bridge;
   readonly limits: Limits;
   /** Wall time plus the operator state's clock offset. */
   readonly clock: Clock;

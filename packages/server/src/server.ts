@@ -6,6 +6,7 @@ import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
 import { type Journal, LocalJournal } from './journal.js';
+import type { Limits } from './limits/limits.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -18,6 +19,9 @@ import { SharedJournal } from './shared-journal.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
 import { StoredOperatorState } from './state/stored-state.js';
+import { Bridge } from './store/marketo/bridge.js';
+import { isMarketoStoreUrl, type MarketoTarget, parseMarketoTarget } from './store/marketo/target.js';
+import { Upstream } from './store/marketo/upstream.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {
@@ -58,7 +62,9 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     quotaTimeZone: config.quotaTimeZone,
     clockOffsetMs: () => clockOffset.clockOffsetMs,
   });
-  const store = await openStore(config.store);
+  const target = isMarketoStoreUrl(config.store) ? parseMarketoTarget(config.store) : undefined;
+  // A bridge keeps its data in the Marketo instance; only its own state is stored here.
+  const store = await openStore(target ? config.bridgeState : config.store);
   const metrics = new Metrics();
   const replica = config.replicaId ?? `${hostname()}:${process.pid}`;
   // A SQLite store has one process: its journal stays in memory, off the benchmarked call path. A
@@ -71,8 +77,9 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
   let state: StoredOperatorState | undefined;
   let seeded: SeedSummary | undefined;
   try {
-    // A new store is seeded at wall time: no clock offset can be set before the server starts.
-    if ((await store.countLeads()) === 0) {
+    // A new store is seeded at wall time: no clock offset can be set before the server starts. A
+    // bridge is never seeded: its leads are the instance's.
+    if (!target && (await store.countLeads()) === 0) {
       const doc = await resolveSeed(config.seed);
       if (doc) seeded = await applySeed(store, doc, Date.now());
     }
@@ -86,9 +93,11 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     state = opened;
     const clock = new Clock(opened);
     clockOffset = opened;
+    const bridge = target && openBridge(target, config, limits, metrics, () => clock.now());
     rt = {
       config,
       store,
+      ...(bridge ? { bridge } : {}),
       limits,
       clock,
       state: opened,
@@ -156,4 +165,27 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       return closing;
     },
   };
+}
+
+function openBridge(
+  target: MarketoTarget,
+  config: ServerConfig,
+  limits: Limits,
+  metrics: Metrics,
+  now: () => number,
+): Bridge {
+  const upstream = new Upstream({
+    target,
+    limits,
+    instanceLimits: {
+      quotaPerDay: config.upstreamQuotaPerDay,
+      ratePerWindow: config.upstreamRatePerWindow,
+      windowMs: config.upstreamWindowMs,
+      concurrency: config.upstreamConcurrency,
+    },
+    now,
+    maxWaitMs: config.upstreamMaxWaitMs,
+    onExchange: (r) => metrics.recordUpstream(r),
+  });
+  return new Bridge(upstream);
 }

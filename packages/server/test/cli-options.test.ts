@@ -347,8 +347,14 @@ describe('bad input: exact messages', () => {
     [['--port='], '--port must be an integer from 0 to 65535; got ""'],
     [['--host', ''], '--host must be an IP address or host name; got ""'],
     [['--host', 'a b'], '--host must be an IP address or host name; got "a b"'],
-    [['--store', 'mysql://x'], '--store must be sqlite:PATH, sqlite::memory: or postgres://…; got "mysql://x"'],
-    [['--store', 'sqlite:'], '--store must be sqlite:PATH, sqlite::memory: or postgres://…; got "sqlite:"'],
+    [
+      ['--store', 'mysql://x'],
+      '--store must be sqlite:PATH, sqlite::memory:, postgres://… or marketo+https://CLIENT_ID:CLIENT_SECRET@HOST (the bridge); got "mysql://x"',
+    ],
+    [
+      ['--store', 'sqlite:'],
+      '--store must be sqlite:PATH, sqlite::memory:, postgres://… or marketo+https://CLIENT_ID:CLIENT_SECRET@HOST (the bridge); got "sqlite:"',
+    ],
     [['--limits', 'disk'], '--limits must be memory or redis://…; got "disk"'],
     [['--seed', ''], '--seed must be demo, none or the path of a seed JSON file; got ""'],
     [['--quota-per-day', 'many'], '--quota-per-day must be a whole number of at least 0; got "many"'],

@@ -298,7 +298,9 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
   const note = config.publicUrl ? ` on ${local.base}` : local.note;
   const soap = `${base}/soap/mktows/3_1`;
   let store: string;
-  if (server.seeded) {
+  if (server.runtime.bridge) {
+    store = `${redactStoreUrl(config.store)} (bridge: SOAP served from that instance's REST API, ${config.upstreamRatePerWindow}/${formatWindow(config.upstreamWindowMs)}, ${config.upstreamConcurrency} in flight, ${config.upstreamQuotaPerDay} calls/day upstream; own state in ${redactStoreUrl(config.bridgeState)})`;
+  } else if (server.seeded) {
     store = `${redactStoreUrl(config.store)} (seeded: ${config.seed}, ${server.seeded.leads.created} leads)`;
   } else {
     const leads = await server.runtime.store.countLeads();

@@ -10,6 +10,7 @@ import { assertTimeZone } from '@mktows/protocol';
 import { DEFAULT_CONFIG, type RestClientConfig, type ServerConfig, type UserConfig } from '../config.js';
 import { normalisePublicUrl, PublicUrlError } from '../http/public-url.js';
 import { parseDuration, parseRate } from '../limits/parse.js';
+import { isMarketoStoreUrl, parseMarketoTarget } from '../store/marketo/target.js';
 
 /** A usage error: bad flag, environment variable or config file. The CLI exits with code 2. */
 export class OptionsError extends Error {
@@ -143,7 +144,9 @@ export function parseSize(value: string): number | undefined {
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
 
-const STORE_EXPECTED = 'sqlite:PATH, sqlite::memory: or postgres://…';
+const STORE_EXPECTED =
+  'sqlite:PATH, sqlite::memory:, postgres://… or marketo+https://CLIENT_ID:CLIENT_SECRET@HOST (the bridge)';
+const STATE_EXPECTED = 'sqlite:PATH, sqlite::memory: or postgres://…';
 const LIMITS_EXPECTED = 'memory or redis://…';
 
 const SPECS: readonly OptionSpec[] = [
@@ -180,9 +183,69 @@ const SPECS: readonly OptionSpec[] = [
     help: `${STORE_EXPECTED}`,
     apply: (v, where, c) => {
       const s = text(v)?.trim() ?? '';
+      if (isMarketoStoreUrl(s)) {
+        // The message never quotes the URL: it holds the client secret.
+        try {
+          parseMarketoTarget(s);
+        } catch (e) {
+          throw new OptionsError(`${where}: ${(e as Error).message}`);
+        }
+        c.store = s;
+        return;
+      }
       const ok = (s.startsWith('sqlite:') && s.length > 'sqlite:'.length) || /^postgres(ql)?:\/\/./.test(s);
       if (!ok) throw new OptionsError(`${where} must be ${STORE_EXPECTED}; got ${got(v)}`);
       c.store = s;
+    },
+  },
+  {
+    name: 'bridge-state',
+    arg: 'URL',
+    def: DEFAULT_CONFIG.bridgeState,
+    help: `bridge only: where the bridge keeps its own state (users, fault rules, journal, import batch ids): ${STATE_EXPECTED}`,
+    apply: (v, where, c) => {
+      const s = text(v)?.trim() ?? '';
+      const ok = (s.startsWith('sqlite:') && s.length > 'sqlite:'.length) || /^postgres(ql)?:\/\/./.test(s);
+      if (!ok) throw new OptionsError(`${where} must be ${STATE_EXPECTED}; got ${got(v)}`);
+      c.bridgeState = s;
+    },
+  },
+  {
+    name: 'upstream-rate-limit',
+    arg: 'N/WINDOW',
+    def: `${DEFAULT_CONFIG.upstreamRatePerWindow}/${DEFAULT_CONFIG.upstreamWindowMs / 1000}s`,
+    help: 'bridge only: REST calls per sliding window it allows itself against the Marketo instance',
+    apply: (v, where, c) => {
+      const r = rate(v, where);
+      c.upstreamRatePerWindow = r.ratePerWindow;
+      c.upstreamWindowMs = r.windowMs;
+    },
+  },
+  {
+    name: 'upstream-concurrency',
+    arg: 'N',
+    def: String(DEFAULT_CONFIG.upstreamConcurrency),
+    help: 'bridge only: REST calls in flight against the instance',
+    apply: (v, where, c) => {
+      c.upstreamConcurrency = positive(v, where);
+    },
+  },
+  {
+    name: 'upstream-quota-per-day',
+    arg: 'N',
+    def: String(DEFAULT_CONFIG.upstreamQuotaPerDay),
+    help: 'bridge only: REST calls per day against the instance (the day ends at 00:00 in --quota-timezone)',
+    apply: (v, where, c) => {
+      c.upstreamQuotaPerDay = nonNegative(v, where);
+    },
+  },
+  {
+    name: 'upstream-max-wait',
+    arg: 'DURATION',
+    def: `${DEFAULT_CONFIG.upstreamMaxWaitMs / 1000}s`,
+    help: "bridge only: how long a SOAP call may wait for the instance's limits (or a 606/615) before it faults with 20023/20024",
+    apply: (v, where, c) => {
+      c.upstreamMaxWaitMs = duration(v, where, 0, 'a duration of at least 0');
     },
   },
   {

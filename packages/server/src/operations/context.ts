@@ -2,6 +2,7 @@
 import type { OperationTypes, Version } from '@mktows/protocol';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import type { StreamCodec } from '../domain/stream-position.js';
+import type { BridgeCall } from '../store/marketo/bridge.js';
 import type { Store } from '../store/store.js';
 
 export interface OpContext {
@@ -18,6 +19,11 @@ export interface OpContext {
   readonly quotaTimeZone?: string;
   /** The importToList job runner, woken when a job is stored. */
   readonly imports?: { wake(): void };
+  /**
+   * Set on a bridge (`--store marketo+…`): the instance's REST API for this call. `store` then holds
+   * only the bridge's own state (import batch ids), never leads.
+   */
+  readonly bridge?: BridgeCall;
 }
 
 export type OperationName = keyof OperationTypes;

@@ -25,6 +25,7 @@ import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
 import { replacesResponse } from '../state/fault-rules.js';
 import { fireFaultRule } from '../state/operator-state.js';
+import { BRIDGE_HANDLERS } from '../store/marketo/operations/index.js';
 import { admit } from './admit.js';
 import { authenticate, requestSignatureOf } from './authenticate.js';
 import { isBackendFailure } from './backend-failure.js';
@@ -52,12 +53,13 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
   let response: SoapResponse;
   let faultCode: number | null = null;
   let release: (() => Promise<void>) | undefined;
+  const bridgeCall = rt.bridge?.forCall();
   try {
     let parsed: ParsedRequest | undefined = parseRequest(call.bytes);
     op = parsed.operation;
     signature = requestSignatureOf(parsed.header);
     // An operation without a handler is 20019 in the envelope stage, before it could count.
-    const handler = HANDLERS[op.name as OperationName];
+    const handler = (rt.bridge ? BRIDGE_HANDLERS : HANDLERS)[op.name as OperationName];
     if (!handler)
       throw new MktowsFault(FAULT.UNSUPPORTED_OPERATION, `Operation ${op.name} is not implemented by this server yet`);
     const user = authenticate(rt, parsed.header);
@@ -92,6 +94,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
         userId: user.userId,
         quotaTimeZone: rt.config.quotaTimeZone,
         imports: rt.imports,
+        ...(bridgeCall ? { bridge: bridgeCall } : {}),
       };
       // biome-ignore lint/suspicious/noExplicitAny: the registry maps each name to its own typed handler.
       const result = await (handler as any)(params, ctx);
@@ -128,6 +131,7 @@ export async function handleSoap(rt: Runtime, call: SoapCall): Promise<SoapRespo
     request: call.bytes,
     response: response.body,
     signature,
+    ...(bridgeCall ? { upstream: bridgeCall.calls } : {}),
   });
   logAccess(rt, {
     api: 'soap',

@@ -1,4 +1,5 @@
 /** Opens the store named by `--store`: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. */
+import { isMarketoStoreUrl, parseMarketoTarget } from './marketo/target.js';
 import { openPostgresStore } from './postgres/open.js';
 import { openSqliteStore } from './sqlite/open.js';
 import type { Store } from './store.js';
@@ -11,6 +12,13 @@ export async function openStore(url: string): Promise<Store> {
 
 /** The store URL as messages and the banner show it: a PostgreSQL password replaced by `***`. */
 export function redactStoreUrl(url: string): string {
+  if (isMarketoStoreUrl(url)) {
+    try {
+      return parseMarketoTarget(url).redacted;
+    } catch {
+      return 'marketo+…';
+    }
+  }
   if (!/^postgres(ql)?:\/\//.test(url)) return url;
   try {
     const u = new URL(url);
