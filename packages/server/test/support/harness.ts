@@ -7,6 +7,7 @@
 import { computeSignature, formatW3C, parseXml, type XmlElement } from '@mktows/protocol';
 import type { ServerConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { bridgeModeWanted, startBridged } from './bridge-mode.js';
 import { testLimitsUrl } from './limits-backends.js';
 import { startOnTestStore } from './test-database.js';
 
@@ -46,13 +47,18 @@ export interface SoapResult {
 }
 
 export async function startTestServer(config: Partial<ServerConfig> = {}): Promise<TestServer> {
+  const defaults: Partial<ServerConfig> = { users: [{ userId: USER, encryptionKey: KEY }], ...config };
+  if (bridgeModeWanted(config)) return startBridged(defaults, startPlainServer);
+  return startPlainServer(defaults);
+}
+
+async function startPlainServer(config: Partial<ServerConfig>): Promise<TestServer> {
   // sqlite::memory:, or a fresh PostgreSQL database under MKTOWS_TEST_STORE=postgres.
   const s = await startOnTestStore(config.store, (store) =>
     startServer({
       port: 0,
       logLevel: 'silent',
       limits: testLimitsUrl(),
-      users: [{ userId: USER, encryptionKey: KEY }],
       ...config,
       store,
     }),
