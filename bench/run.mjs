@@ -4,7 +4,7 @@
  * figures, fewer samples, under a minute once bench/.data/ holds the stores).
  *
  *   --quick            fewer and shorter samples; pages 30,000 of the 1,000,000 leads
- *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile, limits, rest)
+ *   --only=a,b         run only these scenarios (getlead, sync, getmultiple, client, hostile, limits, rest, bridge)
  *   --profile[=DIR]    run every mktows server under --cpu-prof and print its top frames
  *   --no-build         use the packages' dist/ as it is
  *
@@ -32,7 +32,7 @@ const profileArg = args.find((a) => a === '--profile' || a.startsWith('--profile
 for (const a of args) {
   if (!/^--(quick|no-build|only=.+|profile(=.+)?)$/.test(a)) {
     console.error(
-      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile,limits,rest] [--profile[=DIR]] [--no-build]`,
+      `bench: unknown option ${a}\nusage: npm run bench [-- --quick] [--only=getlead,sync,getmultiple,client,hostile,limits,rest,bridge] [--profile[=DIR]] [--no-build]`,
     );
     process.exit(2);
   }
@@ -119,6 +119,7 @@ const { runClient } = await import('./scenarios/client.mjs');
 const { runHostile } = await import('./scenarios/hostile.mjs');
 const { runLimits } = await import('./scenarios/limits.mjs');
 const { runRest } = await import('./scenarios/rest.mjs');
+const { runBridge } = await import('./scenarios/bridge.mjs');
 
 const scenarios = [
   ['getlead', 'getLead, 50 keep-alive connections', runGetLead],
@@ -128,6 +129,7 @@ const scenarios = [
   ['hostile', 'hostile shapes: the parser alone, one process per shape', runHostile],
   ['limits', 'limits: admit + release per call, memory and Redis', runLimits],
   ['rest', 'REST lead reads beside SOAP getLead, 50 keep-alive connections', runRest],
+  ['bridge', 'the bridge: SOAP getLead through REST, overhead over the REST call it makes', runBridge],
 ];
 const results = {};
 for (const [key, title, fn] of scenarios) {
@@ -349,6 +351,36 @@ if (rr) {
     '',
   );
   target('REST lead query ≥ 5× node-soap getLead', rr.ratioQueryVsNodeSoap >= 5, x(rr.ratioQueryVsNodeSoap));
+}
+
+const br = results.bridge;
+if (br) {
+  rows.push('### The bridge: SOAP getLead through REST, one keep-alive connection, sequential calls', '');
+  rows.push(
+    `${fmtInt(br.calls)} calls per target after a warm-up; the instance is a \`mktows serve\` on the same 10,000-lead SQLite store, the bridge a second \`mktows serve --store marketo+http://…\` in front of it.`,
+    '',
+    '| target | p50 ms | p90 ms | p99 ms |',
+    '|---|---:|---:|---:|',
+  );
+  for (const [k, label] of [
+    ['direct', '(a) the REST call the bridge makes, sent straight to the instance'],
+    ['bridged', '(b) SOAP getLead through the bridge'],
+    ['emulator', '(c) SOAP getLead on the instance (emulator), for scale'],
+  ]) {
+    const r = br[k];
+    rows.push(`| ${label} | ${r.p50} | ${r.p90} | ${r.p99} |`);
+  }
+  rows.push(
+    '',
+    `Overhead p50 (b − a): **${br.overheadP50Ms} ms**; REST calls per warm getLead: **${br.restCallsPerWarmGetLead}**.`,
+    '',
+  );
+  target('bridge overhead p50 ≤ 2 ms per SOAP call', br.overheadP50Ms <= 2, `${br.overheadP50Ms} ms`);
+  target(
+    'getLead through the bridge: 1 REST call with warm caches',
+    br.restCallsPerWarmGetLead === 1,
+    String(br.restCallsPerWarmGetLead),
+  );
 }
 
 const header = [
