@@ -169,7 +169,7 @@ export class Upstream {
           continue;
         }
       }
-      const retriable = code === 604 || code === 608 || code === 611 || code === 713 || code >= 500 || code === 0;
+      const retriable = code === 604 || code === 608 || code === 611 || code === 713 || isHttp5xx(code) || code === 0;
       // 608 and a refused connection mean REST did nothing: a write may go again too.
       const notPerformed = code === 608 || ex.kind === 'network';
       if (retriable && (idempotent || notPerformed) && transient < BACKOFF_MS.length) {
@@ -355,7 +355,7 @@ export function soapCodeOf(restCode: number): FaultCode {
   if (restCode === 606) return FAULT.RATE_LIMIT_EXCEEDED;
   if (restCode === 607) return FAULT.REQUEST_LIMIT_EXCEEDED;
   if (restCode === 615) return FAULT.CONCURRENCY_LIMIT_EXCEEDED;
-  if ([604, 608, 611, 713, 0].includes(restCode) || restCode >= 500) return FAULT.INTERNAL_ERROR_BACKEND;
+  if ([604, 608, 611, 713, 0].includes(restCode) || isHttp5xx(restCode)) return FAULT.INTERNAL_ERROR_BACKEND;
   if (isRestErrorCode(restCode)) return restErrorDef(restCode).soap ?? FAULT.INTERNAL_ERROR;
   return FAULT.INTERNAL_ERROR;
 }
@@ -367,4 +367,9 @@ function networkText(e: unknown): string {
     return cause?.code ?? cause?.message ?? e.message;
   }
   return String(e);
+}
+
+/** An HTTP 5xx status: REST error codes (6xx, 7xx, 1xxx) share the number space, so the range is exact. */
+function isHttp5xx(code: number): boolean {
+  return code >= 500 && code < 600;
 }
