@@ -567,7 +567,7 @@ async function main() {
       '',
       ...(bridged
         ? [
-            'The stacks drive a bridge (`--store marketo+http://…`) in front of an emulator\'s REST API: every',
+            "The stacks drive a bridge (`--store marketo+http://…`) in front of an emulator's REST API: every",
             'SOAP call is performed through REST.',
             '',
           ]
