@@ -8,6 +8,7 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getLead } from './getLead.js';
+import { getMultipleLeads } from './getMultipleLeads.js';
 import type { BridgeOperation } from './operation.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
@@ -18,6 +19,7 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
+  getMultipleLeads,
   listMObjects,
 };
 
