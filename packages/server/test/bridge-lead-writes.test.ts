@@ -112,6 +112,22 @@ describe('bridge: lead writes', () => {
     await assertSameLeads([['COOKIE', COOKIE]]);
   });
 
+  test('a cookie REST refuses on associate.json (1012): the lead is written and the answer is a success', async () => {
+    const r = await p.bridge.soap(
+      syncLeadBody({ Email: 'badcookie@new.example' }, { cookie: 'not-a-munchkin-cookie', returnLead: false }),
+    );
+    assert.equal(r.status, 200, r.text);
+    const id = leadIdOf(r);
+    assert.deepEqual(await calls(), [
+      'GET /rest/v1/leads.json 200',
+      'POST /rest/v1/leads.json 200',
+      `POST /rest/v1/leads/${id}/associate.json 200 1012`,
+    ]);
+    assert.equal((await p.emulator.soap(getLeadBody('EMAIL', 'badcookie@new.example'))).status, 200);
+    // The reference gets the lead too, so that both keep giving the same ids.
+    assert.equal((await ref.soap(syncLeadBody({ Email: 'badcookie@new.example' }))).status, 200);
+  });
+
   test('syncMultipleLeads of 300 new leads: one REST call, the same statuses and leads as the emulator', async () => {
     const records: RecordInput[] = Array.from({ length: 300 }, (_, i) => ({
       Email: `bulk${i}@new.example`,
