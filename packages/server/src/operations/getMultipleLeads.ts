@@ -1,4 +1,4 @@
-import { echo, echoList, FAULT, type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { echo, echoList, FAULT, type LeadSelector, MktowsFault, type ParamsGetMultipleLeads } from '@mktows/protocol';
 import { leadLookup } from '../domain/lead-keys.js';
 import { leadRecordWriter } from '../domain/lead-record.js';
 import { selectorHash } from '../domain/stream-position.js';
@@ -71,14 +71,19 @@ async function resolveFilter(sel: LeadSelector, ctx: OpContext, fixedTo: number 
   }
 }
 
-export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx) => {
+/** The selector (the deprecated lastUpdatedAt is a LastUpdateAtSelector) and the page size, checked. */
+export function selectorAndLimit(params: ParamsGetMultipleLeads): { selector: LeadSelector; limit: number } {
   const selector: LeadSelector | undefined =
     params.leadSelector ??
     (params.lastUpdatedAt ? { xsiType: 'LastUpdateAtSelector', oldestUpdatedAt: params.lastUpdatedAt } : undefined);
   if (!selector) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'leadSelector is required');
   const batchSize = params.batchSize ?? DEFAULT_BATCH;
   if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
-  const limit = Math.min(batchSize, MAX_BATCH);
+  return { selector, limit: Math.min(batchSize, MAX_BATCH) };
+}
+
+export const getMultipleLeads: Handler<'getMultipleLeads'> = async (params, ctx) => {
+  const { selector, limit } = selectorAndLimit(params);
 
   const include = params.includeAttributes?.stringItem?.length
     ? new Set(params.includeAttributes.stringItem)

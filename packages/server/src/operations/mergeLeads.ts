@@ -1,4 +1,4 @@
-import { type ArrayOfAttribute, FAULT, MktowsFault } from '@mktows/protocol';
+import { type ArrayOfAttribute, FAULT, MktowsFault, type ParamsMergeLeads } from '@mktows/protocol';
 import { findLeadsByKey } from '../domain/lead-keys.js';
 import { mergeLeadsInto } from '../domain/lead-merge.js';
 import type { Lead, LeadReader } from '../store/store.js';
@@ -15,7 +15,8 @@ async function resolveKey(reader: LeadReader, list: ArrayOfAttribute | undefined
 }
 
 /** Resolves the keys to leads, then merges (domain/lead-merge.ts). */
-export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
+/** The losers' key lists, checked: at least one (20109), at most 100 (20110). */
+export function losingKeyLists(params: ParamsMergeLeads): ArrayOfAttribute[] {
   const losingLists = params.losingLeadKeyLists.keyList ?? [];
   if (losingLists.length === 0)
     throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'losingLeadKeyLists names no losing lead');
@@ -25,6 +26,11 @@ export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
       `${losingLists.length} losing leads exceed the limit of ${MAX_LOSING_LEADS}`,
     );
   }
+  return losingLists;
+}
+
+export const mergeLeads: Handler<'mergeLeads'> = async (params, ctx) => {
+  const losingLists = losingKeyLists(params);
   const now = ctx.now();
   return ctx.store.transaction(async (tx) => {
     const winner = await resolveKey(tx, params.winningLeadKeyList, 'winningLeadKeyList');

@@ -65,6 +65,11 @@ export class LeadFieldMap {
     return this.bySoapName.get(name) ?? this.bySoapLower.get(name.toLowerCase());
   }
 
+  /** By SOAP attribute name exactly: how the emulator's SOAP operations name fields (includeAttributes, sync). */
+  bySoapExact(name: string): BridgeLeadField | undefined {
+    return this.bySoapName.get(name);
+  }
+
   byRest(name: string): BridgeLeadField | undefined {
     return this.byRestName.get(name);
   }

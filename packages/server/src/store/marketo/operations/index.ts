@@ -8,7 +8,11 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getLead } from './getLead.js';
+import { getMultipleLeads } from './getMultipleLeads.js';
+import { mergeLeads } from './mergeLeads.js';
 import type { BridgeOperation } from './operation.js';
+import { syncLead } from './syncLead.js';
+import { syncMultipleLeads } from './syncMultipleLeads.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
   rest: [],
@@ -18,7 +22,11 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
+  getMultipleLeads,
   listMObjects,
+  mergeLeads,
+  syncLead,
+  syncMultipleLeads,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
