@@ -8,6 +8,8 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getLead } from './getLead.js';
+import { getLeadActivity } from './getLeadActivity.js';
+import { getLeadChanges } from './getLeadChanges.js';
 import type { BridgeOperation } from './operation.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
@@ -18,6 +20,8 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
+  getLeadActivity,
+  getLeadChanges,
   listMObjects,
 };
 
