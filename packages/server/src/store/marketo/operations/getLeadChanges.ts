@@ -170,10 +170,12 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
     const to = earlier(sp.latestCreatedAt?.getTime(), scope.to);
     const afterId = state?.after ?? 0;
     const returned = state?.os ?? 0;
-    const saved = Array.isArray(state?.tk) ? (state.tk as string[]) : undefined;
 
     const streams = 'leadIds' in scope.leads && scope.leads.leadIds.length === 0 ? [] : streamsOf(typeIds, scope.leads);
     const empty = from !== undefined && to !== undefined && to < from;
+    // A selector's leads can change between pages (a new lead with a listed e-mail): the streams
+    // then differ from the saved ones and restart at the beginning, the id cursor skipping what was returned.
+    const saved = Array.isArray(state?.tk) && state.tk.length === streams.length ? (state.tk as string[]) : undefined;
     const start = streams.length && !saved && !empty ? await pagingToken(call, from ?? ACTIVITY_FLOOR_MS) : '';
     const reads = empty
       ? []
