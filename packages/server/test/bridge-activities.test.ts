@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   getLeadActivityBody,
   getLeadChangesBody,
@@ -299,12 +300,6 @@ describe('bridge: getLeadActivity and getLeadChanges', () => {
     assert.equal(other.fault?.code, 20122, other.text);
   });
 
-  test('getLeadChanges: activityCreatedAt has no REST equivalent: 20110 (documented)', async () => {
-    const r = await p.bridge.soap(getLeadChangesBody({ position: { activityCreatedAt: '2026-01-01T00:00:00Z' } }));
-    assert.equal(r.fault?.code, 20110, r.text);
-    assert.match(r.fault?.message ?? '', /activityCreatedAt/);
-  });
-
   test('getLeadChanges with warm caches: one activities.json per stream for a first page', async () => {
     const body = getLeadChangesBody({ position: {}, names: ['Visit Webpage'], batchSize: 10 });
     await p.bridge.soap(body);
@@ -329,7 +324,10 @@ describe('bridge: getLeadActivity and getLeadChanges', () => {
     );
   });
 
-  test('written activity (Change Data Value, Change Score, New Lead) reads back the same through REST', async () => {
+  test('written activity (Change Data Value, Change Score, New Lead) reads back the same through REST; activityCreatedAt keeps the leads active since', async () => {
+    // Whole seconds after everything seeded, so that only the leads written below are active since.
+    await sleep(1100);
+    const mark = new Date().toISOString().slice(0, 19);
     const r = await p.emulator.soap(
       syncLeadBody({ Email: 'ada@demo.example', attrs: { FirstName: 'Ada B', LeadScore: '42' } }),
     );
@@ -350,5 +348,13 @@ describe('bridge: getLeadActivity and getLeadChanges', () => {
     assert.ok(
       (await pageChanges({ position: { oldestCreatedAt: since }, names: ['Change Data Value', 'New Lead'] })) >= 4,
     );
+    // Ada's whole history and the new lead's New Lead: nobody else was active since the mark.
+    const oldest = new Date(Date.now() - 3 * DAY).toISOString().slice(0, 19);
+    const position = { oldestCreatedAt: oldest, activityCreatedAt: `${mark}Z` };
+    const all = await pageChanges({ position, batchSize: 4 });
+    assert.ok(all > 10, `${all}`);
+    const one = parseLeadChanges(await p.bridge.soap(getLeadChangesBody({ position, batchSize: 1000 })));
+    assert.equal(one.returnCount, all);
+    assert.equal(new Set(one.records.map((x) => x.mktPersonId)).size, 2);
   });
 });

@@ -147,3 +147,51 @@ function campaignName(call: BridgeCall, id: number): Promise<string | null> {
     }
   });
 }
+
+/**
+ * Which leads have some activity (of any type) at or after a time: getLeadChanges'
+ * activityCreatedAt. REST cannot select leads by their latest activity, so each lead is looked up
+ * once per SOAP call, ≤30 at a time, in one stream per 10 types, until every lead of the group is
+ * seen or REST has no more.
+ */
+export class ActiveLeads {
+  private readonly known = new Map<number, Promise<boolean>>();
+
+  constructor(
+    private readonly call: BridgeCall,
+    private readonly types: ActivityTypeMap,
+    private readonly since: number,
+  ) {}
+
+  /** The subset of `leadIds` active since the time. */
+  async among(leadIds: readonly number[]): Promise<Set<number>> {
+    const unknown = [...new Set(leadIds)].filter((id) => !this.known.has(id));
+    for (const group of chunks(unknown, REST_MAX_LEAD_IDS)) {
+      const seen = this.lookUp(group);
+      for (const id of group)
+        this.known.set(
+          id,
+          seen.then((s) => s.has(id)),
+        );
+    }
+    const out = new Set<number>();
+    for (const id of leadIds) if (await this.known.get(id)) out.add(id);
+    return out;
+  }
+
+  private async lookUp(leadIds: number[]): Promise<Set<number>> {
+    const seen = new Set<number>();
+    const start = await pagingToken(this.call, this.since);
+    for (const typeIds of chunks(this.types.allIds(), REST_MAX_TYPE_IDS)) {
+      let token = start;
+      while (seen.size < leadIds.length) {
+        const body = await activityPage(this.call, { typeIds, leadIds }, token, REST_MAX_BATCH);
+        for (const a of (body.result ?? []) as { leadId: number }[]) seen.add(Number(a.leadId));
+        if (!body.moreResult || !body.nextPageToken) break;
+        token = body.nextPageToken;
+      }
+      if (seen.size === leadIds.length) break;
+    }
+    return seen;
+  }
+}

@@ -13,6 +13,7 @@ import { checkRange } from '../../../operations/getMultipleLeads.js';
 import {
   ACTIVITY_FLOOR_MS,
   ACTIVITY_RECORD_DIFFERENCES,
+  ActiveLeads,
   activitiesOf,
   activityPage,
   CAMPAIGN_NAME_CALL,
@@ -90,7 +91,7 @@ async function readStream(
   scope: StreamScope,
   stream: number,
   start: string,
-  q: { afterId: number; to?: number; limit: number },
+  q: { afterId: number; to?: number; limit: number; active?: ActiveLeads },
 ): Promise<{ records: Candidate[]; last: string; more: boolean }> {
   const records: Candidate[] = [];
   let token = start;
@@ -103,11 +104,13 @@ async function readStream(
         throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No static list found with id ${scope.listId}`);
       throw e;
     }
-    for (const json of (body.result ?? []) as Record<string, unknown>[]) {
-      const id = Number(json.id);
-      if (id <= q.afterId) continue;
-      if (q.to !== undefined && Date.parse(String(json.activityDate)) > q.to) continue;
-      records.push({ id, json, token, stream });
+    const page = ((body.result ?? []) as Record<string, unknown>[]).filter(
+      (json) => Number(json.id) > q.afterId && (q.to === undefined || Date.parse(String(json.activityDate)) <= q.to),
+    );
+    const active = q.active ? await q.active.among(page.map((json) => Number(json.leadId))) : undefined;
+    for (const json of page) {
+      if (active && !active.has(Number(json.leadId))) continue;
+      records.push({ id: Number(json.id), json, token, stream });
     }
     const next = body.nextPageToken ?? token;
     if (!body.moreResult || records.length >= q.limit) return { records, last: next, more: !!body.moreResult };
@@ -132,7 +135,7 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
   differences: [
     'remainingCount is a lower bound (MAPPING.md B5): the records read but not yet returned, or 1 while REST says more may follow; 0 only at the end.',
     'latestCreatedAt (and the end of a LastUpdateAtSelector range) is applied to what REST returns: a page may need several REST calls when much later activity lies between.',
-    'startPosition.activityCreatedAt (leads active since) is refused with 20110: REST cannot select leads by their latest activity.',
+    'startPosition.activityCreatedAt (only leads active since): REST cannot select leads by their latest activity, so each lead met is looked up (≤30 per call, every type, ≤10 per call) once per page.',
     'No filter, or excludeTypes, reads every type, ≤10 per REST call; a LeadKeySelector reads ≤30 leads per REST call: wide reads cost many calls per page.',
     'LEADOWNEREMAIL keys in a LeadKeySelector: 20110 (REST has no filter for them).',
     ...ACTIVITY_RECORD_DIFFERENCES,
@@ -147,12 +150,6 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
       names.length ? nameIdFilter(names, types) : {},
     );
     const limit = pageLimit(params.batchSize, MAX_CHANGES_BATCH);
-    if (sp.activityCreatedAt) {
-      throw new MktowsFault(
-        FAULT.BAD_PARAMETER,
-        "startPosition.activityCreatedAt has no equivalent in Marketo's REST API; the bridge cannot select leads by their latest activity",
-      );
-    }
     const typeIds = selectedTypeIds(filter, types);
     const sel = selectorHash({
       op: 'getLeadChanges',
@@ -160,6 +157,7 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
       selector: params.leadSelector,
       oldest: sp.oldestCreatedAt ?? undefined,
       latest: sp.latestCreatedAt ?? undefined,
+      active: sp.activityCreatedAt ?? undefined,
     });
     const state = sp.offset ? ctx.streams.decode(sp.offset, sel) : undefined;
     const fixedTo = typeof state?.to === 'number' ? state.to : undefined;
@@ -177,9 +175,12 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
     // then differ from the saved ones and restart at the beginning, the id cursor skipping what was returned.
     const saved = Array.isArray(state?.tk) && state.tk.length === streams.length ? (state.tk as string[]) : undefined;
     const start = streams.length && !saved && !empty ? await pagingToken(call, from ?? ACTIVITY_FLOOR_MS) : '';
+    const active = sp.activityCreatedAt ? new ActiveLeads(call, types, sp.activityCreatedAt.getTime()) : undefined;
     const reads = empty
       ? []
-      : await Promise.all(streams.map((s, i) => readStream(call, s, i, saved?.[i] ?? start, { afterId, to, limit })));
+      : await Promise.all(
+          streams.map((s, i) => readStream(call, s, i, saved?.[i] ?? start, { afterId, to, limit, active })),
+        );
     const candidates = reads.flatMap((r) => r.records).sort((a, b) => a.id - b.id);
     const page = candidates.slice(0, limit);
     const left = candidates.slice(limit);
@@ -194,7 +195,7 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
       newStartPosition: {
         latestCreatedAt: sp.latestCreatedAt ?? null,
         oldestCreatedAt: sp.oldestCreatedAt ?? null,
-        activityCreatedAt: null,
+        activityCreatedAt: sp.activityCreatedAt ?? null,
         offset: last
           ? ctx.streams.encode({
               sel,
