@@ -69,8 +69,18 @@ describe('REST static lists and activities', () => {
     await seed(s, {
       leads: ['ann', 'bob', 'cid', 'dee'].map((n) => ({ Email: `${n}@lists.example`, FirstName: n })),
       lists: [{ name: 'Alpha', members: ['ann@lists.example', 'bob@lists.example', 'cid@lists.example'] }],
-      programs: [{ name: 'P', workspace: 'Europe', lists: ['Imports'] }],
-      activities: [{ lead: 'dee@lists.example', type: 'Delete Lead', at: '2020-01-02T03:04:05Z', asset: 'Dee Gone' }],
+      programs: [{ name: 'P', workspace: 'Europe', lists: ['Imports'], campaigns: [{ name: 'Welcome' }] }],
+      activities: [
+        { lead: 'dee@lists.example', type: 'Delete Lead', at: '2020-01-02T03:04:05Z', asset: 'Dee Gone' },
+        {
+          lead: 'dee@lists.example',
+          type: 'Send Email',
+          at: '2020-01-01T00:00:00Z',
+          asset: 'M',
+          campaign: 'P.Welcome',
+        },
+        { lead: 'dee@lists.example', type: 'Send Email', at: '2020-01-01T00:00:01Z', asset: 'M', campaign: 'P.Gone' },
+      ],
     });
     for (const n of ['ann', 'bob', 'cid', 'dee'])
       id[n] = (await s.runtime.store.findLeads({ by: 'EMAIL', value: `${n}@lists.example` }))[0].id;
@@ -358,6 +368,22 @@ describe('REST static lists and activities', () => {
       1003,
       "Invalid nextPageToken 'garbage'",
     );
+  });
+
+  test('campaignId: the id of the campaign an activity names; none when the name matches no campaign', async () => {
+    const welcome = (await s.runtime.store.campaigns.listCampaigns()).find((c) => c.name === 'Welcome')?.id;
+    assert.ok(welcome);
+    const sent = restOk(
+      await get(`/rest/v1/activities.json?activityTypeIds=6&leadIds=${id.dee}&nextPageToken=${await firstToken()}`),
+    );
+    assert.deepEqual(
+      sent.map((a: Json) => [a.primaryAttributeValue, a.campaignId]),
+      [
+        ['M', welcome],
+        ['M', undefined],
+      ],
+    );
+    assert.deepEqual(Object.keys(sent[0]).slice(4, 6), ['activityTypeId', 'campaignId']);
   });
 
   test('a token reads only activities at or after its time', async () => {

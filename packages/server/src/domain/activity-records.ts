@@ -21,6 +21,15 @@ import { activityByToken, canonicalActivityName } from './activity-types.js';
  * Tokens outside the enum were refused by the decoder (20107).
  */
 export function tokenFilter(filter: ActivityTypeFilter | null | undefined): TypeFilter {
+  const { include, exclude } = filterTokens(filter);
+  const names = (tokens: readonly string[]) => [...new Set(tokens.map((t) => activityByToken(t)?.name ?? t))];
+  if (include.length) return { include: names(include) };
+  if (exclude.length) return { exclude: names(exclude) };
+  return {};
+}
+
+/** The tokens of an ActivityTypeFilter: includeTypes or excludeTypes, never both (20107). */
+export function filterTokens(filter: ActivityTypeFilter | null | undefined): { include: string[]; exclude: string[] } {
   const include = filter?.includeTypes?.activityType ?? [];
   const exclude = filter?.excludeTypes?.activityType ?? [];
   if (include.length && exclude.length) {
@@ -29,10 +38,14 @@ export function tokenFilter(filter: ActivityTypeFilter | null | undefined): Type
       'activityFilter has both includeTypes and excludeTypes; give one of them (include or exclude)',
     );
   }
-  const names = (tokens: readonly string[]) => [...new Set(tokens.map((t) => activityByToken(t)?.name ?? t))];
-  if (include.length) return { include: names(include) };
-  if (exclude.length) return { exclude: names(exclude) };
-  return {};
+  return { include, exclude };
+}
+
+/** A page size: batchSize (default and cap `max`); below 1 is a bad parameter (20110). */
+export function pageLimit(batchSize: number | null | undefined, max: number): number {
+  const size = batchSize ?? max;
+  if (size < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${size} must be at least 1`);
+  return Math.min(size, max);
 }
 
 /** activityNameFilter: display names, matched case-insensitively; an unknown name is 20107. */
@@ -50,9 +63,12 @@ export function nameFilter(names: readonly string[]): string[] {
   return [...out];
 }
 
-/** Both filters of getLeadChanges together: every condition applies. */
-export function combineFilters(a: TypeFilter, b: TypeFilter): TypeFilter {
-  const out: TypeFilter = {};
+/** Both filters of getLeadChanges together: every condition applies (types by name or by id). */
+export function combineFilters<T>(
+  a: { include?: readonly T[]; exclude?: readonly T[] },
+  b: { include?: readonly T[]; exclude?: readonly T[] },
+): { include?: readonly T[]; exclude?: readonly T[] } {
+  const out: { include?: readonly T[]; exclude?: readonly T[] } = {};
   if (a.include && b.include) out.include = a.include.filter((n) => b.include?.includes(n));
   else if (a.include ?? b.include) out.include = a.include ?? b.include;
   const exclude = [...(a.exclude ?? []), ...(b.exclude ?? [])];

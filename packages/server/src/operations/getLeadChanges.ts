@@ -1,5 +1,5 @@
-import { echo, FAULT, type LeadSelector, MktowsFault } from '@mktows/protocol';
-import { combineFilters, nameFilter, tokenFilter, toLeadChangeRecord } from '../domain/activity-records.js';
+import { type ArrayOfString, echo, FAULT, type LeadSelector, MktowsFault } from '@mktows/protocol';
+import { combineFilters, nameFilter, pageLimit, tokenFilter, toLeadChangeRecord } from '../domain/activity-records.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import { selectorHash } from '../domain/stream-position.js';
 import type { ChangeLeadFilter } from '../store/activity-store.js';
@@ -10,6 +10,18 @@ import { checkRange } from './getMultipleLeads.js';
 export const MAX_CHANGES_BATCH = 1000;
 /** A LeadKeySelector with more keys is a bad parameter (Marketo's doc: "bad parameter exception"). */
 export const MAX_CHANGES_KEYS = 100;
+
+/** A LeadKeySelector's values; more than 100 is a bad parameter. */
+export function changeKeys(sel: { keyValues: ArrayOfString }): string[] {
+  const values = sel.keyValues.stringItem ?? [];
+  if (values.length > MAX_CHANGES_KEYS) {
+    throw new MktowsFault(
+      FAULT.BAD_PARAMETER,
+      `LeadKeySelector has ${values.length} keys; getLeadChanges accepts at most ${MAX_CHANGES_KEYS}`,
+    );
+  }
+  return values;
+}
 
 interface SelectorScope {
   leads?: ChangeLeadFilter;
@@ -41,13 +53,7 @@ async function selectorScope(sel: LeadSelector, ctx: OpContext, fixedTo: number 
       return { leads: { kind: 'list', listId: list.id } };
     }
     case 'LeadKeySelector': {
-      const values = sel.keyValues.stringItem ?? [];
-      if (values.length > MAX_CHANGES_KEYS) {
-        throw new MktowsFault(
-          FAULT.BAD_PARAMETER,
-          `LeadKeySelector has ${values.length} keys; getLeadChanges accepts at most ${MAX_CHANGES_KEYS}`,
-        );
-      }
+      const values = changeKeys(sel);
       const ids = new Set<number>();
       for (const v of values) {
         const lookup = await leadLookup(ctx.store, sel.keyType, v);
@@ -75,9 +81,7 @@ export const getLeadChanges: Handler<'getLeadChanges'> = async (params, ctx) => 
   const sp = params.startPosition;
   const names = params.activityNameFilter?.stringItem ?? [];
   const filter = combineFilters(tokenFilter(params.activityFilter), names.length ? { include: nameFilter(names) } : {});
-  const batchSize = params.batchSize ?? MAX_CHANGES_BATCH;
-  if (batchSize < 1) throw new MktowsFault(FAULT.BAD_PARAMETER, `batchSize ${batchSize} must be at least 1`);
-  const limit = Math.min(batchSize, MAX_CHANGES_BATCH);
+  const limit = pageLimit(params.batchSize, MAX_CHANGES_BATCH);
 
   const sel = selectorHash({
     op: 'getLeadChanges',

@@ -5,8 +5,9 @@
  * value, and the attribute the type names as primary gives `primaryAttributeValueId` (the list id
  * of Add to List, the campaign id of Request Campaign); it is not repeated in `attributes` (the
  * field name of a Change Data Value is its primaryAttributeValue).
- * `marketoGUID` is the one SOAP records carry. Integer attributes are numbers, as Marketo's (`"Lead ID": 775`). Decision: `campaignId` is not
- * sent, as the store keeps the campaign's name only.
+ * `marketoGUID` is the one SOAP records carry. Integer attributes are numbers, as Marketo's (`"Lead ID": 775`).
+ * `campaignId` is the id of the smart campaign the store names (`Program.Campaign`), as Marketo
+ * sends it; an activity whose campaign name matches no campaign has none.
  */
 import { type ActivityTypeDef, activityById } from '../../domain/activity-types.js';
 import type { Activity } from '../../store/store.js';
@@ -21,7 +22,7 @@ function typed(type: ActivityTypeDef | undefined, name: string, value: string): 
   return isInt && /^-?\d+$/.test(value) ? Number(value) : value;
 }
 
-export function activityJson(a: Activity): Record<string, unknown> {
+export function activityJson(a: Activity, campaignId?: number): Record<string, unknown> {
   const type = activityById(a.typeId);
   const primaryName = type?.primary?.name;
   const primary = primaryName === undefined ? undefined : a.attributes.find(([n]) => n === primaryName);
@@ -32,6 +33,7 @@ export function activityJson(a: Activity): Record<string, unknown> {
     leadId: a.leadId,
     activityDate: restDate(a.occurredAt),
     activityTypeId: a.typeId,
+    ...(campaignId !== undefined ? { campaignId } : {}),
     ...(primaryId !== undefined ? { primaryAttributeValueId: primaryId } : {}),
     ...(a.assetName !== null ? { primaryAttributeValue: a.assetName } : {}),
     attributes: a.attributes

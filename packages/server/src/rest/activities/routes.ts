@@ -6,6 +6,7 @@
  */
 import { RestError } from '@mktows/protocol';
 import { ACTIVITY, ACTIVITY_TYPES, activityById } from '../../domain/activity-types.js';
+import { campaignFullName } from '../../domain/campaigns.js';
 import type { ChangeLeadFilter } from '../../store/activity-store.js';
 import type { Activity } from '../../store/store.js';
 import { restFields } from '../leads/lead-fields.js';
@@ -39,6 +40,12 @@ async function leadFilter(req: RestRequest, ctx: RestContext): Promise<ChangeLea
   return { kind: 'list', listId: (await listById(ctx.rt.store, listId)).id };
 }
 
+/** Smart campaign ids by the full name activities carry (`Program.Campaign`). */
+async function campaignIds(ctx: RestContext): Promise<Map<string, number>> {
+  const all = await ctx.rt.store.campaigns.listCampaigns();
+  return new Map(all.map((c) => [campaignFullName(c), c.id]));
+}
+
 /**
  * One page of activities of the named types after the token. `keep` filters a page after it is
  * read (assetIds, lead change fields): a page can then hold fewer than batchSize activities with
@@ -48,7 +55,7 @@ async function activityPage(
   req: RestRequest,
   ctx: RestContext,
   typeNames: string[],
-  toJson: (a: Activity) => Record<string, unknown> | undefined,
+  toJson: (a: Activity, campaignId: number | undefined) => Record<string, unknown> | undefined,
 ): Promise<RestResult> {
   const cursor = readActivityToken(ctx.rt.state.streams, req.query);
   const size = batchSize(req.query);
@@ -61,7 +68,8 @@ async function activityPage(
     limit: size,
   });
   const last = p.activities[p.activities.length - 1];
-  const result = p.activities.flatMap((a) => toJson(a) ?? []);
+  const campaigns = p.activities.some((a) => a.campaign) ? await campaignIds(ctx) : new Map<string, number>();
+  const result = p.activities.flatMap((a) => toJson(a, a.campaign ? campaigns.get(a.campaign) : undefined) ?? []);
   return {
     result,
     bare: true,
@@ -85,8 +93,8 @@ async function activities(req: RestRequest, ctx: RestContext): Promise<RestResul
     return t.name;
   });
   const assetIds = ids(req.query, 'assetIds');
-  return activityPage(req, ctx, names, (a) => {
-    const json = activityJson(a);
+  return activityPage(req, ctx, names, (a, campaignId) => {
+    const json = activityJson(a, campaignId);
     if (assetIds?.length && !assetIds.includes(json.primaryAttributeValueId as number)) return undefined;
     return json;
   });
@@ -106,8 +114,8 @@ async function leadChanges(req: RestRequest, ctx: RestContext): Promise<RestResu
     if (i < 0) throw new RestError(1006, `Field '${n}' not found`);
     byLabel.set(all[i].displayName, { id: i + 1, name: n });
   }
-  return activityPage(req, ctx, [ACTIVITY.NewLead.name, ACTIVITY.ChangeDataValue.name], (a) => {
-    const { primaryAttributeValueId: _, primaryAttributeValue: __, ...json } = activityJson(a);
+  return activityPage(req, ctx, [ACTIVITY.NewLead.name, ACTIVITY.ChangeDataValue.name], (a, campaignId) => {
+    const { primaryAttributeValueId: _, primaryAttributeValue: __, ...json } = activityJson(a, campaignId);
     if (a.typeId === ACTIVITY.NewLead.id) return { ...json, fields: [] };
     const attr = (n: string) => a.attributes.find(([k]) => k === n)?.[1] ?? null;
     const field = byLabel.get(attr('Attribute Name') ?? '');
@@ -150,6 +158,6 @@ export const ACTIVITY_ROUTES: readonly RestRoute[] = [
     method: 'GET',
     path: '/rest/v1/activities/deletedleads.json',
     operationId: 'getDeletedLeadsUsingGET',
-    handler: (req, ctx) => activityPage(req, ctx, [ACTIVITY.DeleteLead.name], activityJson),
+    handler: (req, ctx) => activityPage(req, ctx, [ACTIVITY.DeleteLead.name], (a, c) => activityJson(a, c)),
   },
 ];

@@ -8,6 +8,8 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getLead } from './getLead.js';
+import { getLeadActivity } from './getLeadActivity.js';
+import { getLeadChanges } from './getLeadChanges.js';
 import { getMultipleLeads } from './getMultipleLeads.js';
 import { mergeLeads } from './mergeLeads.js';
 import type { BridgeOperation } from './operation.js';
@@ -23,6 +25,8 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
   getMultipleLeads,
+  getLeadActivity,
+  getLeadChanges,
   listMObjects,
   mergeLeads,
   syncLead,
