@@ -367,6 +367,8 @@ async function runRow(base, stack, v) {
     MKTOWS_KEY: key,
     MKTOWS_EMAIL: `compat.${rowId}.${RUN_TAG}@example.com`.toLowerCase(),
     MKTOWS_SCENARIOS: scenarios.join(','),
+    // Through the bridge, remainingCount is a flag (0 at the end, else at least 1): REST never counts.
+    MKTOWS_COMPAT_BRIDGE: bridged ? '1' : '',
     PYTHONDONTWRITEBYTECODE: '1',
   };
   const deadline = started + (stack.build ? 300_000 : 120_000);

@@ -110,7 +110,9 @@ scenario('syncLead', function () use ($email, &$leadId) {
 scenario('getMultipleLeads', function () {
     $sel = new SoapVar(['staticListName' => 'Demo List'], SOAP_ENC_OBJECT, 'StaticListSelector', NS);
     $r = call('getMultipleLeads', ['leadSelector' => $sel, 'batchSize' => 60]);
-    check($r->result->returnCount === 60 && $r->result->remainingCount === 40, 'first page 60/40');
+    // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    $remaining = $r->result->remainingCount;
+    check($r->result->returnCount === 60 && (getenv('MKTOWS_COMPAT_BRIDGE') ? $remaining > 0 : $remaining === 40), 'first page 60/40');
     check(count(as_list($r->result->leadRecordList->leadRecord)) === 60, '60 records');
     check($r->result->newStreamPosition !== '', 'stream position');
     $r = call('getMultipleLeads', [

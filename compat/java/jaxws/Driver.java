@@ -165,7 +165,9 @@ public class Driver {
     p.setLeadSelector(sel);
     p.setBatchSize(of.createParamsGetMultipleLeadsBatchSize(60));
     ResultGetMultipleLeads r = port.getMultipleLeads(p, auth(KEY)).getResult();
-    check(r.getReturnCount() == 60 && r.getRemainingCount() == 40, "first page 60/40");
+    // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    boolean bridged = "1".equals(System.getenv("MKTOWS_COMPAT_BRIDGE"));
+    check(r.getReturnCount() == 60 && (bridged ? r.getRemainingCount() > 0 : r.getRemainingCount() == 40), "first page 60/40");
     check(r.getLeadRecordList().getValue().getLeadRecord().size() == 60, "60 records");
     p.setStreamPosition(of.createParamsGetMultipleLeadsStreamPosition(r.getNewStreamPosition()));
     r = port.getMultipleLeads(p, auth(KEY)).getResult();
