@@ -8,6 +8,7 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getLead } from './getLead.js';
+import { listOperation } from './listOperation.js';
 import type { BridgeOperation } from './operation.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
@@ -19,6 +20,7 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
   listMObjects,
+  listOperation,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(

@@ -1,0 +1,67 @@
+/**
+ * Static lists on the instance, by the names SOAP gives them (MAPPING.md B6). SOAP names a program's
+ * list `Program.List`, REST names it `List` inside program `Program`: a SOAP name is looked up as a
+ * list outside any program first, then split at each dot into program and list. Ids found are
+ * cached (the `list-id` cache); a name not found is not, so a list made later is found at once.
+ */
+import { echo, FAULT, MktowsFault } from '@mktows/protocol';
+import type { BridgeCall } from './bridge.js';
+
+interface RestList {
+  id: number;
+  name: string;
+  programName?: string;
+}
+
+async function lists(call: BridgeCall, name: string, programName?: string): Promise<RestList[]> {
+  const body = await call.rest({
+    method: 'GET',
+    path: '/rest/v1/lists.json',
+    query: { name, ...(programName !== undefined ? { programName } : {}) },
+  });
+  return (body.result ?? []) as RestList[];
+}
+
+/** The id of the list SOAP calls `soapName` (`List` or `Program.List`), or 20111. */
+export function listIdBySoapName(call: BridgeCall, soapName: string): Promise<number> {
+  return call.bridge.cache<number>('list-id').get(soapName, async () => {
+    const plain = (await lists(call, soapName)).find((l) => !l.programName);
+    if (plain) return plain.id;
+    for (let dot = soapName.indexOf('.'); dot > 0; dot = soapName.indexOf('.', dot + 1)) {
+      const [inProgram] = await lists(call, soapName.slice(dot + 1), soapName.slice(0, dot));
+      if (inProgram) return inProgram.id;
+    }
+    throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No static list found with name "${echo(soapName)}"`);
+  });
+}
+
+/** The id of list `listName` in program `programName` (importToList), or undefined. */
+export async function programListId(
+  call: BridgeCall,
+  programName: string,
+  listName: string,
+): Promise<number | undefined> {
+  const cache = call.bridge.cache<number>('list-id');
+  const soapName = `${programName}.${listName}`;
+  try {
+    return await cache.get(soapName, async () => {
+      const [found] = await lists(call, listName, programName);
+      if (!found)
+        throw new MktowsFault(
+          FAULT.LIST_NOT_FOUND,
+          `No list "${echo(listName)}" found in program "${echo(programName)}"`,
+        );
+      return found.id;
+    });
+  } catch (e) {
+    if (e instanceof MktowsFault && e.code === FAULT.LIST_NOT_FOUND) return undefined;
+    throw e;
+  }
+}
+
+/** `items` in runs of `size` (REST takes 300 ids per list call, 100 leads per campaign call). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
