@@ -7,6 +7,7 @@
  */
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
+import { getCampaignsForSource, requestCampaign, scheduleCampaign } from './campaigns.js';
 import { getLead } from './getLead.js';
 import { listOperation } from './listOperation.js';
 import type { BridgeOperation } from './operation.js';
@@ -21,6 +22,9 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   getLead,
   listMObjects,
   listOperation,
+  getCampaignsForSource,
+  requestCampaign,
+  scheduleCampaign,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
