@@ -9,6 +9,7 @@ import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getCampaignsForSource, requestCampaign, scheduleCampaign } from './campaigns.js';
 import { getLead } from './getLead.js';
+import { getImportToListStatus, importToList } from './imports.js';
 import { listOperation } from './listOperation.js';
 import type { BridgeOperation } from './operation.js';
 
@@ -25,6 +26,8 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   getCampaignsForSource,
   requestCampaign,
   scheduleCampaign,
+  importToList,
+  getImportToListStatus,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(

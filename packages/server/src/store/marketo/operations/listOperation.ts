@@ -6,49 +6,10 @@
  */
 import type { LeadStatus } from '@mktows/protocol';
 import { checkListOperation } from '../../../operations/listOperation.js';
-import type { BridgeCall } from '../bridge.js';
 import { leadIdsOfKeys } from '../lead-ids.js';
-import { chunks, listIdBySoapName } from '../rest-lists.js';
+import { listIdBySoapName, listMembership, removeAllMembers } from '../rest-lists.js';
 import { bridgeOf } from './bridge-context.js';
 import type { BridgeOperation } from './operation.js';
-
-/** REST's limit of ids per membership call. */
-const IDS_PER_CALL = 300;
-
-type Verb = 'GET' | 'POST' | 'DELETE';
-
-/** Each id's REST status, id → `added`/`removed`/`memberof`/`notmemberof`/`skipped`. */
-async function membership(call: BridgeCall, listId: number, verb: Verb, ids: readonly number[]) {
-  const status = new Map<number, string>();
-  const path = verb === 'GET' ? `/rest/v1/lists/${listId}/leads/ismember.json` : `/rest/v1/lists/${listId}/leads.json`;
-  for (const part of chunks(ids, IDS_PER_CALL)) {
-    const body = await call.rest({
-      method: verb,
-      path,
-      ...(verb === 'POST' ? { json: { input: part.map((id) => ({ id })) } } : { query: { id: part } }),
-      // Adding or removing twice leaves the list as once: safe to send again after a lost answer.
-      idempotent: true,
-    });
-    for (const r of (body.result ?? []) as { id: number; status: string }[]) status.set(Number(r.id), r.status);
-  }
-  return status;
-}
-
-/** Pages the list's members (ids only) and removes them 300 at a time: CLEARLIST has no REST call. */
-async function clearList(call: BridgeCall, listId: number): Promise<void> {
-  const ids: number[] = [];
-  let nextPageToken: string | undefined;
-  do {
-    const body = await call.rest({
-      method: 'GET',
-      path: `/rest/v1/lists/${listId}/leads.json`,
-      query: { fields: 'id', batchSize: IDS_PER_CALL, nextPageToken },
-    });
-    for (const l of (body.result ?? []) as { id: number }[]) ids.push(Number(l.id));
-    nextPageToken = body.moreResult === false ? undefined : body.nextPageToken;
-  } while (nextPageToken);
-  if (ids.length) await membership(call, listId, 'DELETE', ids);
-}
 
 export const listOperation: BridgeOperation<'listOperation'> = {
   rest: [
@@ -68,7 +29,7 @@ export const listOperation: BridgeOperation<'listOperation'> = {
     const { op, listName, keys, strict } = checkListOperation(params, ctx.version);
     const listId = await listIdBySoapName(call, listName);
     if (op === 'CLEARLIST') {
-      await clearList(call, listId);
+      await removeAllMembers(call, listId);
       return { success: true, statusList: null };
     }
     // An e-mail shared by several leads names the newest of them, as in the emulator.
@@ -81,16 +42,16 @@ export const listOperation: BridgeOperation<'listOperation'> = {
       };
       return { success: ok.every(Boolean), statusList };
     };
-    if (op === 'ISMEMBEROFLIST') return statusesOf(await membership(call, listId, 'GET', unique), 'memberof');
+    if (op === 'ISMEMBEROFLIST') return statusesOf(await listMembership(call, listId, 'GET', unique), 'memberof');
     if (strict) {
-      const checked = await membership(call, listId, 'GET', unique);
+      const checked = await listMembership(call, listId, 'GET', unique);
       // ADDTOLIST fails only for a lead that does not exist; REMOVEFROMLIST also for a non-member.
       for (const [id, s] of checked) if (op === 'ADDTOLIST' && s === 'notmemberof') checked.set(id, 'memberof');
       const would = statusesOf(checked, 'memberof');
       if (!would.success) return would;
     }
     const verb = op === 'ADDTOLIST' ? 'POST' : 'DELETE';
-    const done = statusesOf(await membership(call, listId, verb, unique), op === 'ADDTOLIST' ? 'added' : 'removed');
+    const done = statusesOf(await listMembership(call, listId, verb, unique), op === 'ADDTOLIST' ? 'added' : 'removed');
     return { success: done.success, statusList: done.success ? null : done.statusList };
   },
 };
