@@ -37,7 +37,7 @@ export const NULL_CELL = 'NULL';
  */
 export function planImport(
   header: string,
-  schema: LeadSchema,
+  schema: Pick<LeadSchema, 'fieldByLabel'>,
   fieldOf: (label: string) => LeadFieldDef | undefined = (l) => schema.fieldByLabel(l),
 ): ImportPlan {
   if (header.trim() === '')
@@ -108,20 +108,11 @@ async function existingLead(tx: StoreTx, id: number | undefined, email: string):
   return leads.sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)[0];
 }
 
-/**
- * Applies one CSV row inside the caller's transaction: UPSERTLEADS creates or updates the lead by
- * e-mail (or Id) and adds it to the list; LISTONLY adds an existing lead and ignores unknown ones.
- * Token cells are kept for the job's campaign. A bad row changes nothing and reports why.
- */
-export async function importRow(
-  tx: StoreTx,
-  schema: LeadSchema,
+/** A row's cells and the lead it names (Id, else Email Address), or why it is skipped. */
+export function readRow(
   plan: ImportPlan,
-  job: ImportJob,
-  list: StaticList | undefined,
   line: string,
-  now: number,
-): Promise<RowOutcome> {
+): { cells: string[]; email: string; id: number | undefined } | RowOutcome {
   if (line.trim() === '') return { kind: 'ignored', reason: 'the row is empty' };
   let cells: string[];
   try {
@@ -143,15 +134,37 @@ export async function importRow(
   if (email === '' && id === undefined) {
     return { kind: 'failed', reason: plan.emailCol >= 0 ? 'Email Address is empty' : 'Id is empty' };
   }
+  return { cells, email, id };
+}
+
+/** Why a LISTONLY row names no lead. */
+export function noLeadReason(id: number | undefined, email: string): string {
+  return id !== undefined ? `no lead with Id ${id}` : `no lead with Email Address ${email}`;
+}
+
+/**
+ * Applies one CSV row inside the caller's transaction: UPSERTLEADS creates or updates the lead by
+ * e-mail (or Id) and adds it to the list; LISTONLY adds an existing lead and ignores unknown ones.
+ * Token cells are kept for the job's campaign. A bad row changes nothing and reports why.
+ */
+export async function importRow(
+  tx: StoreTx,
+  schema: LeadSchema,
+  plan: ImportPlan,
+  job: ImportJob,
+  list: StaticList | undefined,
+  line: string,
+  now: number,
+): Promise<RowOutcome> {
+  const read = readRow(plan, line);
+  if ('kind' in read) return read;
+  const { cells, email, id } = read;
 
   let lead: Lead | undefined;
   if (job.mode === 'LISTONLY') {
     lead = await existingLead(tx, id, email);
     if (!lead) {
-      return {
-        kind: 'ignored',
-        reason: id !== undefined ? `no lead with Id ${id}` : `no lead with Email Address ${email}`,
-      };
+      return { kind: 'ignored', reason: noLeadReason(id, email) };
     }
   } else {
     const values: [string, string][] = [];
@@ -197,7 +210,12 @@ export async function importRow(
  * getImportToListStatus' importSummary: nil while PROCESSING; at the end the counts and the rows
  * that failed or were ignored, each with its 1-based row number and reason.
  */
-export function importSummary(job: ImportJob): string | null {
+export function importSummary(
+  job: Pick<
+    ImportJob,
+    'status' | 'failure' | 'rowsImported' | 'estimatedRows' | 'rowsFailed' | 'rowsIgnored' | 'problems'
+  >,
+): string | null {
   if (job.status === 'PROCESSING') return null;
   const parts: string[] = [];
   if (job.status === 'FAILED') parts.push(`Import failed: ${job.failure ?? 'unknown reason'}.`);

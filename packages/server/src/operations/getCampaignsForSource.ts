@@ -1,5 +1,6 @@
-import type { CampaignRecord } from '@mktows/protocol';
+import type { CampaignRecord, ParamsGetCampaignsForSource, ResultGetCampaignsForSource } from '@mktows/protocol';
 import { campaignFullName } from '../domain/campaigns.js';
+import type { Campaign } from '../store/campaign-store.js';
 import type { Handler } from './context.js';
 
 /**
@@ -8,19 +9,34 @@ import type { Handler } from './context.js';
  * full name, or with `exactName` the full name or the campaign's own name, case-insensitively.
  */
 export const getCampaignsForSource: Handler<'getCampaignsForSource'> = async (params, ctx) => {
+  const matches = campaignNameFilter(params);
+  const found = (await ctx.store.campaigns.listCampaigns()).filter(
+    (c) => c.kind === 'trigger' && c.sources.includes(params.source) && matches(c),
+  );
+  return campaignRecords(found);
+};
+
+/** getCampaignsForSource's `name` and `exactName` as a test on a campaign. */
+export function campaignNameFilter(
+  params: Pick<ParamsGetCampaignsForSource, 'name' | 'exactName'>,
+): (c: Pick<Campaign, 'programName' | 'name'>) => boolean {
   const filter = params.name?.trim().toLowerCase() ?? '';
   const exact = params.exactName === true;
-  const records: CampaignRecord[] = [];
-  for (const c of await ctx.store.campaigns.listCampaigns()) {
-    if (c.kind !== 'trigger' || !c.sources.includes(params.source)) continue;
-    const full = campaignFullName(c);
-    if (filter) {
-      const hit = exact
-        ? full.toLowerCase() === filter || c.name.toLowerCase() === filter
-        : full.toLowerCase().includes(filter);
-      if (!hit) continue;
-    }
-    records.push({ id: c.id, name: full, description: c.description });
-  }
+  return (c) => {
+    if (!filter) return true;
+    const full = campaignFullName(c).toLowerCase();
+    return exact ? full === filter || c.name.toLowerCase() === filter : full.includes(filter);
+  };
+}
+
+/** The answer: each campaign as `{id, Program.Campaign, description}`; the list nil when empty. */
+export function campaignRecords(
+  campaigns: readonly Pick<Campaign, 'id' | 'programName' | 'name' | 'description'>[],
+): ResultGetCampaignsForSource {
+  const records: CampaignRecord[] = campaigns.map((c) => ({
+    id: c.id,
+    name: campaignFullName(c),
+    description: c.description,
+  }));
   return { returnCount: records.length, campaignRecordList: records.length ? { campaignRecord: records } : null };
-};
+}

@@ -1,15 +1,11 @@
 import { FAULT, MktowsFault } from '@mktows/protocol';
 import { importSummary } from '../domain/list-import.js';
 import type { Handler } from './context.js';
-import { programList } from './importToList.js';
+import { listNames, programList } from './importToList.js';
 
 /** The newest import into a program list; a list never imported into is 20110. */
 export const getImportToListStatus: Handler<'getImportToListStatus'> = async (params, ctx) => {
-  const programName = params.programName?.trim() ?? '';
-  const listName = params.listName?.trim() ?? '';
-  if (!programName)
-    throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsGetImportToListStatus.programName is required');
-  if (!listName) throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'paramsGetImportToListStatus.listName is required');
+  const { programName, listName } = listNames(params, 'paramsGetImportToListStatus');
   const list = await programList(ctx, programName, listName);
   const job = await ctx.store.imports.latestImportForList(list.id);
   if (!job) throw new MktowsFault(FAULT.BAD_PARAMETER, `No import into list ${list.name} has been made`);

@@ -1,4 +1,12 @@
-import { compareVersions, echo, FAULT, type LeadStatus, MktowsFault } from '@mktows/protocol';
+import {
+  compareVersions,
+  echo,
+  FAULT,
+  type LeadStatus,
+  MktowsFault,
+  type ParamsListOperation,
+  type Version,
+} from '@mktows/protocol';
 import { listActivity } from '../domain/activities.js';
 import { leadLookup } from '../domain/lead-keys.js';
 import type { StoreTx } from '../store/store.js';
@@ -17,20 +25,28 @@ async function resolveMember(tx: StoreTx, keyType: 'IDNUM' | 'EMAIL', keyValue: 
   return lead?.id;
 }
 
+/** listOperation's parameters once checked: what the emulator and the bridge both refuse, they refuse alike. */
+export interface ListOperationCall {
+  op: ParamsListOperation['listOperation'];
+  listName: string;
+  keys: { keyType: 'IDNUM' | 'EMAIL'; keyValue: string }[];
+  strict: boolean;
+  /** False when skipActivityLog asked for no activities (2_2 and earlier only). */
+  log: boolean;
+}
+
 /**
- * A static list, by name: add, remove, test membership (and clear, on 2_1/2_2 paths). Each lead's
- * part succeeds or not on its own (a missing lead, a lead that is not a member for REMOVEFROMLIST
- * or ISMEMBEROFLIST); `success` is true only when every part did, and then `statusList` is nil for
- * ADDTOLIST and REMOVEFROMLIST, as Marketo answered. `strict` true makes it all or nothing: when any
- * part fails, nothing is written and the statuses say which part failed.
+ * Checks a listOperation call: CLEARLIST only up to 2_2 (20110), lists only by MKTOLISTNAME (20110),
+ * at most 1000 leads (20110), IDNUM or EMAIL keys only (20102), at least one lead except for
+ * CLEARLIST (20109).
  */
-export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
+export function checkListOperation(params: ParamsListOperation, version: Version): ListOperationCall {
   const op = params.listOperation;
-  const oldPath = compareVersions(ctx.version, LAST_CLEARLIST_VERSION) <= 0;
+  const oldPath = compareVersions(version, LAST_CLEARLIST_VERSION) <= 0;
   if (op === 'CLEARLIST' && !oldPath) {
     throw new MktowsFault(
       FAULT.BAD_PARAMETER,
-      `listOperation CLEARLIST exists only up to API version ${LAST_CLEARLIST_VERSION}, not ${ctx.version}; use REMOVEFROMLIST`,
+      `listOperation CLEARLIST exists only up to API version ${LAST_CLEARLIST_VERSION}, not ${version}; use REMOVEFROMLIST`,
     );
   }
   const { keyType: listKeyType, keyValue: listName } = params.listKey;
@@ -57,9 +73,25 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
   }
   if (keys.length === 0 && op !== 'CLEARLIST')
     throw new MktowsFault(FAULT.PARAMETER_REQUIRED, 'listMemberList names no lead');
-  const strict = params.strict === true;
-  // skipActivityLog was removed after 2_2; later paths ignore it.
-  const log = !(oldPath && params.skipActivityLog === true);
+  return {
+    op,
+    listName,
+    keys: keys.map((k) => ({ keyType: k.keyType as 'IDNUM' | 'EMAIL', keyValue: k.keyValue })),
+    strict: params.strict === true,
+    // skipActivityLog was removed after 2_2; later paths ignore it.
+    log: !(oldPath && params.skipActivityLog === true),
+  };
+}
+
+/**
+ * A static list, by name: add, remove, test membership (and clear, on 2_1/2_2 paths). Each lead's
+ * part succeeds or not on its own (a missing lead, a lead that is not a member for REMOVEFROMLIST
+ * or ISMEMBEROFLIST); `success` is true only when every part did, and then `statusList` is nil for
+ * ADDTOLIST and REMOVEFROMLIST, as Marketo answered. `strict` true makes it all or nothing: when any
+ * part fails, nothing is written and the statuses say which part failed.
+ */
+export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
+  const { op, listName, keys, strict, log } = checkListOperation(params, ctx.version);
   const now = ctx.now();
 
   return ctx.store.transaction(async (tx) => {
@@ -73,7 +105,7 @@ export const listOperation: Handler<'listOperation'> = async (params, ctx) => {
     }
 
     const leadIds: (number | undefined)[] = [];
-    for (const k of keys) leadIds.push(await resolveMember(tx, k.keyType as 'IDNUM' | 'EMAIL', k.keyValue));
+    for (const k of keys) leadIds.push(await resolveMember(tx, k.keyType, k.keyValue));
     const found = [...new Set(leadIds.filter((id): id is number => id !== undefined))];
     const members = await tx.listMembersAmong(list.id, found);
     const ok = leadIds.map((id) => id !== undefined && (op === 'ADDTOLIST' || members.has(id)));

@@ -1,18 +1,17 @@
-import { echo, FAULT, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, type LeadKey, MktowsFault, type ParamsRequestCampaign } from '@mktows/protocol';
 import { assertRequestable, MAX_CAMPAIGN_LEADS, requestRun } from '../domain/campaign-runs.js';
 import { campaignByName, programTokens } from '../domain/campaigns.js';
 import { findLeadsByKey } from '../domain/lead-keys.js';
-import type { Campaign } from '../store/campaign-store.js';
+import type { Campaign, TokenPairs } from '../store/campaign-store.js';
 import { soapRefusals } from './campaign-faults.js';
 import type { Handler } from './context.js';
 
 /**
- * Runs leads through a trigger campaign: `campaignId` alone, or `programName` + `campaignName` (with
- * optional `programTokenList`). Missing parts of a set are 20109, conflicting parts 20110. The
- * campaign must be a trigger campaign requestable from `source` (else 20113); every lead key must
- * match (20103). The run is recorded and each lead gets a Request Campaign activity.
+ * Checks a requestCampaign call before anything is looked up: `campaignId` alone, or `programName`
+ * + `campaignName` (missing parts 20109, conflicting parts 20110), 1 to 100 lead keys (20101,
+ * 20110), My Token names (20110). Answers the lead keys and the tokens.
  */
-export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) => {
+export function checkRequestCampaign(params: ParamsRequestCampaign): { keys: LeadKey[]; tokens: TokenPairs } {
   const { campaignId, programName, campaignName } = params;
   const hasTokens = (params.programTokenList?.attrib?.length ?? 0) > 0;
   if (campaignId != null) {
@@ -51,8 +50,18 @@ export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) =
       `requestCampaign: leadList holds ${keys.length} lead keys; the limit is ${MAX_CAMPAIGN_LEADS}`,
     );
   }
-  const tokens = programTokens(params.programTokenList);
+  return { keys, tokens: programTokens(params.programTokenList) };
+}
 
+/**
+ * Runs leads through a trigger campaign: `campaignId` alone, or `programName` + `campaignName` (with
+ * optional `programTokenList`). Missing parts of a set are 20109, conflicting parts 20110. The
+ * campaign must be a trigger campaign requestable from `source` (else 20113); every lead key must
+ * match (20103). The run is recorded and each lead gets a Request Campaign activity.
+ */
+export const requestCampaign: Handler<'requestCampaign'> = async (params, ctx) => {
+  const { campaignId, programName, campaignName } = params;
+  const { keys, tokens } = checkRequestCampaign(params);
   let campaign: Campaign;
   if (campaignId != null) {
     const found = await ctx.store.campaigns.getCampaign(campaignId);

@@ -4,6 +4,7 @@
  * Every multi-row write goes through `transaction`, so a failing call leaves nothing half-written.
  */
 import type { Activity, ActivityReader, ListMemberWriter, NewActivity } from './activity-store.js';
+import type { BridgeImportStore } from './bridge-import-store.js';
 import type { CampaignReads, CampaignWrites } from './campaign-store.js';
 import type { CustomObjectReader, CustomObjectStore } from './custom-object-store.js';
 import type { ImportReads, ImportWrites } from './import-store.js';
@@ -211,6 +212,8 @@ export interface Store extends LeadReader, ActivityReader {
   readonly imports: ImportReads;
   /** Admin-added users, fault rules and clock offset (store/operator-store.ts): not emptied by `reset`. */
   readonly operator: OperatorStore;
+  /** On a bridge: the importToList batch of each list (store/bridge-import-store.ts). */
+  readonly bridgeImports: BridgeImportStore;
   /** The request journal of every replica sharing this store (store/journal-store.ts): not emptied by `reset`. */
   readonly journal: JournalStore;
   /** Applies pending migrations. */

@@ -200,6 +200,26 @@ export interface CampaignLeadTokenTable {
   updated_at: number;
 }
 
+export interface BridgeImportTable {
+  /** The list's id on the Marketo instance. */
+  list_id: number;
+  /** `Program Name.List Name`. */
+  list_name: string;
+  /** UPSERTLEADS or LISTONLY. */
+  mode: string;
+  /** REST's bulk import batch (UPSERTLEADS); null for LISTONLY. */
+  batch_id: number | null;
+  /** PROCESSING, COMPLETE or FAILED, as last seen. */
+  status: string;
+  estimated_rows: number;
+  rows_imported: number | null;
+  rows_failed: number | null;
+  rows_ignored: number | null;
+  summary: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
 export interface ImportJobTable {
   id: Generated<number>;
   program_name: string;
@@ -321,6 +341,8 @@ export interface Database {
   // sql-operator.ts too: REST clients added through the admin API and the access tokens issued.
   rest_clients: RestClientTable;
   rest_tokens: RestTokenTable;
+  // sql-bridge-imports.ts (0012_bridge_imports): a bridge's importToList batches, by list.
+  bridge_imports: BridgeImportTable;
   // sql-journal.ts (0009_journal). Not in TABLES either: the admin API's reset clears it through
   // the journal, so that a store reset alone (a seed) keeps the record of the calls.
   journal: JournalTable;
@@ -328,6 +350,7 @@ export interface Database {
 
 /** Every table, children first, for reset. */
 export const TABLES: readonly (keyof Database)[] = [
+  'bridge_imports',
   'import_rows',
   'import_jobs',
   'campaign_runs',

@@ -32,6 +32,7 @@ import { migrations } from './migrations/migrations.js';
 import type { Database } from './schema.js';
 import { TABLES } from './schema.js';
 import { SqlActivities } from './sql-activities.js';
+import { SqlBridgeImports } from './sql-bridge-imports.js';
 import { SqlCampaigns } from './sql-campaigns.js';
 import { SqlCustomObjects } from './sql-custom-objects.js';
 import type { SqlFlavour } from './sql-flavour.js';
@@ -392,6 +393,7 @@ export class SqlStore extends Reader implements Store {
   readonly campaigns = new SqlCampaigns(this.db);
   readonly imports: SqlImports;
   readonly operator = new SqlOperator(this.db);
+  readonly bridgeImports = new SqlBridgeImports(this.db);
   readonly journal: SqlJournal;
 
   constructor(

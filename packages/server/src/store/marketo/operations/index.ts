@@ -7,10 +7,13 @@
  */
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
+import { getCampaignsForSource, requestCampaign, scheduleCampaign } from './campaigns.js';
 import { getLead } from './getLead.js';
 import { getLeadActivity } from './getLeadActivity.js';
 import { getLeadChanges } from './getLeadChanges.js';
 import { getMultipleLeads } from './getMultipleLeads.js';
+import { getImportToListStatus, importToList } from './imports.js';
+import { listOperation } from './listOperation.js';
 import { mergeLeads } from './mergeLeads.js';
 import type { BridgeOperation } from './operation.js';
 import { syncLead } from './syncLead.js';
@@ -31,6 +34,12 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   mergeLeads,
   syncLead,
   syncMultipleLeads,
+  listOperation,
+  getCampaignsForSource,
+  requestCampaign,
+  scheduleCampaign,
+  importToList,
+  getImportToListStatus,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
