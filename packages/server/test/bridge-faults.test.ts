@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { FAULTS, REST_ERRORS } from '@mktows/protocol';
-import { soapCodeOf } from '../src/store/marketo/upstream.js';
+import { soapCodeOf, type UpstreamCallRecord, type UpstreamFault } from '../src/store/marketo/upstream.js';
 import { type BridgePair, bridgeStoreUrl, startBridgePair } from './support/bridge.js';
 import { getLeadBody, startTestServer } from './support/harness.js';
 import { REST_CLIENT } from './support/rest.js';
@@ -101,6 +101,33 @@ describe('bridge faults: token, transient errors, network', () => {
       assert.ok(Date.now() - started >= 1_500, `${Date.now() - started} ms`);
     });
   }
+
+  test('a write is not sent twice after 604 (it may have been performed); after 608 (not performed) it is', async () => {
+    const upstream = p.bridge.runtime.bridge!.upstream;
+    const write = (email: string) => ({
+      method: 'POST' as const,
+      path: LEADS,
+      json: { action: 'createOrUpdate', lookupField: 'email', input: [{ email }] },
+    });
+    await rule(p, { operation: 'syncLeadUsingPOST', code: 604, count: 1 });
+    const seen: UpstreamCallRecord[] = [];
+    await assert.rejects(upstream.call(write('w604@example.com'), seen), (e: UpstreamFault) => {
+      assert.deepEqual([e.code, e.restCode], [10001, 604]);
+      return true;
+    });
+    assert.deepEqual(
+      seen.map((u) => u.code),
+      ['604'],
+    );
+    await rule(p, { operation: 'syncLeadUsingPOST', code: 608, count: 1 });
+    const again: UpstreamCallRecord[] = [];
+    const body = await upstream.call(write('w608@example.com'), again);
+    assert.deepEqual(
+      again.map((u) => u.code),
+      ['608', null],
+    );
+    assert.equal((body.result as { status: string }[])[0].status, 'created');
+  });
 
   test('HTTP 503 once is retried; a connection reset every time is 10001', async () => {
     await rule(p, { operation: 'getLeadsByFilterUsingGET', http: '503', count: 1 });
