@@ -11,7 +11,7 @@ export type RestErrorLevel = 'response' | 'record';
 /** How a REST client should react. */
 export type RestRetryAdvice =
   | 'reauthenticate' // get a new token, then retry once (601, 602)
-  | 'backoff' // retry with exponential backoff (604, 611, 713)
+  | 'backoff' // retry with exponential backoff (604, 608, 611, 713)
   | 'wait-window' // wait until the oldest call of the 20 s window has left it (606)
   | 'wait-slot' // retry when one of the instance's calls in flight ends (615)
   | 'until-reset' // stop until the daily quota resets (607)
@@ -27,7 +27,10 @@ export interface RestErrorEntry<C extends number = number> {
   readonly trigger: string;
   /** What a client should do. */
   readonly advice: string;
-  /** The SOAP fault the bridge maps it to (MAPPING.md §3); absent where the bridge answers otherwise. */
+  /**
+   * The SOAP fault the bridge answers when retries (per `retry`) did not cure it; absent where each
+   * operation maps it its own way. The bridge's upstream.ts reads it from here.
+   */
   readonly soap?: FaultCode;
 }
 
@@ -78,7 +81,7 @@ export const REST_ERRORS = [
     'backoff',
     'injected through /_mktows/faults only',
     'retry reads with backoff; do not blindly retry writes',
-    20011,
+    10001,
   ),
   rest(
     605,
@@ -107,6 +110,15 @@ export const REST_ERRORS = [
     'stop until the quota resets',
     20015,
   ),
+  rest(
+    608,
+    'API Temporarily Unavailable',
+    'response',
+    'backoff',
+    'injected through /_mktows/faults only',
+    'the call was not performed: retry with backoff, writes too',
+    10001,
+  ),
   rest(609, 'Invalid JSON', 'response', 'none', 'a JSON body does not parse', 'send valid JSON', 20011),
   rest(
     610,
@@ -124,7 +136,7 @@ export const REST_ERRORS = [
     'backoff',
     'the storage or limits backend failed, or an endpoint failed unexpectedly',
     'retry with backoff; log request and response',
-    20011,
+    10001,
   ),
   rest(
     612,
@@ -151,7 +163,7 @@ export const REST_ERRORS = [
     'backoff',
     'injected through /_mktows/faults only',
     'wait, then retry with backoff',
-    20011,
+    10001,
   ),
   rest(
     1001,

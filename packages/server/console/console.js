@@ -156,10 +156,19 @@ function showCall(e, tr) {
     `Call ${e.id}: ${e.operation ?? '(unknown)'} by ${e.userId ?? '(no user)'}, status ${e.status}${e.faultCode === null ? '' : `, fault ${e.faultCode}`}`;
   $('#call-request').textContent = pretty(e.request);
   $('#call-response').textContent = pretty(e.response);
+  // On a bridge: the REST calls the SOAP call made, one line each (no token is ever kept).
+  const upstream = e.upstream ?? [];
+  $('#upstream-title').hidden = upstream.length === 0;
+  $('#upstream-box').hidden = upstream.length === 0;
+  $('#call-upstream').textContent = upstream.map(upstreamLine).join('\n');
   $('#call-note').textContent = '';
   $('#curl-box').hidden = true;
   $('#replay').disabled = e.api !== 'soap';
   $('#call-title').focus?.();
+}
+
+function upstreamLine(u) {
+  return `${u.method} ${u.path}  HTTP ${u.status}${u.code === null ? '' : `  REST error ${u.code}`}  ${u.ms} ms`;
 }
 
 const shellQuote = (s) => `'${s.replaceAll("'", "'\\''")}'`;

@@ -6,7 +6,6 @@ import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
 import { ImportRunner } from './jobs/import-runner.js';
 import { type Journal, LocalJournal } from './journal.js';
-import type { Limits } from './limits/limits.js';
 import { openLimits } from './limits/open.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -19,9 +18,8 @@ import { SharedJournal } from './shared-journal.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
 import { StoredOperatorState } from './state/stored-state.js';
-import { Bridge } from './store/marketo/bridge.js';
-import { isMarketoStoreUrl, type MarketoTarget, parseMarketoTarget } from './store/marketo/target.js';
-import { Upstream } from './store/marketo/upstream.js';
+import { openBridge } from './store/marketo/bridge.js';
+import { isMarketoStoreUrl, parseMarketoTarget } from './store/marketo/target.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {
@@ -93,7 +91,9 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
     state = opened;
     const clock = new Clock(opened);
     clockOffset = opened;
-    const bridge = target && openBridge(target, config, limits, metrics, () => clock.now());
+    const bridge =
+      target &&
+      openBridge(target, config, limits, { now: () => clock.now(), onExchange: (r) => metrics.recordUpstream(r) });
     rt = {
       config,
       store,
@@ -165,27 +165,4 @@ export async function startServer(partial: Partial<ServerConfig> = {}): Promise<
       return closing;
     },
   };
-}
-
-function openBridge(
-  target: MarketoTarget,
-  config: ServerConfig,
-  limits: Limits,
-  metrics: Metrics,
-  now: () => number,
-): Bridge {
-  const upstream = new Upstream({
-    target,
-    limits,
-    instanceLimits: {
-      quotaPerDay: config.upstreamQuotaPerDay,
-      ratePerWindow: config.upstreamRatePerWindow,
-      windowMs: config.upstreamWindowMs,
-      concurrency: config.upstreamConcurrency,
-    },
-    now,
-    maxWaitMs: config.upstreamMaxWaitMs,
-    onExchange: (r) => metrics.recordUpstream(r),
-  });
-  return new Bridge(upstream);
 }

@@ -122,6 +122,7 @@ export class SharedJournal implements Journal {
       faultCode: e.faultCode,
       request: keptBodyText(e.request, signature),
       response: keptBodyText(e.response, signature),
+      ...(e.upstream?.length ? { upstream: e.upstream } : {}),
     };
   }
 

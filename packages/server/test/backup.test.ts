@@ -4,21 +4,18 @@
  * command's errors; and POST /_mktows/backup confined to --backup-dir.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { backupSqliteFile } from '../src/backup/sqlite-backup.js';
 import { run } from '../src/cli/main.js';
 import { getLeadByEmail } from './support/fault-helpers.js';
 import { authHeader, envelope, KEY, startTestServer, USER } from './support/harness.js';
 import { syncLeadBody } from './support/leads.js';
-import { type Replica, startReplica } from './support/replicas.js';
+import { type Replica, runMktows, startReplica } from './support/replicas.js';
 
-const BIN = fileURLToPath(new URL('../../bin/mktows.js', import.meta.url));
 const CREDS = { userId: USER, key: KEY };
 const SERVE_ARGS = ['--user', `${USER}:${KEY}`, '--rate-limit', '100000/20s', '--quota-per-day', '1000000'];
 
@@ -35,16 +32,7 @@ async function soap(r: Replica, inner: string): Promise<string> {
 
 /** `mktows backup ARGS` as a separate process. */
 function backupProcess(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, [BIN, 'backup', ...args], { stdio: 'pipe' });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    out += d;
-  });
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    err += d;
-  });
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })));
+  return runMktows(['backup', ...args]);
 }
 
 /** run() with its output captured. */

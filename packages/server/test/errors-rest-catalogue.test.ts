@@ -25,8 +25,8 @@ describe('the REST error catalogue', () => {
     assert.deepEqual(
       codes,
       [
-        600, 601, 602, 604, 605, 606, 607, 609, 610, 611, 612, 615, 713, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008,
-        1011, 1012, 1013, 1015, 1016, 1017, 1019, 1020, 1036, 1042,
+        600, 601, 602, 604, 605, 606, 607, 608, 609, 610, 611, 612, 615, 713, 1001, 1002, 1003, 1004, 1005, 1006, 1007,
+        1008, 1011, 1012, 1013, 1015, 1016, 1017, 1019, 1020, 1036, 1042,
       ],
     );
     // MAPPING.md §3: the limits map to the SOAP limit faults.
@@ -34,6 +34,11 @@ describe('the REST error catalogue', () => {
       [606, 607, 615].map((c) => REST_ERRORS.find((e) => e.code === c)?.soap),
       [20023, 20015, 20024],
     );
+    // Issue #13: what retries with backoff did not cure is the backend's failure, 10001.
+    for (const c of [604, 608, 611, 713]) {
+      const e = REST_ERRORS.find((x) => x.code === c);
+      assert.deepEqual([e?.retry, e?.soap], ['backoff', 10001], `${c}`);
+    }
   });
 
   test('RestError takes only catalogue codes and writes the code as a quoted string', () => {

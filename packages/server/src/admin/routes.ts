@@ -39,6 +39,9 @@ export class AdminError extends Error {
 
 const OPERATIONS = new Set(OPERATION_BY_NAME.keys());
 
+const BRIDGE_NO_SEED =
+  "this server is a bridge (--store marketo+…): its leads are the Marketo instance's, so it takes no seed; write data through the SOAP API or on the instance (a reset without seed clears the bridge's own state, caches and token)";
+
 function obj(body: unknown): Record<string, unknown> {
   if (body === undefined) return {};
   if (!body || typeof body !== 'object' || Array.isArray(body))
@@ -117,6 +120,7 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       return { status: 200, body: { status: 'ok', version: VERSION, store: rt.store.kind, limits: rt.limits.kind } };
     case 'POST /_mktows/reset': {
       const b = obj(req.body);
+      if (rt.bridge && b.seed !== undefined) throw new AdminError(409, BRIDGE_NO_SEED);
       // A seed that cannot be resolved or applied is refused before anything changes.
       const doc = await adminSeed(rt, b.seed);
       // The seed is written at the reset clock (offset 0).
@@ -127,9 +131,13 @@ async function route(rt: Runtime, req: AdminRequest): Promise<AdminResponse> {
       rt.restTokens.clear();
       await rt.limits.reset();
       await rt.journal.clear();
+      // A bridge forgets what it learnt from the instance (describe, names → ids) and its token.
+      rt.bridge?.clearCaches();
+      rt.bridge?.upstream.dropToken();
       return { status: 200, body: { reset: true, seed: seeded } };
     }
     case 'POST /_mktows/seed': {
+      if (rt.bridge) throw new AdminError(409, BRIDGE_NO_SEED);
       if (req.body === undefined) throw new AdminError(400, 'POST a seed document as JSON');
       return { status: 200, body: await seedInto(rt, req.body) };
     }

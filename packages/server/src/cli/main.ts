@@ -1,5 +1,5 @@
 /**
- * The `mktows` command: `serve`, `errors`, `help`, `--version`. bin/mktows.js calls run(argv) and
+ * The `mktows` command: `serve`, `backup`, `bridge check`, `errors`, `call`, `help`, `--version`. bin/mktows.js calls run(argv) and
  * exits with what it returns: 0 success, 1 runtime or startup failure (and no command), 2 usage error.
  */
 import { runCall } from '@mktows/client';
@@ -13,6 +13,7 @@ import { redactStoreUrl } from '../store/open.js';
 import { StoreUnavailableError } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { backupCommand, backupHelp } from './backup.js';
+import { bridgeCommand, bridgeHelp } from './bridge-check.js';
 import { REST_RETRY_MEANING, RETRY_MEANING } from './errors-doc.js';
 import { closest, OptionsError, type ReadFile, type ResolvedServe, resolveServe, serveHelp } from './options.js';
 
@@ -44,7 +45,7 @@ function defaultIo(): CliIo {
   };
 }
 
-const COMMANDS = ['serve', 'backup', 'errors', 'call', 'help', 'version'];
+const COMMANDS = ['serve', 'backup', 'bridge', 'errors', 'call', 'help', 'version'];
 
 export function mainHelp(): string {
   return [
@@ -55,6 +56,7 @@ export function mainHelp(): string {
     'Commands:',
     '  serve               start the server (`npm start` runs this)',
     '  backup FILE         write a consistent copy of a SQLite store (mktows backup --help)',
+    "  bridge check        check a bridge's Marketo instance: credentials, operations, lead fields",
     '  errors [CODE...]    print the error catalogue as a table; --json prints it as JSON',
     '  call <operation>    call an operation through @mktows/client (mktows call --help)',
     '  help [COMMAND]      print this text, or the help of a command',
@@ -94,6 +96,7 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
       else if (topic === 'call') return runCall(['--help'], cli.env, cli);
       else if (topic === 'errors') cli.out(errorsHelp());
       else if (topic === 'backup') cli.out(backupHelp());
+      else if (topic === 'bridge') cli.out(bridgeHelp());
       else if (topic === undefined) cli.out(mainHelp());
       else return usage(cli, unknownCommand(topic));
       return EXIT_OK;
@@ -109,6 +112,8 @@ export async function run(argv: string[], io: Partial<CliIo> = {}): Promise<numb
       return serveCommand(rest, cli);
     case 'backup':
       return backupCommand(rest, cli);
+    case 'bridge':
+      return bridgeCommand(rest, cli);
     case 'call':
       return runCall(rest, cli.env, cli);
     default:
@@ -340,9 +345,13 @@ export async function banner(server: RunningServer, resolved: ResolvedServe): Pr
     `${label('Store')}${store}`,
     `${label('Limits')}${limits}`,
     ...credentials.map((c, i) => `${label(i === 0 ? 'Credentials' : '')}${c}`),
-    `${label('REST API')}${base}/rest/v1/…   token: ${base}/identity/oauth/token`,
-    `${label('REST limits')}${config.restQuotaPerDay} calls/day · ${config.restRatePerWindow}/${formatWindow(config.restWindowMs)} · ${config.restConcurrency} in flight (whole instance)`,
-    ...restClients.map((c, i) => `${label(i === 0 ? 'REST client' : '')}${c}`),
+    ...(server.runtime.bridge
+      ? [`${label('REST API')}not served: a bridge serves SOAP only (the REST API is the instance's own)`]
+      : [
+          `${label('REST API')}${base}/rest/v1/…   token: ${base}/identity/oauth/token`,
+          `${label('REST limits')}${config.restQuotaPerDay} calls/day · ${config.restRatePerWindow}/${formatWindow(config.restWindowMs)} · ${config.restConcurrency} in flight (whole instance)`,
+          ...restClients.map((c, i) => `${label(i === 0 ? 'REST client' : '')}${c}`),
+        ]),
     '',
   ].join('\n');
 }

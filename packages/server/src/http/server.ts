@@ -15,6 +15,19 @@ const SOAP_PATH = /^\/soap\/mktows\/([0-9]+_[0-9]+)\/?$/;
 const XML = 'text/xml; charset=utf-8';
 const REST_JSON = 'application/json;charset=UTF-8';
 
+/** What mktows's REST API answers on a bridge: Marketo's envelope with 610, and why. */
+export const BRIDGE_REST_REFUSAL = {
+  requestId: 'bridge#0',
+  success: false,
+  errors: [
+    {
+      code: '610',
+      message:
+        "This mktows is a bridge (--store marketo+…): it serves the SOAP API only; call the Marketo instance's REST API directly",
+    },
+  ],
+};
+
 function send(
   res: ServerResponse,
   status: number,
@@ -128,6 +141,12 @@ async function route(rt: Runtime, req: IncomingMessage, res: ServerResponse, pen
     return;
   }
   if (isRestPath(path)) {
+    if (rt.bridge) {
+      // A bridge's data is the instance's: its REST API is the instance's own, not mktows's.
+      req.resume();
+      send(res, 404, REST_JSON, JSON.stringify(BRIDGE_REST_REFUSAL));
+      return;
+    }
     await restCall(rt, req, res, url, raw, pending);
     return;
   }

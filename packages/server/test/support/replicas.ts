@@ -17,13 +17,41 @@ export interface Replica {
   child: ChildProcess;
   base: string;
   exited: Promise<unknown>;
+  /** Everything the process printed so far, stdout then stderr. */
+  output(): string;
+}
+
+/** The environment of a child `mktows`: the test's own MKTOWS_* settings left out, `extra` added. */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MKTOWS_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+/** Runs the real `mktows ARGS` to its end: exit code and output. */
+export function runMktows(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
 
 /** Starts `mktows serve --port 0` with these extra arguments; resolves once it has printed its banner. */
 export function startReplica(args: string[]): Promise<Replica> {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MKTOWS_')) env[k] = v;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { cwd: ROOT, env, stdio: 'pipe' });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+    cwd: ROOT,
+    env: childEnv(),
+    stdio: 'pipe',
+  });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let out = '';
   let err = '';
@@ -40,7 +68,7 @@ export function startReplica(args: string[]): Promise<Replica> {
       const m = /SOAP endpoint {2}(http:\/\/[^/]+)\/soap/.exec(out);
       if (m && out.includes('Credentials')) {
         clearTimeout(timer);
-        resolve({ child, base: m[1], exited });
+        resolve({ child, base: m[1], exited, output: () => `${out}${err}` });
       }
     });
     child.on('exit', (code) => {

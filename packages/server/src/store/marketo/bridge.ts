@@ -5,10 +5,12 @@
  * Operator state (SOAP users, fault rules, clock, journal, stream secret) and the bridge's own
  * records (importToList batch ids) stay in the local state store (`--bridge-state`).
  */
+import type { ServerConfig } from '../../config.js';
+import type { Limits } from '../../limits/limits.js';
 import { LeadFieldMap } from './lead-field-map.js';
 import type { MarketoTarget } from './target.js';
 import { TtlCache } from './ttl-cache.js';
-import type { RestBody, Upstream, UpstreamCallRecord, UpstreamRequest } from './upstream.js';
+import { type RestBody, Upstream, type UpstreamCallRecord, type UpstreamRequest } from './upstream.js';
 
 /** How long describe, activity types and names → ids are kept unless a cache says otherwise. */
 export const DEFAULT_CACHE_TTL_MS = 10 * 60_000;
@@ -64,4 +66,26 @@ export class Bridge {
     };
     return call;
   }
+}
+
+/** A bridge to `target` within the `--upstream-*` limits of `config` (the server, `mktows bridge check`). */
+export function openBridge(
+  target: MarketoTarget,
+  config: ServerConfig,
+  limits: Limits,
+  o: { now(): number; onExchange?(r: UpstreamCallRecord): void; timeoutMs?: number },
+): Bridge {
+  const upstream = new Upstream({
+    target,
+    limits,
+    instanceLimits: {
+      quotaPerDay: config.upstreamQuotaPerDay,
+      ratePerWindow: config.upstreamRatePerWindow,
+      windowMs: config.upstreamWindowMs,
+      concurrency: config.upstreamConcurrency,
+    },
+    maxWaitMs: config.upstreamMaxWaitMs,
+    ...o,
+  });
+  return new Bridge(upstream);
 }

@@ -10,7 +10,14 @@
  * that an operation can map it its own way (1013 is 20111 for a list, 20113 for a campaign).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FAULT, type FaultCode, isRestErrorCode, MktowsFault, restErrorDef } from '@mktows/protocol';
+import {
+  FAULT,
+  type FaultCode,
+  isRestErrorCode,
+  MktowsFault,
+  type RestRetryAdvice,
+  restErrorDef,
+} from '@mktows/protocol';
 import type { Limits, UserLimits } from '../../limits/limits.js';
 import type { MarketoTarget } from './target.js';
 
@@ -98,6 +105,14 @@ const BACKOFF_MS = [100, 400, 1_000];
 /** After a 606 that got through anyway, every call of this process waits this long first. */
 const SLOW_DOWN_MS = 1_000;
 const SLOT_POLL_MS = 25;
+/** Network failures where the request never reached the instance. */
+const UNREACHED: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 interface Token {
   value: string;
@@ -108,7 +123,7 @@ type Exchange =
   | { kind: 'ok'; body: RestBody }
   | { kind: 'rest'; code: number; message: string; body: RestBody }
   | { kind: 'http'; status: number; message: string }
-  | { kind: 'network'; message: string };
+  | { kind: 'network'; message: string; reached: boolean };
 
 export class Upstream {
   private token: Token | undefined;
@@ -156,23 +171,25 @@ export class Upstream {
       if (ex.kind === 'ok') return ex.body;
       const code = ex.kind === 'rest' ? ex.code : ex.kind === 'http' ? ex.status : 0;
       const message = ex.message;
-      if ((code === 601 || code === 602) && !renewed) {
+      const advice = retryAdviceOf(code);
+      if (advice === 'reauthenticate' && !renewed) {
         renewed = true;
         if (this.token?.value === token.value) this.token = undefined;
         continue;
       }
-      if (code === 606 || code === 615) {
-        const wait = code === 606 ? SLOW_DOWN_MS : SLOT_POLL_MS * 4;
-        if (code === 606) this.slowUntil = Math.max(this.slowUntil, Date.now() + SLOW_DOWN_MS);
+      if (advice === 'wait-window' || advice === 'wait-slot') {
+        const wait = advice === 'wait-window' ? SLOW_DOWN_MS : SLOT_POLL_MS * 4;
+        // A 606 despite the bridge's own window: another client shares the instance, so every call slows down.
+        if (advice === 'wait-window') this.slowUntil = Math.max(this.slowUntil, Date.now() + SLOW_DOWN_MS);
         if (Date.now() + wait < deadline) {
           await sleep(wait);
           continue;
         }
       }
-      const retriable = code === 604 || code === 608 || code === 611 || code === 713 || isHttp5xx(code) || code === 0;
-      // 608 and a refused connection mean REST did nothing: a write may go again too.
-      const notPerformed = code === 608 || ex.kind === 'network';
-      if (retriable && (idempotent || notPerformed) && transient < BACKOFF_MS.length) {
+      // 608 and a request that never reached the instance mean REST did nothing: a write may go
+      // again too. A reset or a time-out may come after REST performed it: reads only then.
+      const notPerformed = code === 608 || (ex.kind === 'network' && !ex.reached);
+      if (advice === 'backoff' && (idempotent || notPerformed) && transient < BACKOFF_MS.length) {
         const pause = BACKOFF_MS[transient++] ?? 0;
         if (Date.now() + pause < deadline) {
           await sleep(pause);
@@ -297,7 +314,8 @@ export class Upstream {
       code = first?.code !== undefined ? String(first.code) : '611';
       return { kind: 'rest', code: Number(code), message: first?.message ?? 'no message', body };
     } catch (e) {
-      return { kind: 'network', message: networkText(e) };
+      const message = networkText(e);
+      return { kind: 'network', message, reached: !UNREACHED.has(message) };
     } finally {
       this.record({ method: req.method, path: req.path, status, code, ms: performance.now() - started }, recorder);
     }
@@ -338,9 +356,11 @@ export function buildRequest(baseUrl: string, req: UpstreamRequest, token: strin
 }
 
 /**
- * The SOAP fault of a REST failure that retries did not cure. Limits and transient failures follow
- * the bridge's contract (606 → 20023, 607 → 20015, 615 → 20024, 604/608/611/713, 5xx and no answer →
- * 10001); other codes take the catalogue's `soap` mapping, and unknown ones 20011 (a bridge bug).
+ * The SOAP fault of a REST failure that retries did not cure: the catalogue's `soap` mapping
+ * (@mktows/protocol REST_ERRORS, the one source of truth: 606 → 20023, 607 → 20015, 615 → 20024,
+ * 604/608/611/713 → 10001, 601/602 → 20014…). Outside the catalogue: HTTP 5xx and no answer are the
+ * backend failing (10001); anything else (an unknown code, an unexpected HTTP status, a catalogue
+ * code each operation maps its own way) is 20011, a bridge bug to report.
  */
 export function restFault(req: Pick<UpstreamRequest, 'method' | 'path'>, code: number, message: string): UpstreamFault {
   const where = `${req.method} ${req.path}`;
@@ -352,12 +372,19 @@ export function restFault(req: Pick<UpstreamRequest, 'method' | 'path'>, code: n
 }
 
 export function soapCodeOf(restCode: number): FaultCode {
-  if (restCode === 606) return FAULT.RATE_LIMIT_EXCEEDED;
-  if (restCode === 607) return FAULT.REQUEST_LIMIT_EXCEEDED;
-  if (restCode === 615) return FAULT.CONCURRENCY_LIMIT_EXCEEDED;
-  if ([604, 608, 611, 713, 0].includes(restCode) || isHttp5xx(restCode)) return FAULT.INTERNAL_ERROR_BACKEND;
   if (isRestErrorCode(restCode)) return restErrorDef(restCode).soap ?? FAULT.INTERNAL_ERROR;
-  return FAULT.INTERNAL_ERROR;
+  return backendFailed(restCode) ? FAULT.INTERNAL_ERROR_BACKEND : FAULT.INTERNAL_ERROR;
+}
+
+/** How the bridge reacts to a failed exchange: the catalogue's advice; HTTP 5xx and no answer are transient. */
+export function retryAdviceOf(restCode: number): RestRetryAdvice {
+  if (isRestErrorCode(restCode)) return restErrorDef(restCode).retry;
+  return backendFailed(restCode) ? 'backoff' : 'none';
+}
+
+/** No answer (0) or an HTTP 5xx status: codes outside the catalogue, whose codes start at 600. */
+function backendFailed(code: number): boolean {
+  return code === 0 || (code >= 500 && code < 600);
 }
 
 function networkText(e: unknown): string {
@@ -367,9 +394,4 @@ function networkText(e: unknown): string {
     return cause?.code ?? cause?.message ?? e.message;
   }
   return String(e);
-}
-
-/** An HTTP 5xx status: REST error codes (6xx, 7xx, 1xxx) share the number space, so the range is exact. */
-function isHttp5xx(code: number): boolean {
-  return code >= 500 && code < 600;
 }

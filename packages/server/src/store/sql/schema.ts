@@ -300,6 +300,8 @@ export interface JournalTable {
   /** Cut to size and masked before it left the replica. */
   request: string;
   response: string;
+  /** Bridge only (0013): the REST calls of the SOAP call, as JSON; null elsewhere. */
+  upstream: string | null;
 }
 
 /**

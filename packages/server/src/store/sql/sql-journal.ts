@@ -1,6 +1,6 @@
-/** The shared request journal in SQL (store/journal-store.ts): the table of 0009_journal. */
+/** The shared request journal in SQL (store/journal-store.ts): the table of 0009_journal (+ 0013's upstream). */
 import { type Kysely, sql } from 'kysely';
-import type { JournalEntry, JournalQuery } from '../../journal.js';
+import type { JournalEntry, JournalQuery, UpstreamCallRecord } from '../../journal.js';
 import type { JournalRow, JournalStore } from '../journal-store.js';
 import type { Database } from './schema.js';
 
@@ -32,6 +32,7 @@ export class SqlJournal implements JournalStore {
           fault_code: r.faultCode,
           request: storable(r.request),
           response: storable(r.response),
+          upstream: r.upstream ? JSON.stringify(r.upstream) : null,
         })),
       )
       .execute();
@@ -64,6 +65,7 @@ export class SqlJournal implements JournalStore {
       faultCode: r.fault_code === null ? null : Number(r.fault_code),
       request: r.request,
       response: r.response,
+      ...(r.upstream ? { upstream: JSON.parse(r.upstream) as UpstreamCallRecord[] } : {}),
     }));
   }
 

@@ -12,6 +12,7 @@ import { migration0009 } from './migration-0009.js';
 import { migration0010 } from './migration-0010.js';
 import { migration0011 } from './migration-0011.js';
 import { migration0012 } from './migration-0012.js';
+import { migration0013 } from './migration-0013.js';
 
 export function migrations(flavour: SqlFlavour): Record<string, Migration> {
   const idColumn = <T extends string>(t: CreateTableBuilder<T, never>): CreateTableBuilder<T, 'id'> =>
@@ -196,5 +197,6 @@ export function migrations(flavour: SqlFlavour): Record<string, Migration> {
     ...migration0010(),
     ...migration0011(),
     ...migration0012(flavour),
+    ...migration0013(),
   };
 }
