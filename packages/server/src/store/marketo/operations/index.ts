@@ -7,7 +7,10 @@
  */
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
+import { describeMObject } from './describeMObject.js';
+import { getChannels } from './getChannels.js';
 import { getLead } from './getLead.js';
+import { getTags } from './getTags.js';
 import type { BridgeOperation } from './operation.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
@@ -19,6 +22,9 @@ const listMObjects: BridgeOperation<'listMObjects'> = {
 export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperation<Op> } = {
   getLead,
   listMObjects,
+  describeMObject,
+  getChannels,
+  getTags,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
