@@ -7,11 +7,14 @@
  */
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
+import { deleteCustomObjects } from './deleteCustomObjects.js';
 import { describeMObject } from './describeMObject.js';
 import { getChannels } from './getChannels.js';
+import { getCustomObjects } from './getCustomObjects.js';
 import { getLead } from './getLead.js';
 import { getTags } from './getTags.js';
 import type { BridgeOperation } from './operation.js';
+import { syncCustomObjects } from './syncCustomObjects.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
   rest: [],
@@ -25,6 +28,9 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   describeMObject,
   getChannels,
   getTags,
+  getCustomObjects,
+  syncCustomObjects,
+  deleteCustomObjects,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
