@@ -12,6 +12,7 @@ import { describeMObject } from './describeMObject.js';
 import { getChannels } from './getChannels.js';
 import { getCustomObjects } from './getCustomObjects.js';
 import { getLead } from './getLead.js';
+import { getMObjects } from './getMObjects.js';
 import { getTags } from './getTags.js';
 import type { BridgeOperation } from './operation.js';
 import { syncCustomObjects } from './syncCustomObjects.js';
@@ -31,6 +32,7 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   getCustomObjects,
   syncCustomObjects,
   deleteCustomObjects,
+  getMObjects,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
