@@ -5,12 +5,13 @@
  * emulator behind the bridge; reads are compared with that emulator's own answer.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { FAULT } from '@mktows/protocol';
 import type { BridgeCall } from '../src/store/marketo/bridge.js';
 import { customObjectRest } from '../src/store/marketo/custom-object-type.js';
-import { assertSameAnswer, type BridgePair, startBridgePair } from './support/bridge.js';
-import { type SoapResult, startTestServer, type TestServer } from './support/harness.js';
+import { assertSameAnswer } from './support/bridge.js';
+import { bridgeWithTwin, restCalls } from './support/bridge-twin.js';
+import type { SoapResult } from './support/harness.js';
 import {
   type CustomObjInput,
   deleteCustomObjectsBody,
@@ -27,22 +28,13 @@ const show = (mktoid: number | string, rid: string, attrs?: Pairs): CustomObjInp
 });
 
 describe('bridge: custom objects', () => {
-  let p: BridgePair;
-  let twin: TestServer;
-  before(async () => {
-    [p, twin] = await Promise.all([startBridgePair(), startTestServer({ seed: 'demo' })]);
-  });
-  after(async () => {
-    await Promise.all([p?.close(), twin?.close()]);
-  });
+  const t = bridgeWithTwin();
 
   /** The same request to the bridge and to the twin emulator: a write's answers side by side. */
   async function write(inner: string): Promise<{ emulator: SoapResult; bridge: SoapResult }> {
-    const [e, b] = await Promise.all([twin.soap(inner), p.bridge.soap(inner)]);
+    const [e, b] = await Promise.all([t.twin.soap(inner), t.p.bridge.soap(inner)]);
     return { emulator: e, bridge: b };
   }
-  const restCalls = async () =>
-    (await p.lastUpstream()).filter((c) => c.path !== '/identity/oauth/token').map((c) => `${c.method} ${c.path}`);
 
   test('syncCustomObjects: created, updated and refused records answer as the emulator, in input order', async () => {
     const body = syncCustomObjectsBody('RoadShow', [
@@ -69,7 +61,7 @@ describe('bridge: custom objects', () => {
         ['FAILED', 'MKTOID 999999 names no lead'],
       ],
     );
-    assert.deepEqual(await restCalls(), [
+    assert.deepEqual(await restCalls(t.p), [
       'GET /rest/v1/customobjects/RoadShow/describe.json',
       'POST /rest/v1/customobjects/RoadShow.json',
     ]);
@@ -81,7 +73,7 @@ describe('bridge: custom objects', () => {
     assertSameAnswer(await write(syncCustomObjectsBody('RoadShow', [show(3, 'r9', { city: 'x' })], 'UPDATE')));
     // Read back on the emulator behind the bridge.
     const back = parseGetCustomObjects(
-      await p.emulator.soap(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 } })),
+      await t.p.emulator.soap(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 } })),
     );
     assert.deepEqual(back.objects, [
       { keys: { MKTOID: '1', rid: 'r1' }, attrs: { city: 'Foster City', zip: '94404' } },
@@ -90,40 +82,40 @@ describe('bridge: custom objects', () => {
   });
 
   test('getCustomObjects by the lead key, by the whole compound key, with includeAttributes: as the emulator', async () => {
-    let r = await p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 } }));
+    let r = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 } }));
     assertSameAnswer(r);
     assert.equal(parseGetCustomObjects(r.bridge).returnCount, 2);
-    assert.deepEqual(await restCalls(), ['GET /rest/v1/customobjects/RoadShow.json']);
+    assert.deepEqual(await restCalls(t.p), ['GET /rest/v1/customobjects/RoadShow.json']);
 
-    r = await p.both(getCustomObjectsBody('RoadShow', { keys: { rid: 'r1', mktoid: 2 } }));
+    r = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { rid: 'r1', mktoid: 2 } }));
     assertSameAnswer(r);
     assert.deepEqual(parseGetCustomObjects(r.bridge).objects, [
       { keys: { MKTOID: '2', rid: 'r1' }, attrs: { state: 'CA' } },
     ]);
     // A compound key goes as JSON input: POST …?_method=GET.
-    assert.deepEqual(await restCalls(), ['POST /rest/v1/customobjects/RoadShow.json']);
+    assert.deepEqual(await restCalls(t.p), ['POST /rest/v1/customobjects/RoadShow.json']);
 
-    r = await p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 }, include: ['zip'] }));
+    r = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 1 }, include: ['zip'] }));
     assertSameAnswer(r);
     assert.deepEqual(
       parseGetCustomObjects(r.bridge).objects.map((o) => o.attrs),
       [{ zip: '94404' }, null],
     );
-    r = await p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 77 } }));
+    r = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 77 } }));
     assertSameAnswer(r);
     assert.equal(parseGetCustomObjects(r.bridge).returnCount, 0);
   });
 
   test('getCustomObjects pages with a signed position; remainingCount is 0 at the end', async () => {
-    await p.bridge.soap(syncCustomObjectsBody('RoadShow', [show(5, 'a'), show(5, 'b'), show(5, 'c')]));
-    const first = await p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 5 }, batchSize: 2 }));
+    await t.p.bridge.soap(syncCustomObjectsBody('RoadShow', [show(5, 'a'), show(5, 'b'), show(5, 'c')]));
+    const first = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 5 }, batchSize: 2 }));
     // The positions are each server's own; everything else is equal (3 records: remainingCount 1 on both).
     assertSameAnswer(first, (path) => path.endsWith('/newStreamPosition'));
     const page1 = parseGetCustomObjects(first.bridge);
     assert.equal(page1.returnCount, 2);
     assert.equal(page1.remainingCount, 1);
     const page2 = parseGetCustomObjects(
-      await p.bridge.soap(
+      await t.p.bridge.soap(
         getCustomObjectsBody('RoadShow', {
           keys: { MKTOID: 5 },
           batchSize: 2,
@@ -136,11 +128,11 @@ describe('bridge: custom objects', () => {
       [1, 0, '', { MKTOID: '5', rid: 'c' }],
     );
     // Bound to its filter: another key is 20122, as a forged position.
-    const other = await p.bridge.soap(
+    const other = await t.p.bridge.soap(
       getCustomObjectsBody('RoadShow', { keys: { MKTOID: 6 }, batchSize: 2, streamPosition: page1.newStreamPosition }),
     );
     assert.equal(other.fault?.code, 20122, other.text);
-    const forged = await p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 5 }, streamPosition: 'abc.def' }));
+    const forged = await t.p.both(getCustomObjectsBody('RoadShow', { keys: { MKTOID: 5 }, streamPosition: 'abc.def' }));
     assert.equal(forged.bridge.fault?.code, 20122);
     assert.equal(forged.bridge.fault?.message, forged.emulator.fault?.message);
   });
@@ -156,16 +148,16 @@ describe('bridge: custom objects', () => {
       deleteCustomObjectsBody('NoSuchType', [{ MKTOID: 1, rid: 'x' }]),
       deleteCustomObjectsBody('RoadShow', []),
     ]) {
-      const r = await p.both(body);
+      const r = await t.p.both(body);
       assert.equal(r.bridge.status, 500, r.bridge.text);
       assert.equal(r.bridge.fault?.code, r.emulator.fault?.code, body);
       assert.equal(r.bridge.fault?.message, r.emulator.fault?.message, body);
     }
     const over = Array.from({ length: 101 }, (_, i) => show(1, `o${i}`));
-    const r = await p.both(syncCustomObjectsBody('RoadShow', over));
+    const r = await t.p.both(syncCustomObjectsBody('RoadShow', over));
     assert.equal(r.bridge.fault?.code, 20110);
     assert.equal(r.bridge.fault?.message, r.emulator.fault?.message);
-    const all = await p.bridge.soap(getCustomObjectsBody('RoadShow'));
+    const all = await t.p.bridge.soap(getCustomObjectsBody('RoadShow'));
     assert.equal(all.fault?.code, 20109, all.text);
     assert.match(all.fault?.message ?? '', /reads RoadShow records only by key/);
   });
@@ -173,8 +165,8 @@ describe('bridge: custom objects', () => {
   test('deleteCustomObjects: DELETED, UNCHANGED for a missing record, FAILED for a bad key list, as the emulator', async () => {
     const records = [show(1, 'd1', { city: 'x' }), show(2, 'd2')];
     await Promise.all([
-      twin.soap(syncCustomObjectsBody('RoadShow', records)),
-      p.bridge.soap(syncCustomObjectsBody('RoadShow', records)),
+      t.twin.soap(syncCustomObjectsBody('RoadShow', records)),
+      t.p.bridge.soap(syncCustomObjectsBody('RoadShow', records)),
     ]);
     const r = await write(
       deleteCustomObjectsBody('RoadShow', [
@@ -194,9 +186,9 @@ describe('bridge: custom objects', () => {
         ['DELETED', null],
       ],
     );
-    assert.deepEqual(await restCalls(), ['POST /rest/v1/customobjects/RoadShow/delete.json']);
+    assert.deepEqual(await restCalls(t.p), ['POST /rest/v1/customobjects/RoadShow/delete.json']);
     const back = parseGetCustomObjects(
-      await p.emulator.soap(getCustomObjectsBody('RoadShow', { keys: { rid: 'd2' } })),
+      await t.p.emulator.soap(getCustomObjectsBody('RoadShow', { keys: { rid: 'd2' } })),
     );
     assert.equal(back.returnCount, 0);
   });

@@ -6,6 +6,7 @@
 import { type Attribute, FAULT, MktowsFault, type SyncCustomObjStatus } from '@mktows/protocol';
 import { wireAttributes } from '../../domain/custom-objects.js';
 import type { BridgeCustomObjectType } from './custom-object-type.js';
+import type { RestRecordResult } from './record-result.js';
 import type { RestBody } from './upstream.js';
 
 /** Records per call, as the emulator (and Marketo's SOAP API) take them. */
@@ -42,17 +43,6 @@ export function keyRecord(type: BridgeCustomObjectType, list: readonly Attribute
 /** The echo of a key list in a status, as given. */
 export function keyEcho(list: readonly Attribute[]): { attribute: Attribute[] } {
   return { attribute: wireAttributes(list.map((a) => [a.attrName, a.attrValue ?? ''])) };
-}
-
-export interface RestRecordResult {
-  status?: string;
-  reasons?: { code?: string; message?: string }[];
-}
-
-/** The first reason of a skipped REST record. */
-export function reasonOf(r: RestRecordResult | undefined): { code: number; message: string } {
-  const first = r?.reasons?.[0];
-  return { code: Number(first?.code ?? 0), message: first?.message ?? 'skipped by Marketo' };
 }
 
 /**

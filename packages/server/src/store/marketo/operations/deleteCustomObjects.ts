@@ -1,7 +1,8 @@
 /** deleteCustomObjects on the bridge (MAPPING.md row 23). */
 import type { SyncCustomObjStatus, SyncStatusEnum } from '@mktows/protocol';
 import { customObjectPath, customObjectRest, customObjectType } from '../custom-object-type.js';
-import { checkRecordCount, keyEcho, keyRecord, reasonOf, writeRecords } from '../custom-object-write.js';
+import { checkRecordCount, keyEcho, keyRecord, writeRecords } from '../custom-object-write.js';
+import { reasonOf } from '../record-result.js';
 import { bridgeOf } from './bridge-context.js';
 import type { BridgeOperation } from './operation.js';
 

@@ -8,6 +8,7 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { deleteCustomObjects } from './deleteCustomObjects.js';
+import { deleteMObjects } from './deleteMObjects.js';
 import { describeMObject } from './describeMObject.js';
 import { getChannels } from './getChannels.js';
 import { getCustomObjects } from './getCustomObjects.js';
@@ -16,6 +17,7 @@ import { getMObjects } from './getMObjects.js';
 import { getTags } from './getTags.js';
 import type { BridgeOperation } from './operation.js';
 import { syncCustomObjects } from './syncCustomObjects.js';
+import { syncMObjects } from './syncMObjects.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
   rest: [],
@@ -33,6 +35,8 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   syncCustomObjects,
   deleteCustomObjects,
   getMObjects,
+  syncMObjects,
+  deleteMObjects,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(

@@ -1,7 +1,8 @@
 /** syncCustomObjects on the bridge (MAPPING.md row 22). */
 import type { SyncCustomObjStatus, SyncStatusEnum } from '@mktows/protocol';
 import { customObjectPath, customObjectRest, customObjectType } from '../custom-object-type.js';
-import { checkRecordCount, keyEcho, keyRecord, RecordRefused, reasonOf, writeRecords } from '../custom-object-write.js';
+import { checkRecordCount, keyEcho, keyRecord, RecordRefused, writeRecords } from '../custom-object-write.js';
+import { reasonOf } from '../record-result.js';
 import { bridgeOf } from './bridge-context.js';
 import type { BridgeOperation } from './operation.js';
 
