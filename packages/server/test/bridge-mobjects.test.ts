@@ -191,6 +191,58 @@ describe('bridge: getMObjects', () => {
     }
   });
 
+  test('paging: 105 opportunities of a lead in pages of 100 as the emulator, the REST token in the position', async () => {
+    const keys = Array.from({ length: 105 }, (_, i) => `PG-${String(i).padStart(3, '0')}`);
+    for (const chunk of [keys.slice(0, 100), keys.slice(100)]) {
+      const opps = await p.emulator.soap(
+        syncMObjectsBody(
+          chunk.map((k) => ({ type: 'Opportunity', externalKey: ['externalKey', k], attribs: { Name: k } })),
+        ),
+      );
+      assert.equal(opps.status, 200, opps.text);
+      const roles = await p.emulator.soap(
+        syncMObjectsBody(
+          chunk.map((k) => ({
+            type: 'OpportunityPersonRole',
+            attribs: { PersonId: 20, Role: 'Buyer' },
+            associations: [{ type: 'Opportunity', externalKey: ['externalKey', k] }],
+          })),
+        ),
+      );
+      assert.equal(roles.status, 200, roles.text);
+    }
+    const q: GetMObjectsInput = { type: 'Opportunity', associations: [{ type: 'Lead', id: 20 }] };
+    const first = await same(q, 100);
+    const page1 = parseGetMObjects(first.bridge);
+    assert.equal(page1.hasMore, true);
+    const next = { type: 'Opportunity', streamPosition: page1.newStreamPosition };
+    const second = parseGetMObjects(await p.bridge.soap(getMObjectsBody(next)));
+    const emulatorSecond = parseGetMObjects(
+      await p.emulator.soap(
+        getMObjectsBody({ type: 'Opportunity', streamPosition: parseGetMObjects(first.emulator).newStreamPosition }),
+      ),
+    );
+    assert.deepEqual(
+      [second.returnCount, second.hasMore, second.objects.map((o) => o.attribs.Name)],
+      [5, false, keys.slice(100)],
+    );
+    assert.deepEqual(
+      emulatorSecond.objects.map((o) => o.attribs.Name),
+      second.objects.map((o) => o.attribs.Name),
+    );
+    const end = await p.bridge.soap(getMObjectsBody({ ...next, streamPosition: second.newStreamPosition }));
+    assert.equal(end.fault?.code, 20123, end.text);
+    // A filter REST does not have for opportunities (the emulator's REST searches no externalCompanyId).
+    const company = await p.bridge.soap(
+      getMObjectsBody({
+        type: 'Opportunity',
+        associations: [{ type: 'Company', externalKey: ['externalKey', 'ACME'] }],
+      }),
+    );
+    assert.equal(company.fault?.code, 20110, company.text);
+    assert.match(company.fault?.message ?? '', /Marketo cannot look Opportunity up by externalCompanyId/);
+  });
+
   test('stream positions: signed and bound to the type; the last one is 20123, a forged one 20122', async () => {
     const first = parseGetMObjects(await p.bridge.soap(getMObjectsBody({ type: 'Program' })));
     assert.equal(first.hasMore, false);
