@@ -450,7 +450,7 @@ describe('REST asset API', () => {
 
     const before = assetOk(await get('/rest/asset/v1/program/3.json'));
     assertRestError(await post(99, { description: 'x' }), 1013, "Program '99' not found");
-    assertRestError(await post(3, {}), 1003, 'Nothing to update: send description or tags');
+    assertRestError(await post(3, {}), 1003, 'Nothing to update: send description, tags or costs');
     assertRestError(await post(3, { name: 'Renamed' }), 1003, 'name cannot be updated through this endpoint here');
     assertRestError(
       await post(3, { description: 'x'.repeat(2001) }),
@@ -484,5 +484,50 @@ describe('REST asset API', () => {
       }),
     );
     assert.equal(json.description, 'From JSON');
+  });
+
+  test('POST program/{id}.json costs: added, or replaced in order with costsDestructiveUpdate; SOAP reads them', async () => {
+    const post = (form: Record<string, string>) =>
+      restCall(s, '/rest/asset/v1/program/3.json', {
+        method: 'POST',
+        token,
+        body: new URLSearchParams(form).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      });
+    const costsOf = async () => (assetOk(await get('/rest/asset/v1/program/3.json'))[0] as Json).costs;
+    const start = (await costsOf()) as Json[];
+    let [p] = assetOk(await post({ costs: JSON.stringify([{ startDate: '2026-03-01', cost: 500, note: 'Ads' }]) }));
+    assert.deepEqual(p.costs, [...start, { startDate: '2026-03-01', cost: 500, note: 'Ads' }]);
+    [p] = assetOk(
+      await post({
+        costs: JSON.stringify([
+          ...start,
+          { startDate: '2026-04-01', cost: 750 },
+          { startDate: '2026-05-01', cost: 20, note: 'Print' },
+        ]),
+        costsDestructiveUpdate: 'true',
+      }),
+    );
+    assert.deepEqual(p.costs, [
+      ...start,
+      { startDate: '2026-04-01', cost: 750, note: '' },
+      { startDate: '2026-05-01', cost: 20, note: 'Print' },
+    ]);
+    const soap = await s.soap('<ns1:paramsGetMObjects><type>Program</type><id>3</id></ns1:paramsGetMObjects>');
+    assert.match(
+      soap.text,
+      /<name>Month<\/name><value>2026-04-01<\/value><\/attrib><attrib><name>Amount<\/name><value>750</,
+    );
+    const before = await costsOf();
+    assertRestError(
+      await post({ costs: JSON.stringify([{ startDate: '2026-04-01', cost: 1 }]), costsDestructiveUpdate: 'true' }),
+      1003,
+      'costsDestructiveUpdate with 1 costs cannot remove costs here',
+    );
+    const shape = 'costs must be a JSON array of {"startDate": "yyyy-MM-dd", "cost": <integer>, "note": …}';
+    assertRestError(await post({ costs: 'lots' }), 1003, shape);
+    assertRestError(await post({ costs: JSON.stringify([{ startDate: '2026-13-01', cost: 1 }]) }), 1003, shape);
+    assertRestError(await post({ costs: JSON.stringify([{ startDate: '2026-01-01', cost: '1' }]) }), 1003, shape);
+    assert.deepEqual(await costsOf(), before);
   });
 });

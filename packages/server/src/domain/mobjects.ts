@@ -61,7 +61,7 @@ export interface MObjFieldDef {
   custom?: boolean;
 }
 
-function metadataField(f: MObjFieldDef, sourceObject: string | null): MObjFieldMetadata {
+export function metadataField(f: MObjFieldDef, sourceObject: string | null): MObjFieldMetadata {
   return {
     name: f.name,
     description: f.description,
@@ -258,6 +258,29 @@ const COMPANY_FIELDS = new Set([
   'MktoCompanyNotes',
 ]);
 
+/** One lead field of LeadRecord's metadata (the emulator's schema or, on a bridge, REST describe). */
+export function leadFieldMetadata(f: {
+  name: string;
+  dataType: string;
+  length?: number;
+  displayName: string;
+  readOnly: boolean;
+  custom: boolean;
+}): MObjFieldMetadata {
+  return metadataField(
+    {
+      name: f.name,
+      dataType: (f.dataType === 'datetime' ? 'dateTime' : f.dataType) as MObjFieldType,
+      size: f.length ?? null,
+      description: null,
+      displayName: f.displayName,
+      readOnly: f.readOnly,
+      custom: f.custom,
+    },
+    COMPANY_FIELDS.has(f.name) ? 'Company' : 'Lead',
+  );
+}
+
 function leadRecordFields(schema: LeadSchema): MObjFieldMetadata[] {
   const fixed: MObjFieldDef[] = [
     {
@@ -282,20 +305,7 @@ function leadRecordFields(schema: LeadSchema): MObjFieldMetadata[] {
   for (const name of schema.attributeOrder) {
     const f = schema.field(name);
     if (!f) continue;
-    out.push(
-      metadataField(
-        {
-          name: f.name,
-          dataType: (f.dataType === 'datetime' ? 'dateTime' : f.dataType) as MObjFieldType,
-          size: f.length ?? null,
-          description: null,
-          displayName: f.displayName,
-          readOnly: f.readOnly,
-          custom: f.custom,
-        },
-        COMPANY_FIELDS.has(f.name) ? 'Company' : 'Lead',
-      ),
-    );
+    out.push(leadFieldMetadata(f));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import {
   type MObjAssociation,
   type MObjCriteria,
   type MObject,
+  type ParamsGetMObjects,
 } from '@mktows/protocol';
 import { findOpportunity, leadIdsFor } from '../domain/mobject-sync.js';
 import {
@@ -20,7 +21,7 @@ import {
   roleMatches,
   roleToMObject,
 } from '../domain/mobjects.js';
-import { selectorHash } from '../domain/stream-position.js';
+import { type PositionState, selectorHash } from '../domain/stream-position.js';
 import type { Opportunity, OpportunityRole, Program } from '../store/mobject-store.js';
 import type { Handler, OpContext } from './context.js';
 
@@ -29,7 +30,7 @@ export const MOBJECT_BATCH = 100;
 const SCAN_CHUNK = 500;
 
 /** Everything that selects and shapes the objects; a stream position carries it. */
-interface Query {
+export interface Query {
   id?: number;
   externalKey?: Attrib;
   criteria: MObjCriteria[];
@@ -123,17 +124,15 @@ function toMObject(type: QueryableType, x: Stored, includeDetails: boolean): MOb
 }
 
 /**
- * Objects of one type by id, externalKey, criteria and associations, in id order, 100 per batch.
- * The position is signed and carries the query, so a client may send it with the same query or
- * with the type alone; a different query is 20122, the last batch's position again 20123.
+ * The query a getMObjects call asks, and where it resumes: a signed position carries its query,
+ * so a client may send it with the same query or with the type alone; a different query is 20122,
+ * a position issued at the end 20123. The bridge reads its positions here too.
  */
-export const getMObjects: Handler<'getMObjects'> = async (params, ctx) => {
-  const type = matchName(QUERYABLE_TYPES, params.type ?? '');
-  if (!type) {
-    throw bad(
-      `MObject type "${params.type}" is not valid for getMObjects; expected one of ${QUERYABLE_TYPES.join(', ')}`,
-    );
-  }
+export function resumeQuery(
+  params: ParamsGetMObjects,
+  type: string,
+  ctx: Pick<OpContext, 'streams'>,
+): { q: Query; state?: PositionState; sel: string } {
   const given: Query = {
     ...(params.id !== undefined ? { id: params.id } : {}),
     ...(params.externalKey ? { externalKey: { name: params.externalKey.name, value: params.externalKey.value } } : {}),
@@ -148,27 +147,35 @@ export const getMObjects: Handler<'getMObjects'> = async (params, ctx) => {
     given.associations.length > 0 ||
     params.includeDetails !== undefined;
   const sel = selectorHash({ op: 'getMObjects', type });
-  let q = given;
-  let after = 0;
-  let os = 0;
-  if (params.streamPosition) {
-    const state = ctx.streams.decode(params.streamPosition, sel);
-    const stored = state.q as Query;
-    if (hasQuery && selectorHash(given) !== selectorHash(stored)) {
-      throw new MktowsFault(
-        FAULT.BAD_STREAM_POSITION,
-        'Stream position was issued for a different selector or filter; restart the stream',
-      );
-    }
-    if (state.end)
-      throw new MktowsFault(
-        FAULT.STREAM_AT_END,
-        `Stream position is at the end of the stream: no more ${type} objects`,
-      );
-    q = stored;
-    after = state.after;
-    os = state.os;
+  if (!params.streamPosition) return { q: given, sel };
+  const state = ctx.streams.decode(params.streamPosition, sel);
+  const stored = state.q as Query;
+  if (hasQuery && selectorHash(given) !== selectorHash(stored)) {
+    throw new MktowsFault(
+      FAULT.BAD_STREAM_POSITION,
+      'Stream position was issued for a different selector or filter; restart the stream',
+    );
   }
+  if (state.end)
+    throw new MktowsFault(FAULT.STREAM_AT_END, `Stream position is at the end of the stream: no more ${type} objects`);
+  return { q: stored, state, sel };
+}
+
+/**
+ * Objects of one type by id, externalKey, criteria and associations, in id order, 100 per batch.
+ * The position is signed and carries the query, so a client may send it with the same query or
+ * with the type alone; a different query is 20122, the last batch's position again 20123.
+ */
+export const getMObjects: Handler<'getMObjects'> = async (params, ctx) => {
+  const type = matchName(QUERYABLE_TYPES, params.type ?? '');
+  if (!type) {
+    throw bad(
+      `MObject type "${params.type}" is not valid for getMObjects; expected one of ${QUERYABLE_TYPES.join(', ')}`,
+    );
+  }
+  const { q, state, sel } = resumeQuery(params, type, ctx);
+  const after = state?.after ?? 0;
+  const os = state?.os ?? 0;
   const criteria = parseCriteria(type, q.criteria);
   const matches = matcher(type, criteria);
   const associated = await associationFilter(type, q.associations, ctx);

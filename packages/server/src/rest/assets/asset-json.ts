@@ -12,7 +12,7 @@ export function assetTime(ms: number): string {
 }
 
 /** Program types as the asset API names them (recorded: Default, Engagement, Email; Event from the docs). */
-const ASSET_PROGRAM_TYPE: Record<string, string> = {
+export const ASSET_PROGRAM_TYPE: Readonly<Record<string, string>> = {
   'marketing program': 'Default',
   'marketing event': 'Event',
   'nurture program': 'Engagement',

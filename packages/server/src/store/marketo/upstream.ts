@@ -30,6 +30,8 @@ export interface UpstreamRequest {
   query?: Readonly<Record<string, QueryValue>>;
   /** A JSON body (POST). */
   json?: unknown;
+  /** A form body (POST, `application/x-www-form-urlencoded`): the asset API's writes take one. */
+  form?: Readonly<Record<string, string>>;
   /** A multipart upload (bulk import): the file field and its text. */
   file?: { field: string; name: string; type: string; content: string };
   /**
@@ -347,6 +349,10 @@ export function buildRequest(baseUrl: string, req: UpstreamRequest, token: strin
     const form = new FormData();
     form.set(req.file.field, new Blob([req.file.content], { type: req.file.type }), req.file.name);
     return { url, init: { method: req.method, headers, body: form } };
+  }
+  if (req.form) {
+    headers['content-type'] = 'application/x-www-form-urlencoded';
+    return { url, init: { method: req.method, headers, body: new URLSearchParams({ ...req.form }).toString() } };
   }
   if (req.json !== undefined) {
     headers['content-type'] = 'application/json';

@@ -8,15 +8,24 @@
 import type { Handler, OperationName } from '../../../operations/context.js';
 import { listMObjects as emulatorListMObjects } from '../../../operations/listMObjects.js';
 import { getCampaignsForSource, requestCampaign, scheduleCampaign } from './campaigns.js';
+import { deleteCustomObjects } from './deleteCustomObjects.js';
+import { deleteMObjects } from './deleteMObjects.js';
+import { describeMObject } from './describeMObject.js';
+import { getChannels } from './getChannels.js';
+import { getCustomObjects } from './getCustomObjects.js';
 import { getLead } from './getLead.js';
 import { getLeadActivity } from './getLeadActivity.js';
 import { getLeadChanges } from './getLeadChanges.js';
+import { getMObjects } from './getMObjects.js';
 import { getMultipleLeads } from './getMultipleLeads.js';
+import { getTags } from './getTags.js';
 import { getImportToListStatus, importToList } from './imports.js';
 import { listOperation } from './listOperation.js';
 import { mergeLeads } from './mergeLeads.js';
 import type { BridgeOperation } from './operation.js';
+import { syncCustomObjects } from './syncCustomObjects.js';
 import { syncLead } from './syncLead.js';
+import { syncMObjects } from './syncMObjects.js';
 import { syncMultipleLeads } from './syncMultipleLeads.js';
 
 const listMObjects: BridgeOperation<'listMObjects'> = {
@@ -40,6 +49,15 @@ export const BRIDGE_OPERATIONS: { readonly [Op in OperationName]?: BridgeOperati
   scheduleCampaign,
   importToList,
   getImportToListStatus,
+  describeMObject,
+  getChannels,
+  getTags,
+  getCustomObjects,
+  syncCustomObjects,
+  deleteCustomObjects,
+  getMObjects,
+  syncMObjects,
+  deleteMObjects,
 };
 
 export const BRIDGE_HANDLERS: Partial<{ [Op in OperationName]: Handler<Op> }> = Object.fromEntries(
