@@ -23,15 +23,18 @@ function field(req: RestRequest, name: string): unknown {
   return req.query.get(name) ?? undefined;
 }
 
-function parseTags(raw: unknown): { tagType: string; tagValue: string }[] {
-  let v = raw;
-  if (typeof raw === 'string') {
-    try {
-      v = JSON.parse(raw);
-    } catch {
-      v = undefined;
-    }
+/** A JSON array given as a JSON text (a form field) or already parsed (a JSON body); undefined when unreadable. */
+function jsonValue(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
   }
+}
+
+function parseTags(raw: unknown): { tagType: string; tagValue: string }[] {
+  const v = jsonValue(raw);
   const bad = () => new RestError(1003, 'tags must be a JSON array of {"tagType": …, "tagValue": …}');
   if (!Array.isArray(v)) throw bad();
   return v.map((t) => {
@@ -47,14 +50,7 @@ interface CostInput {
 }
 
 function parseCosts(raw: unknown): CostInput[] {
-  let v = raw;
-  if (typeof raw === 'string') {
-    try {
-      v = JSON.parse(raw);
-    } catch {
-      v = undefined;
-    }
-  }
+  const v = jsonValue(raw);
   const bad = () =>
     new RestError(1003, 'costs must be a JSON array of {"startDate": "yyyy-MM-dd", "cost": <integer>, "note": …}');
   if (!Array.isArray(v)) throw bad();

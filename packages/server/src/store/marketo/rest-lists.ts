@@ -5,16 +5,9 @@
  * cached (the `list-id` cache); a name not found is not, so a list made later is found at once.
  * Membership changes go 300 ids a call, REST's limit.
  */
-import { echo, FAULT, MktowsFault } from '@mktows/protocol';
 import type { BridgeCall } from './bridge.js';
 import { staticListId } from './list-ids.js';
 import { staticListId as findStaticListId } from './static-lists.js';
-
-interface RestList {
-  id: number;
-  name: string;
-  programName?: string;
-}
 
 /** The id of the list SOAP calls `soapName` (`List` or `Program.List`), or 20111. */
 export function listIdBySoapName(call: BridgeCall, soapName: string): Promise<number> {
