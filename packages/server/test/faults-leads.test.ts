@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatW3C } from '@mktows/protocol';
+import { onBridge } from './support/bridge-mode.js';
 import { assertFault, assertOk, call, getLeadByEmail, type HttpResult } from './support/fault-helpers.js';
 import { findAll, startTestServer, type TestServer, text } from './support/harness.js';
 
@@ -302,7 +303,9 @@ describe('lead operation faults over HTTP', () => {
       assert.equal(await leadCount(), n);
     });
 
-    test('syncLead with ForeignSysPersonId but no ForeignSysType', async () => {
+    test('syncLead with ForeignSysPersonId but no ForeignSysType', {
+      skip: onBridge('ForeignSysPersonId has no REST field'),
+    }, async () => {
       const n = await leadCount();
       assertFault(
         await call(s, syncLead(record('<ForeignSysPersonId>CRM-NEW-1</ForeignSysPersonId>'))),
@@ -333,7 +336,7 @@ describe('lead operation faults over HTTP', () => {
   });
 
   describe('20108 Lead Owner Not Found', () => {
-    test('getLead with LEADOWNEREMAIL nobody@x', async () => {
+    test('getLead with LEADOWNEREMAIL nobody@x', { skip: onBridge('owner keys have no REST lookup') }, async () => {
       assertFault(
         await call(s, getLead('LEADOWNEREMAIL', 'nobody@x')),
         20108,
@@ -341,7 +344,7 @@ describe('lead operation faults over HTTP', () => {
       );
     });
 
-    test('getLead with an unknown SFDCLEADOWNERID', async () => {
+    test('getLead with an unknown SFDCLEADOWNERID', { skip: onBridge('owner keys have no REST lookup') }, async () => {
       assertFault(
         await call(s, getLead('SFDCLEADOWNERID', '005999999999999')),
         20108,
@@ -349,7 +352,7 @@ describe('lead operation faults over HTTP', () => {
       );
     });
 
-    test('a known owner is not a fault', async () => {
+    test('a known owner is not a fault', { skip: onBridge('owner keys have no REST lookup') }, async () => {
       const d = doc(await call(s, getLead('LEADOWNEREMAIL', 'owner@demo.example')));
       assert.ok(Number(text(d, 'count')) > 0);
     });

@@ -24,6 +24,7 @@ import {
   type XmlElement,
   XSI_NS,
 } from '@mktows/protocol';
+import { onBridge } from './support/bridge-mode.js';
 import {
   authHeader,
   envelope,
@@ -217,7 +218,8 @@ describe('golden: our responses have the structure of recorded Marketo responses
     'markety/example_xml/get_lead_success_two_leads.response.body.xml',
     'marketo_gem/spec/fixtures/get_lead_response.xml',
   ]) {
-    test(`getLead: ${file}`, async () => {
+    const readOnly = file === 'adobe-docs/getLead.response.xml' && onBridge('inferred fields are read-only on REST');
+    test(`getLead: ${file}`, { skip: readOnly }, async () => {
       const recorded = parseXml(readRecorded(file));
       await fresh();
       const leads = recordedLeads(recorded);

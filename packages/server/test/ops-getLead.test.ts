@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { demoSeed } from '../src/seed/demo.js';
+import { onBridge } from './support/bridge-mode.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -73,7 +74,8 @@ describe('getLead: every LeadKeyRef that can match', () => {
       const leads = await getLeadByKey(s, 'SFDCLEADID', l.SFDCLeadId as string);
       assert.deepEqual(ids(leads), [demoId(l.Email as string)]);
       assert.equal(leads[0].Email, l.Email);
-      assert.equal(attrMap(leads[0]).SFDCLeadId, l.SFDCLeadId);
+      if (!onBridge('SOAP-only lead fields have no REST field'))
+        assert.equal(attrMap(leads[0]).SFDCLeadId, l.SFDCLeadId);
     }
     // Lead 2 (index 1) has none: a made-up id in the same format matches nothing.
     faultCode(await s.soap(getLeadBody('SFDCLEADID', '00Q000000000000002')), 20103);
@@ -93,12 +95,15 @@ describe('getLead: every LeadKeyRef that can match', () => {
     assert.deepEqual(ids(await getLeadByKey(s, 'SFDCCONTACTID', '003000000000000222')), [two.Id]);
     const both = await getLeadByKey(s, 'SFDCACCOUNTID', '001000000000000999');
     assert.deepEqual(ids(both), [two.Id, one.Id]);
-    assert.deepEqual(attrMap(both[1]), { SFDCAccountId: '001000000000000999', SFDCContactId: '003000000000000111' });
+    if (!onBridge('SOAP-only lead fields have no REST field'))
+      assert.deepEqual(attrMap(both[1]), { SFDCAccountId: '001000000000000999', SFDCContactId: '003000000000000111' });
     faultCode(await s.soap(getLeadBody('SFDCCONTACTID', '003000000000000333')), 20103);
     faultCode(await s.soap(getLeadBody('SFDCACCOUNTID', '001000000000000998')), 20103);
   });
 
-  test('LEADOWNEREMAIL and SFDCLEADOWNERID return every lead of that owner', async () => {
+  test('LEADOWNEREMAIL and SFDCLEADOWNERID return every lead of that owner', {
+    skip: onBridge('owner keys have no REST lookup'),
+  }, async () => {
     for (const owner of demo.owners ?? []) {
       const expected = demoLeads
         .map((l, i) => ({ id: i + 1, owner: l.LeadOwnerEmail }))
@@ -117,7 +122,7 @@ describe('getLead: every LeadKeyRef that can match', () => {
     }
   });
 
-  test('owner keys that name no owner answer 20108', async () => {
+  test('owner keys that name no owner answer 20108', { skip: onBridge('owner keys have no REST lookup') }, async () => {
     const m = faultCode(await s.soap(getLeadBody('LEADOWNEREMAIL', 'nobody@demo.example')), 20108);
     assert.match(m, /nobody@demo\.example/);
     faultCode(await s.soap(getLeadBody('SFDCLEADOWNERID', '005000000000009')), 20108);
@@ -197,7 +202,9 @@ describe('getLead: the exact record shape', () => {
   });
   after(() => s.close());
 
-  test('Id, Email, nil ForeignSysPersonId/Type, attributes sorted as upper-case names with attrType, empty ones left out', async () => {
+  test('Id, Email, nil ForeignSysPersonId/Type, attributes sorted as upper-case names with attrType, empty ones left out', {
+    skip: onBridge('SOAP-only lead fields have no REST field'),
+  }, async () => {
     const r = await s.soap(getLeadBody('EMAIL', 'shape@example.com'));
     const [lead, ...rest] = leadsOf(r);
     assert.equal(rest.length, 0);
@@ -224,7 +231,9 @@ describe('getLead: the exact record shape', () => {
     assert.ok(!r.text.includes('LastName') && !r.text.includes('Title'), 'empty attributes are left out');
   });
 
-  test('a lead with a foreign system id carries its value and type', async () => {
+  test('a lead with a foreign system id carries its value and type', {
+    skip: onBridge('SOAP-only lead fields have no REST field'),
+  }, async () => {
     const [crm] = await getLeadByKey(s, 'EMAIL', 'crm@shape.example');
     assert.deepEqual(crm, {
       Id: 2,
@@ -244,7 +253,9 @@ describe('getLead: the exact record shape', () => {
     assert.ok(r.text.includes('<leadAttributeList xsi:nil="true"/></leadRecord>'));
   });
 
-  test('a field cleared by syncLead disappears from the record', async () => {
+  test('a field cleared by syncLead disappears from the record', {
+    skip: onBridge('SOAP-only lead fields have no REST field'),
+  }, async () => {
     ok(await s.soap(syncLeadBody({ Email: 'shape@example.com', attrs: { Phone: '', aaa: '' } })));
     const [lead] = await getLeadByKey(s, 'IDNUM', 1);
     const names = (lead.attributes ?? []).map((a) => a.attrName);

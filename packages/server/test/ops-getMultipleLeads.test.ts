@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { formatW3C } from '@mktows/protocol';
 import { DEMO_LEAD_COUNT, DEMO_LIST, DEMO_LIST_SIZE, demoSeed } from '../src/seed/demo.js';
+import { onBridge } from './support/bridge-mode.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -38,7 +39,8 @@ async function pageAll(s: TestServer, p: MultipleInput, total: number): Promise<
     pages++;
     assert.equal(pg.returnCount, pg.leads.length, `page ${pages}: returnCount`);
     ids.push(...pg.leads.map((l) => l.Id));
-    assert.equal(pg.remainingCount, total - ids.length, `page ${pages}: remainingCount is exact`);
+    if (!onBridge('remainingCount is 0 or 1 on REST'))
+      assert.equal(pg.remainingCount, total - ids.length, `page ${pages}: remainingCount is exact`);
     if (pg.remainingCount === 0) {
       assert.equal(pg.newStreamPosition, '', 'the last page has an empty newStreamPosition');
       return { ids, pages };
@@ -80,7 +82,9 @@ describe('getMultipleLeads on the demo store', () => {
     );
   });
 
-  test('LeadKeySelector by owner pages through that owner’s leads', async () => {
+  test('LeadKeySelector by owner pages through that owner’s leads', {
+    skip: onBridge('owner keys have no REST lookup'),
+  }, async () => {
     const sales = demoLeads.flatMap((l, i) => (l.LeadOwnerEmail === 'sales@demo.example' ? [i + 1] : []));
     const { ids } = await pageAll(
       s,
@@ -154,7 +158,8 @@ describe('getMultipleLeads on the demo store', () => {
 
   test('batchSize defaults to 100 on a 500-lead store; batchSize < 1 is 20110', async () => {
     const pg = await page(s, { selector: updatedSelector(iso(t0)) });
-    assert.deepEqual([pg.returnCount, pg.remainingCount], [100, DEMO_LEAD_COUNT - 100]);
+    assert.equal(pg.returnCount, 100);
+    if (!onBridge('remainingCount is 0 or 1 on REST')) assert.equal(pg.remainingCount, DEMO_LEAD_COUNT - 100);
     assert.deepEqual(
       pg.leads.map((l) => l.Id),
       range(1, 100),
@@ -308,7 +313,7 @@ describe('getMultipleLeads on the demo store', () => {
       next.leads.map((l) => l.Id),
       range(11, 35),
     );
-    assert.equal(next.remainingCount, 65);
+    if (!onBridge('remainingCount is 0 or 1 on REST')) assert.equal(next.remainingCount, 65);
   });
 });
 
@@ -378,7 +383,9 @@ describe('getMultipleLeads: LastUpdateAtSelector ranges', () => {
       batchSize: 1,
       streamPosition: first.newStreamPosition,
     });
-    assert.deepEqual([second.leads[0].Id, second.remainingCount, second.newStreamPosition], [20, 0, '']);
+    assert.equal(second.leads[0].Id, 20);
+    if (!onBridge('remainingCount is 0 or 1 on REST'))
+      assert.deepEqual([second.remainingCount, second.newStreamPosition], [0, '']);
   });
 });
 
@@ -393,7 +400,8 @@ describe('getMultipleLeads: batchSize is capped at 1000', () => {
   test('batchSize 5000 returns at most 1000, and the rest on the next page', async () => {
     const from = iso(Date.now() - HOUR);
     const first = await page(s, { selector: updatedSelector(from), batchSize: 5000 });
-    assert.deepEqual([first.returnCount, first.leads.length, first.remainingCount], [1000, 1000, 100]);
+    assert.deepEqual([first.returnCount, first.leads.length], [1000, 1000]);
+    if (!onBridge('remainingCount is 0 or 1 on REST')) assert.equal(first.remainingCount, 100);
     const second = await page(s, {
       selector: updatedSelector(from),
       batchSize: 5000,

@@ -18,6 +18,7 @@ import {
   parseLeadActivity,
   parseLeadChanges,
 } from './support/activities.js';
+import { onBridge } from './support/bridge-mode.js';
 import { assertFault, call } from './support/fault-helpers.js';
 import { startTestServer, type TestServer } from './support/harness.js';
 import { keySelector, listSelector, ok, seed, syncLeadBody, updatedSelector } from './support/leads.js';
@@ -94,8 +95,13 @@ describe('getLeadChanges', () => {
     assert.deepEqual(newLead?.elements, CHANGE_RECORD_3_1, 'no campaign: left out');
     assert.equal(newLead?.mktgAssetName, null, 'no asset: nil');
     const open = pg.records.find((r) => r.activityType === 'Open Email');
-    assert.deepEqual(open?.elements, [...CHANGE_RECORD_3_1.slice(0, 6), 'campaign', 'mktPersonId']);
-    assert.deepEqual([open?.campaign, open?.mktgAssetName, open?.mktPersonId], ['Welcome Flow', 'Welcome', String(b)]);
+    if (!onBridge('seeded campaign names are no REST campaign')) {
+      assert.deepEqual(open?.elements, [...CHANGE_RECORD_3_1.slice(0, 6), 'campaign', 'mktPersonId']);
+      assert.deepEqual(
+        [open?.campaign, open?.mktgAssetName, open?.mktPersonId],
+        ['Welcome Flow', 'Welcome', String(b)],
+      );
+    }
     const add = pg.records.find((r) => r.activityType === 'Add to List');
     assert.deepEqual([add?.mktgAssetName, add?.attributes['Lead ID']], ['Changes List', String(b)]);
   });
@@ -385,7 +391,9 @@ describe('getLeadChanges faults over HTTP', () => {
     );
   });
 
-  test('20108: a LeadKeySelector naming a lead owner that does not exist', async () => {
+  test('20108: a LeadKeySelector naming a lead owner that does not exist', {
+    skip: onBridge('owner keys have no REST lookup'),
+  }, async () => {
     assertFault(
       await call(
         s,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEMO_LIST, DEMO_LIST_SIZE, demoSeed } from '../src/seed/demo.js';
+import { onBridge } from './support/bridge-mode.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -32,7 +33,9 @@ describe('mergeLeads', () => {
   });
   after(() => s.close());
 
-  test('the winner keeps its values and fills empty ones from the losers; losers go; lists and activities move', async () => {
+  test('the winner keeps its values and fills empty ones from the losers; losers go; lists and activities move', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const winnerId = 200; // not in the Demo List, no ForeignSysPersonId
     const winnerBefore = attrMap((await getLeadByKey(s, 'IDNUM', winnerId))[0]);
     assert.equal(winnerBefore.MiddleName, undefined);
@@ -147,7 +150,7 @@ describe('mergeLeads', () => {
     assert.equal(members.length, DEMO_LIST_SIZE - 1);
     // In the demo, leads 1, 11, 21… carry CRM ids: the winner 10 had none and takes CRM-11.
     const [w] = await getLeadByKey(s, 'IDNUM', 10);
-    assert.equal(w.ForeignSysPersonId, 'CRM-11');
+    if (!onBridge('ForeignSysPersonId has no REST field')) assert.equal(w.ForeignSysPersonId, 'CRM-11');
   });
 
   test('a losing key that matches nothing is 20103 and changes nothing', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { demoSeed } from '../src/seed/demo.js';
 import type { Activity, StoreTx } from '../src/store/store.js';
+import { onBridge } from './support/bridge-mode.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -77,7 +78,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.deepEqual(attrMap(await one(s, a.leadId)), { FirstName: 'Up', LastName: 'Sert' });
   });
 
-  test('Id wins: Id and ForeignSysPersonId given, Id selects and the ForeignSysPersonId is updated', async () => {
+  test('Id wins: Id and ForeignSysPersonId given, Id selects and the ForeignSysPersonId is updated', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     // Lead 3 has no ForeignSysPersonId in the demo seed; lead 11 has CRM-11.
     const r = await sync(s, {
       Id: 3,
@@ -107,7 +110,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.equal(await s.runtime.store.countLeads(), before);
   });
 
-  test('ForeignSysPersonId alone is the unique key: it updates its lead, or creates one', async () => {
+  test('ForeignSysPersonId alone is the unique key: it updates its lead, or creates one', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const r = await sync(s, { ForeignSysPersonId: 'CRM-21', ForeignSysType: 'CUSTOM', attrs: { City: 'Oslo' } });
     assert.deepEqual([r.status, r.leadId], ['UPDATED', 21]);
     assert.equal(attrMap(await one(s, 21)).City, 'Oslo');
@@ -117,7 +122,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.deepEqual([l.Email, l.ForeignSysPersonId, l.ForeignSysType], [null, 'CRM-NEW-1', 'SFDC']);
   });
 
-  test('ForeignSysPersonId with Email and no Id: the ForeignSysPersonId selects, the Email is updated', async () => {
+  test('ForeignSysPersonId with Email and no Id: the ForeignSysPersonId selects, the Email is updated', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const r = await sync(s, { ForeignSysPersonId: 'CRM-31', ForeignSysType: 'CUSTOM', Email: 'moved.31@example.com' });
     assert.deepEqual([r.status, r.leadId], ['UPDATED', 31]);
     assert.equal((await one(s, 31)).Email, 'moved.31@example.com');
@@ -129,7 +136,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.equal((await one(s, 60)).Email, email60);
   });
 
-  test('a ForeignSysPersonId already held by another lead cannot be given to the lead an Id selects (20106)', async () => {
+  test('a ForeignSysPersonId already held by another lead cannot be given to the lead an Id selects (20106)', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const before = (await one(s, 5)).ForeignSysPersonId;
     const r = await s.soap(syncLeadBody({ Id: 5, ForeignSysPersonId: 'CRM-1', ForeignSysType: 'CUSTOM' }));
     assert.match(faultCode(r, 20106), /CRM-1/);
@@ -137,7 +146,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.equal((await one(s, 1)).ForeignSysPersonId, 'CRM-1');
   });
 
-  test('ForeignSysPersonId without ForeignSysType is 20106', async () => {
+  test('ForeignSysPersonId without ForeignSysType is 20106', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const before = await s.runtime.store.countLeads();
     const m = faultCode(
       await s.soap(syncLeadBody({ ForeignSysPersonId: 'CRM-NOTYPE', attrs: { FirstName: 'x' } })),
@@ -206,7 +217,9 @@ describe('syncLead: matching rules (spec §4.3)', () => {
     assert.equal(await s.runtime.store.countLeads(), before + 1);
   });
 
-  test('leadRecord/Email and a different Email attribute: the element selects the lead, the attribute is its new e-mail', async () => {
+  test('leadRecord/Email and a different Email attribute: the element selects the lead, the attribute is its new e-mail', {
+    skip: onBridge('REST looks a lead up by one e-mail'),
+  }, async () => {
     const a = await sync(s, { Email: 'both.old@example.com' });
     assert.equal(a.status, 'CREATED');
     const before = await s.runtime.store.countLeads();
@@ -383,7 +396,9 @@ describe('syncMultipleLeads', () => {
     faultCode(await s.soap(getLeadBody('EMAIL', 'multi.bad@example.com')), 20103);
   });
 
-  test('an Email attribute alone is the key, as leadRecord/Email is; with the element too it is the new e-mail', async () => {
+  test('an Email attribute alone is the key, as leadRecord/Email is; with the element too it is the new e-mail', {
+    skip: onBridge('REST looks a lead up by one e-mail'),
+  }, async () => {
     const before = await s.runtime.store.countLeads();
     const r = await s.soap(
       syncMultipleBody([
@@ -451,6 +466,7 @@ describe('syncMultipleLeads', () => {
     );
     assert.equal(attrMap(await one(s, 1)).FirstName, 'Ada');
     // dedupEnabled=false still honours unique keys.
+    if (onBridge('ForeignSysPersonId has no REST field')) return;
     const byFsp = parseStatuses(
       await s.soap(
         syncMultipleBody([{ ForeignSysPersonId: 'CRM-1', ForeignSysType: 'CUSTOM', attrs: { City: 'Rome' } }], false),
@@ -477,7 +493,9 @@ describe('syncMultipleLeads', () => {
     faultCode(await s.soap(getLeadBody('EMAIL', 'half.1@example.com')), 20103);
   });
 
-  test('a failure after the leads are written rolls back the whole call', async () => {
+  test('a failure after the leads are written rolls back the whole call', {
+    skip: onBridge('an injected store failure is an upstream error'),
+  }, async () => {
     const store = s.runtime.store;
     const original = store.transaction;
     let seenInTx: number[] = [];
@@ -525,7 +543,9 @@ describe('syncMultipleLeads', () => {
     faultCode(await s.soap(getLeadBody('EMAIL', 'roll.1@example.com')), 20103);
   });
 
-  test('a ForeignSysPersonId taken by another lead fails that record only', async () => {
+  test('a ForeignSysPersonId taken by another lead fails that record only', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const before = await s.runtime.store.countLeads();
     const st = parseStatuses(
       await s.soap(

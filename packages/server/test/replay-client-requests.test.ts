@@ -11,6 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NAMESPACE, parseLenientDateTime, parseXml, SOAP_ENV_NS, type XmlElement } from '@mktows/protocol';
+import { onBridge } from './support/bridge-mode.js';
 import { find, findAll, getLeadBody, startTestServer, type TestServer, text } from './support/harness.js';
 
 const SHARED_DIR = process.env.MKTOWS_SHARED_DIR || undefined;
@@ -281,7 +282,10 @@ describe('captured third-party client requests, replayed byte for byte', { skip:
   }
 
   for (const c of byOp('getMultipleLeads')) {
-    test(`${c.name}: successGetMultipleLeads with the leads updated inside the range`, async () => {
+    // Its leads are written with the clock set back: their activities follow the demo's in id order
+    // but precede them in time, and the bridge reads activities in id order up to the range's end.
+    const back = onBridge('the clock set back puts activity ids out of time order');
+    test(`${c.name}: successGetMultipleLeads with the leads updated inside the range`, { skip: back }, async () => {
       const r = await send(c);
       const el = assertSuccess(r, 'successGetMultipleLeads');
       const returnCount = Number(text(el, 'returnCount'));

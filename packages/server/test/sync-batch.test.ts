@@ -12,6 +12,7 @@ import { openStore } from '../src/store/open.js';
 import type { SqlStore } from '../src/store/sql/sql-store.js';
 import { openSqliteStore } from '../src/store/sqlite/open.js';
 import type { NewActivity, NewLead, Store, StoreTx } from '../src/store/store.js';
+import { onBridge } from './support/bridge-mode.js';
 import { getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import {
   attrMap,
@@ -105,7 +106,9 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
     assert.equal(await s.runtime.store.countLeads(), id);
   });
 
-  test('a ForeignSysPersonId created then used again; with it, Email is only a key', async () => {
+  test('a ForeignSysPersonId created then used again; with it, Email is only a key', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const id = await nextId();
     assert.deepEqual(
       await sync(s, [
@@ -126,7 +129,9 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
     assert.deepEqual([l.Email, l.ForeignSysPersonId, attrMap(l)], [null, 'BATCH-1', { FirstName: 'Fs', City: 'Rome' }]);
   });
 
-  test('a ForeignSysPersonId moved away is free for a later record of the call', async () => {
+  test('a ForeignSysPersonId moved away is free for a later record of the call', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const id = await nextId();
     assert.deepEqual(
       await sync(s, [
@@ -142,7 +147,9 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
     assert.deepEqual([(await lead(s, id)).ForeignSysPersonId, (await lead(s, id)).ForeignSysType], ['CRM-11', 'SFDC']);
   });
 
-  test('ForeignSysPersonIds swapped through a third value, all in one call', async () => {
+  test('ForeignSysPersonIds swapped through a third value, all in one call', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     assert.deepEqual(
       await sync(s, [
         { Id: 21, ForeignSysPersonId: 'SWAP-TMP', ForeignSysType: 'CUSTOM' },
@@ -167,7 +174,9 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
     );
   });
 
-  test('a ForeignSysPersonId held by a lead created earlier in the call fails the record naming it', async () => {
+  test('a ForeignSysPersonId held by a lead created earlier in the call fails the record naming it', {
+    skip: onBridge('ForeignSysPersonId has no REST field'),
+  }, async () => {
     const id = await nextId();
     assert.deepEqual(
       await sync(s, [
@@ -215,7 +224,9 @@ describe('syncMultipleLeads: records of one call that depend on each other', () 
     assert.deepEqual([l.Email, attrMap(l).City], ['RENAMED.7@example.com', 'Lima']);
   });
 
-  test('a failure after an early write (an Id naming a new lead) still rolls back the whole call', async () => {
+  test('a failure after an early write (an Id naming a new lead) still rolls back the whole call', {
+    skip: onBridge('an injected store failure is an upstream error'),
+  }, async () => {
     const store = s.runtime.store;
     const original = store.transaction;
     const id = await nextId();

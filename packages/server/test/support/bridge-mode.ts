@@ -75,7 +75,11 @@ export async function startBridged(
       if (/^\/_mktows\/reset\b/.test(path)) bridge.runtime.bridge?.clearCaches();
       return b;
     }
-    return adminCall(BRIDGE_ONLY.test(path) ? bridge : emulator, method, path, body);
+    if (BRIDGE_ONLY.test(path)) return adminCall(bridge, method, path, body);
+    const r = await adminCall(emulator, method, path, body);
+    // A seed may declare lead fields: the bridge reads them from describe again, as after a reset.
+    if (/^\/_mktows\/seed\b/.test(path)) bridge.runtime.bridge?.clearCaches();
+    return r;
   };
   return s;
 }

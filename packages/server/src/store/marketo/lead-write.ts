@@ -7,7 +7,11 @@
  * refused with 20110 (a decision: the SOAP key would pick another lead than any REST lookup would).
  */
 import { echoList, FAULT, type LeadRecord, MktowsFault } from '@mktows/protocol';
-import type { LeadFieldMap } from './lead-field-map.js';
+import { canonicalValue } from '../../domain/lead-schema.js';
+import type { LeadFieldType } from '../../store/store.js';
+import type { BridgeCall } from './bridge.js';
+import type { BridgeLeadField, LeadFieldMap } from './lead-field-map.js';
+import { findLeadsByKey } from './lead-lookup.js';
 import type { RestBody } from './upstream.js';
 
 /** The two ways a record reaches REST: by its Id, or by its e-mail. */
@@ -73,8 +77,27 @@ function keyEmail(r: LeadRecord): string {
 }
 
 /**
+ * A value checked as the emulator converts it (its type and length from describe): a value REST
+ * would refuse fails with the emulator's words (FieldValueError), before anything is written.
+ */
+function checkValue(f: BridgeLeadField, text: string): void {
+  canonicalValue(
+    {
+      name: f.soap ?? f.rest,
+      displayName: f.displayName,
+      dataType: f.dataType as LeadFieldType,
+      ...(f.length !== undefined ? { length: f.length } : {}),
+      readOnly: false,
+      custom: false,
+    },
+    text,
+  );
+}
+
+/**
  * Checks a record as the emulator does and makes its REST record. Throws 20104 (no key), 20105
- * (unknown fields) and, last, 20110 for a ForeignSysPersonId.
+ * (unknown fields), 20110 for a ForeignSysPersonId and, last, FieldValueError for a value that its
+ * field's type refuses.
  */
 export function restWriteOf(
   r: LeadRecord | undefined,
@@ -95,6 +118,7 @@ export function restWriteOf(
   if (r.Id == null ? email !== '' : !opts.emailKeyOnly && r.Email != null)
     record.email = r.Id == null ? email : r.Email;
   const unknown: string[] = [];
+  const values: [BridgeLeadField, string][] = [];
   for (const a of r.leadAttributeList?.attribute ?? []) {
     const f = map.bySoapExact(a.attrName);
     if (!f) {
@@ -103,6 +127,7 @@ export function restWriteOf(
     }
     // Id is the key, never a value to write (the emulator skips it too).
     if (f.soap === 'Id') continue;
+    values.push([f, a.attrValue ?? '']);
     record[f.rest] = restValue(f.dataType, a.attrValue ?? '');
   }
   if (unknown.length)
@@ -113,5 +138,40 @@ export function restWriteOf(
       `${where}: ForeignSysPersonId has no equivalent in Marketo's REST API; the bridge cannot match or write leads by it`,
     );
   }
+  for (const [f, text] of values) checkValue(f, text);
   return { group: r.Id != null ? 'id' : 'email', record };
+}
+
+/** A FAILED record's error: REST's reason as "<code> <message>"; a missing Id (1004) in the emulator's words. */
+export function failedText(result: RestSyncResult | undefined, id: unknown): string {
+  const { code, message } = reasonOf(result);
+  return code === 1004 ? `No lead found with IDNUM = ${id}` : `${code} ${message}`;
+}
+
+/**
+ * REST skips a record whose e-mail several leads share (1007); the emulator updates the newest of
+ * them (updated last, then highest id). Such a record is written again by that lead's id, and its
+ * new result answers; any other result is kept. `written` lists the leads the SOAP call wrote so
+ * far, in order: the last of them is the newest (REST's updatedAt has whole seconds only).
+ */
+export async function writeAmbiguous(
+  call: BridgeCall,
+  record: Record<string, unknown>,
+  result: RestSyncResult | undefined,
+  written: readonly number[] = [],
+): Promise<RestSyncResult | undefined> {
+  if (reasonOf(result).code !== 1007 || typeof record.email !== 'string') return result;
+  const found = await findLeadsByKey(call, 'EMAIL', record.email);
+  const lastWrite = (id: number) => written.lastIndexOf(id);
+  const newest = found.reduce<(typeof found)[number] | undefined>(
+    (best, l) => (best === undefined || lastWrite(l.id) > lastWrite(best.id) ? l : best),
+    undefined,
+  );
+  if (!newest) return result;
+  const body = await call.rest({
+    method: 'POST',
+    path: '/rest/v1/leads.json',
+    json: syncBody('id', true, [{ ...record, id: newest.id }]),
+  });
+  return syncResults(body)[0];
 }

@@ -1,5 +1,5 @@
 /** getLead on the bridge: one `GET /rest/v1/leads.json` by the key's filter (MAPPING.md row 1). */
-import { FAULT, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, MktowsFault } from '@mktows/protocol';
 import { leadFilterOf, leadRecordOf, soapReadFields } from '../lead-convert.js';
 import type { RestBody } from '../upstream.js';
 import { bridgeOf } from './bridge-context.js';
@@ -11,7 +11,7 @@ export const getLead: BridgeOperation<'getLead'> = {
     'GET /rest/v1/leads.json?filterType=<key type>&filterValues=<key value>&fields=<every field with a SOAP name>',
   ],
   differences: [
-    'LEADOWNEREMAIL keys: 20110 (REST has no filter for them).',
+    "LEADOWNEREMAIL keys: 20110 (REST has no filter for them). SFDCLEADOWNERID keys use REST's sfdcLeadOwnerId filter where the instance offers one (else REST's 1006: 20105); an owner that does not exist is no 20108 (REST has no owner lookup).",
     'SOAP-only fields (ForeignSysPersonId, ForeignSysType, SFDCType, SFDCLeadId, SFDCContactId, SFDCAccountId, LeadOwnerEmail) have no REST field and are not shown.',
   ],
   handler: async (params, ctx) => {
@@ -36,11 +36,12 @@ export const getLead: BridgeOperation<'getLead'> = {
     }
     const leads = (body.result ?? []) as Record<string, unknown>[];
     if (leads.length === 0) throw notFound(keyType, keyValue);
-    const records = leads.map((l) => leadRecordOf(l, map));
+    // Newest first, as the emulator lists the leads a key shares (REST lists them by ascending id).
+    const records = leads.map((l) => leadRecordOf(l, map)).sort((a, b) => Number(b.Id) - Number(a.Id));
     return { count: records.length, leadRecordList: { leadRecord: records } };
   },
 };
 
 function notFound(keyType: string, keyValue: string): MktowsFault {
-  return new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with ${keyType} = ${keyValue}`);
+  return new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with ${keyType} = ${echo(keyValue)}`);
 }

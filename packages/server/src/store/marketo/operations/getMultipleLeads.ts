@@ -30,7 +30,7 @@ export const getMultipleLeads: BridgeOperation<'getMultipleLeads'> = {
   ],
   differences: [
     'remainingCount is 0 on the last page and 1 otherwise: REST never counts what is left (MAPPING.md B5).',
-    'LastUpdateAtSelector reads the activities of the whole window on every page (New Lead, Change Data Value, Merge Leads) and keeps the leads whose updatedAt is in the window: a change that leaves none of these activities is not seen, and a long window costs many REST calls.',
+    'LastUpdateAtSelector reads the activities of the whole window on every page (New Lead, Change Data Value, Merge Leads) and keeps the leads whose updatedAt is in the window: a change that leaves none of these activities is not seen, and a long window costs many REST calls. The read stops at the first activity after latestUpdatedAt (activity ids follow time on Marketo).',
     'LeadKeySelector with LEADOWNEREMAIL: 20110 (REST has no filter for it).',
     'includeAttributes naming a SOAP-only field (no REST field in describe, e.g. LeadOwnerEmail) is 20105.',
     "newStreamPosition is the bridge's own signed position around REST's nextPageToken; a REST token that expired (Marketo keeps them for a limited time) surfaces as REST's error.",
