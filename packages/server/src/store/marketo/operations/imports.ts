@@ -18,6 +18,7 @@ import type { LeadFieldMap } from '../lead-field-map.js';
 import { leadIdsOfKeys } from '../lead-ids.js';
 import { campaignByName } from '../rest-campaigns.js';
 import { listMembership, programListId, removeAllMembers } from '../rest-lists.js';
+import { notFoundInProgram } from '../rest-programs.js';
 import { bridgeOf } from './bridge-context.js';
 import type { BridgeOperation } from './operation.js';
 
@@ -33,7 +34,7 @@ async function importList(call: BridgeCall, programName: string, listName: strin
     const id = await programListId(call, programName, name);
     if (id !== undefined) return id;
   }
-  throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No list "${echo(listName)}" found in program "${echo(programName)}"`);
+  throw new MktowsFault(FAULT.LIST_NOT_FOUND, await notFoundInProgram(call, 'list', listName, programName));
 }
 
 /** The header checked as the emulator checks it, against the instance's fields (those with a SOAP name). */
@@ -115,6 +116,8 @@ export const importToList: BridgeOperation<'importToList'> = {
     'clearList=true: GET /rest/v1/lists/{id}/leads.json?fields=id (every page), DELETE /rest/v1/lists/{id}/leads.json 300 ids a call',
     'UPSERTLEADS: POST /bulk/v1/leads.json?format=csv&listId=<id>&lookupField=email (multipart file); the batch id is kept for the list',
     'LISTONLY: GET /rest/v1/leads.json?filterType=email&filterValues=<≤300>&fields=id,email, then POST /rest/v1/lists/{id}/leads.json 300 ids a call',
+
+    'Faults only: GET /rest/asset/v1/program/byName.json?name=<programName> (list not found: is the program missing?)',
   ],
   differences: [
     'My Token columns ({{my.token}}) with a campaignName: 20110. REST has no per-lead token values; tokens apply per campaign run.',
@@ -212,6 +215,8 @@ export const getImportToListStatus: BridgeOperation<'getImportToListStatus'> = {
   rest: [
     'GET /rest/v1/lists.json?name=<listName>&programName=<programName> (cached)',
     'GET /bulk/v1/leads/batch/{batchId}.json (the batch importToList kept for the list; not once it has ended)',
+
+    'Faults only: GET /rest/asset/v1/program/byName.json?name=<programName> (list not found: is the program missing?)',
   ],
   differences: [
     'importSummary is REST\'s message ("Import succeeded, 3 records imported"); rowsIgnored is REST\'s numOfRowsWithWarning; nil while processing.',
