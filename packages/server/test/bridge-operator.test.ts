@@ -43,10 +43,7 @@ describe('mktows bridge check', () => {
     assert.match(r.out, /^ {2}getLead +available$/m);
     assert.match(r.out, /^ {2}listMObjects +available$/m);
     // Each operation without a bridge handler says so (none once all 23 are served).
-    assert.equal(
-      (r.out.match(/^ {2}\w+ +not served by this bridge \(answers 20019\)$/gm) ?? []).length,
-      23 - served,
-    );
+    assert.equal((r.out.match(/^ {2}\w+ +not served by this bridge \(answers 20019\)$/gm) ?? []).length, 23 - served);
     assert.equal(lines.filter((l) => / (available|not served by this bridge)/.test(l)).length, 23);
     // Pairs of names from describe, not from a case rule.
     assert.match(r.out, /^ {2}Email +email +email$/m);
