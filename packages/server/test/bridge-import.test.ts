@@ -51,9 +51,16 @@ describe('bridge: importToList and getImportToListStatus', () => {
     assert.equal(r.emulator.fault?.code, 20110, r.emulator.text);
     assert.equal(r.bridge.fault?.code, 20110, r.bridge.text);
     assert.equal(r.bridge.fault?.message, r.emulator.fault?.message);
-    r = await p.both(importStatusBody('Demo Program', 'No Such List'));
-    assert.equal(r.emulator.fault?.code, 20111);
-    assert.equal(r.bridge.fault?.code, 20111);
+    // The emulator's words, which say whether the program is missing (one program look-up on this path).
+    for (const [program, message] of [
+      ['Demo Program', 'No list "No Such List" found in program "Demo Program" (20111)'],
+      ['No Program', 'No list "No Such List" found: no program named "No Program" (20111)'],
+    ]) {
+      r = await p.both(importStatusBody(program, 'No Such List'));
+      assert.equal(r.emulator.fault?.code, 20111);
+      assert.deepEqual(r.bridge.fault, r.emulator.fault);
+      assert.equal(r.bridge.fault?.message, message);
+    }
     r = await p.both(importStatusBody('', 'Imports'));
     assert.equal(r.emulator.fault?.code, 20109);
     assert.equal(r.bridge.fault?.code, 20109);
@@ -158,6 +165,9 @@ describe('bridge: importToList and getImportToListStatus', () => {
     }
     const unknown = await p.both(importBody({ header: 'Email Address,Shoe Size', rows: [] }));
     assert.equal(unknown.bridge.fault?.message, unknown.emulator.fault?.message);
+    const noProgram = await p.both(importBody({ header: 'Email Address', rows: [], programName: 'No Program' }));
+    assert.equal(noProgram.bridge.fault?.message, 'No list "Imports" found: no program named "No Program" (20111)');
+    assert.deepEqual(noProgram.bridge.fault, noProgram.emulator.fault);
   });
 
   test('My Token columns with a campaign: 20110 on the bridge (no per-lead tokens in REST), nothing imported', async () => {

@@ -357,6 +357,50 @@ describe('bridge: campaigns', () => {
     assert.equal((await runs(WELCOME)).length, before);
   });
 
+  test("campaign faults carry the emulator's words: id not found, a batch campaign by id, no such program, a taken clone name", async () => {
+    const cases = [
+      requestCampaignBody({ source: 'MKTOWS', campaignId: 9999, leads: [['IDNUM', 1]] }),
+      requestCampaignBody({ source: 'MKTOWS', campaignId: NIGHTLY, leads: [['IDNUM', 1]] }),
+      requestCampaignBody({
+        source: 'MKTOWS',
+        programName: 'No Program',
+        campaignName: 'Welcome',
+        leads: [['IDNUM', 1]],
+      }),
+      requestCampaignBody({
+        source: 'MKTOWS',
+        programName: 'Demo Program',
+        campaignName: 'Nope',
+        leads: [['IDNUM', 1]],
+      }),
+      scheduleCampaignBody({ programName: 'No Program', campaignName: 'Nightly' }),
+      scheduleCampaignBody({
+        programName: 'Demo Program',
+        campaignName: 'Nightly',
+        cloneToProgramName: 'spring roadshow',
+      }),
+    ];
+    const messages: string[] = [];
+    for (const body of cases) {
+      const r = await p.both(body, { version: '3_1' });
+      assert.deepEqual(r.bridge.fault, r.emulator.fault, r.bridge.text);
+      messages.push(r.bridge.fault?.message ?? '');
+    }
+    assert.deepEqual(messages, [
+      'No campaign found with id 9999 (20113)',
+      `Campaign "Demo Program.Nightly" (id ${NIGHTLY}) is a batch campaign; requestCampaign runs trigger campaigns (use scheduleCampaign) (20113)`,
+      'No campaign "Welcome" found: no program named "No Program" (20113)',
+      'No campaign "Nope" found in program "Demo Program" (20113)',
+      'No campaign "Nightly" found: no program named "No Program" (20113)',
+      'cloneToProgramName: a program named "Spring Roadshow" already exists (20110)',
+    ]);
+    // The taken name is refused before schedule.json: one look-up, nothing scheduled or cloned.
+    assert.deepEqual(
+      (await p.lastUpstream()).map((c) => `${c.method} ${c.path}`),
+      ['GET /rest/asset/v1/program/byName.json'],
+    );
+  });
+
   test('requestCampaign from SALES: 20110 on the bridge (decision), no REST call', async () => {
     const r = await p.bridge.soap(requestCampaignBody({ source: 'SALES', campaignId: WELCOME, leads: [['IDNUM', 1]] }));
     assert.equal(r.fault?.code, 20110, r.text);

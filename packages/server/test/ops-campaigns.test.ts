@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { nextQuotaReset } from '@mktows/protocol';
 import type { Activity } from '../src/store/store.js';
+import { onBridge } from './support/bridge-mode.js';
 import {
   campaignRecords,
   campaignsForSourceBody,
@@ -94,7 +95,9 @@ describe('getCampaignsForSource', () => {
     assert.match(r.text, /<name>Spring Roadshow\.Follow Up<\/name><description\/>/);
   });
 
-  test('SALES: only the campaigns requestable from Sales; batch campaigns are never listed', async () => {
+  test('SALES: only the campaigns requestable from Sales; batch campaigns are never listed', {
+    skip: onBridge('source SALES has no REST equivalent'),
+  }, async () => {
     assert.deepEqual(campaignRecords(await s.soap(campaignsForSourceBody('SALES'))), [
       [WELCOME, 'Demo Program.Welcome', 'Welcome e-mail for new leads'],
     ]);
@@ -249,7 +252,9 @@ describe('requestCampaign', () => {
     assert.deepEqual((await lastRun(s)).tokens, {});
   });
 
-  test('source SALES on a campaign requestable from Sales; the activity names Sales Insight', async () => {
+  test('source SALES on a campaign requestable from Sales; the activity names Sales Insight', {
+    skip: onBridge('source SALES has no REST equivalent'),
+  }, async () => {
     success(await s.soap(requestCampaignBody({ source: 'SALES', campaignId: WELCOME, leads: [['IDNUM', 5]] })));
     assert.equal((await lastRun(s)).source, 'SALES');
     const [a] = await s.runtime.store.listActivities(5);
@@ -294,7 +299,9 @@ describe('requestCampaign', () => {
     assert.equal((await lastRun(s)).leadIds.length, 100);
   });
 
-  test('GET /_mktows/campaign-runs: newest first, filtered by campaignId, limited; bad parameters are 400', async () => {
+  test('GET /_mktows/campaign-runs: newest first, filtered by campaignId, limited; bad parameters are 400', {
+    skip: onBridge('source SALES has no REST equivalent (counts a SALES run)'),
+  }, async () => {
     const all = await runs(s);
     assert.ok(all.length >= 6);
     assert.ok(all.every((r, i) => i === 0 || r.id < all[i - 1].id));
@@ -419,7 +426,9 @@ describe('requestCampaign', () => {
       assert.equal((await s.runtime.store.listActivities(1)).length, before);
     });
 
-    test('20108: an owner key naming no owner', async () => {
+    test('20108: an owner key naming no owner', {
+      skip: onBridge('LEADOWNEREMAIL keys have no REST filter'),
+    }, async () => {
       await fault(
         { source: 'MKTOWS', campaignId: WELCOME, leads: [['LEADOWNEREMAIL', 'ghost@demo.example']] },
         20108,
@@ -455,7 +464,9 @@ describe('requestCampaign', () => {
       );
     });
 
-    test('20113: a campaign not requestable from the source', async () => {
+    test('20113: a campaign not requestable from the source', {
+      skip: onBridge('source SALES has no REST equivalent'),
+    }, async () => {
       await fault(
         { ...base, source: 'SALES', campaignId: FOLLOW_UP },
         20113,
@@ -483,7 +494,9 @@ describe('scheduleCampaign', () => {
   });
   after(() => s.close());
 
-  test('a batch campaign runs now when campaignRunAt is omitted; tokens are recorded for the run', async () => {
+  test('a batch campaign runs now when campaignRunAt is omitted; tokens are recorded for the run', {
+    skip: onBridge('REST schedules five minutes ahead at the soonest'),
+  }, async () => {
     success(
       await s.soap(
         scheduleCampaignBody({
@@ -501,7 +514,9 @@ describe('scheduleCampaign', () => {
     assert.equal(run.runAt, run.requestedAt);
   });
 
-  test('campaignRunAt schedules the run for that time', async () => {
+  test('campaignRunAt schedules the run for that time', {
+    skip: onBridge('REST refuses a runAt over two years ahead'),
+  }, async () => {
     const at = '2030-01-02T03:04:05-06:00';
     success(
       await s.soap(scheduleCampaignBody({ programName: 'DEMO PROGRAM', campaignName: 'nightly', campaignRunAt: at })),
@@ -509,7 +524,9 @@ describe('scheduleCampaign', () => {
     assert.equal((await lastRun(s)).runAt, '2030-01-02T09:04:05.000Z');
   });
 
-  test('cloneToProgramName copies the program, its campaigns and lists, and schedules the copy', async () => {
+  test('cloneToProgramName copies the program, its campaigns and lists, and schedules the copy', {
+    skip: onBridge('source SALES has no REST equivalent (lists the copy for SALES)'),
+  }, async () => {
     success(
       await s.soap(
         scheduleCampaignBody({ programName: 'Demo Program', campaignName: 'Nightly', cloneToProgramName: 'Demo Copy' }),
@@ -560,7 +577,9 @@ describe('scheduleCampaign', () => {
     );
   });
 
-  test('cloneToProgramName is read wherever it comes: second, as the earlier WSDL ordered it, or after campaignRunAt', async () => {
+  test('cloneToProgramName is read wherever it comes: second, as the earlier WSDL ordered it, or after campaignRunAt', {
+    skip: onBridge('REST refuses a runAt over two years ahead'),
+  }, async () => {
     const at = '2030-01-02T03:04:05Z';
     for (const [name, inner] of [
       [
@@ -694,7 +713,9 @@ describe('scheduleCampaign: 10 clone calls per user and quota day (America/Chica
   const clone = (name: string, opts: { userId?: string; key?: string } = {}) => s.soap(params(name), opts);
   const cloneFault = (name: string, opts: { userId?: string; key?: string } = {}) => call(s, params(name), opts);
 
-  test('the 11th clone call of a Chicago day is 20110; other users and the next Chicago day are not limited', async () => {
+  test('the 11th clone call of a Chicago day is 20110; other users and the next Chicago day are not limited', {
+    skip: onBridge("the clone allowance is the REST API user's (REST 1020)"),
+  }, async () => {
     // Two minutes before midnight in Chicago (not UTC midnight), so that the day boundary is Chicago's.
     const reset = nextQuotaReset(Date.now(), 'America/Chicago').getTime();
     await s.admin('POST', '/_mktows/clock', { offsetSeconds: Math.round((reset - 120_000 - Date.now()) / 1000) });
@@ -720,7 +741,9 @@ describe('scheduleCampaign: 10 clone calls per user and quota day (America/Chica
     assert.equal(run.cloneToProgram, 'Clone 11');
   });
 
-  test('a clone call that faults (name taken) does not count against the limit', async () => {
+  test('a clone call that faults (name taken) does not count against the limit', {
+    skip: onBridge("the clone allowance is the REST API user's (REST 1020)"),
+  }, async () => {
     const user = await addUser(s, {}, 'clone_user');
     for (let i = 0; i < 3; i++)
       assertFault(

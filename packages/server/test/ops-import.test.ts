@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ImportJob } from '../src/store/import-store.js';
 import type { Lead } from '../src/store/store.js';
+import { onBridge } from './support/bridge-mode.js';
 import {
   type ImportInput,
   importBody,
@@ -102,7 +103,9 @@ describe('importToList: UPSERTLEADS', () => {
   });
   after(() => s.close());
 
-  test('creates and updates leads by e-mail, adds them to the list, logs the activities, ends COMPLETE', async () => {
+  test('creates and updates leads by e-mail, adds them to the list, logs the activities, ends COMPLETE', {
+    skip: onBridge("importSummary is REST's message"),
+  }, async () => {
     const ada = await leadByEmail(s, 'ada@demo.example');
     const since = await lastActivityId(s, ada.id);
     const st = await importDone(s, {
@@ -199,15 +202,17 @@ describe('importToList: UPSERTLEADS', () => {
       [st.status, st.estimatedRows, st.rowsImported, st.rowsFailed, st.rowsIgnored],
       ['COMPLETE', 7, 2, 4, 1],
     );
-    assert.equal(
-      st.importSummary,
-      '2 of 7 rows imported, 4 failed, 1 ignored. ' +
-        'Row 2 failed: the row has 2 values; the header has 3 columns. ' +
-        'Row 3 failed: value "many" of NumberOfEmployees is not an integer. ' +
-        'Row 4 failed: malformed CSV: unterminated quoted value starting at character 1. ' +
-        'Row 5 failed: Email Address is empty. ' +
-        'Row 6 ignored: the row is empty.',
-    );
+    // Through the bridge the counts are the same, the summary is REST's message.
+    if (!onBridge("importSummary is REST's message"))
+      assert.equal(
+        st.importSummary,
+        '2 of 7 rows imported, 4 failed, 1 ignored. ' +
+          'Row 2 failed: the row has 2 values; the header has 3 columns. ' +
+          'Row 3 failed: value "many" of NumberOfEmployees is not an integer. ' +
+          'Row 4 failed: malformed CSV: unterminated quoted value starting at character 1. ' +
+          'Row 5 failed: Email Address is empty. ' +
+          'Row 6 ignored: the row is empty.',
+      );
     assert.ok(await isMember(s, 'Demo Program.Imports', 'good2@import.example'));
     const bad = await s.runtime.store.findLeads({ by: 'EMAIL', value: 'badint@import.example' });
     assert.deepEqual(bad, [], 'a failed row writes nothing');
@@ -243,7 +248,9 @@ describe('importToList: UPSERTLEADS', () => {
     assert.deepEqual((await activityTypes(s, b2.id, 0)).slice(-2), ['Remove from List', 'Add to List']);
   });
 
-  test('clearList with no rows empties the list; the job completes with 0 rows', async () => {
+  test('clearList with no rows empties the list; the job completes with 0 rows', {
+    skip: onBridge("importSummary is REST's message"),
+  }, async () => {
     await importDone(s, { programName: 'Second Program', rows: ['E,One,e1@import.example'] });
     const st = await importDone(s, { programName: 'Second Program', rows: [], clearList: true });
     assert.deepEqual(
@@ -277,7 +284,9 @@ describe('importToList: LISTONLY', () => {
   });
   after(() => s.close());
 
-  test('existing leads are added without writing values; unknown ones are ignored and named', async () => {
+  test('existing leads are added without writing values; unknown ones are ignored and named', {
+    skip: onBridge('LISTONLY completes during the call'),
+  }, async () => {
     const ada = await leadByEmail(s, 'ada@demo.example');
     const st = await importDone(s, {
       mode: 'LISTONLY',
@@ -299,7 +308,7 @@ describe('importToList: LISTONLY', () => {
     assert.deepEqual(await s.runtime.store.findLeads({ by: 'EMAIL', value: 'nobody@import.example' }), []);
   });
 
-  test('an Id column matches leads by id', async () => {
+  test('an Id column matches leads by id', { skip: onBridge('LISTONLY completes during the call') }, async () => {
     const st = await importDone(s, {
       mode: 'LISTONLY',
       programName: 'Second Program',
@@ -329,7 +338,9 @@ describe('importToList: My Token columns', () => {
 
   const lastRun = async () => (await s.admin('GET', '/_mktows/campaign-runs?limit=1')).body.runs[0];
 
-  test("token values wait per lead for the campaign's next requestCampaign run, which uses them up", async () => {
+  test("token values wait per lead for the campaign's next requestCampaign run, which uses them up", {
+    skip: onBridge('per-lead My Token columns have no REST equivalent'),
+  }, async () => {
     const st = await importDone(s, {
       programName: 'Second Program',
       header: 'Email Address,{{my.greeting}},{{my.Offer}}',
@@ -361,7 +372,9 @@ describe('importToList: My Token columns', () => {
     assert.deepEqual((await lastRun()).leadTokens, {});
   });
 
-  test("a scheduled batch run takes every waiting lead's tokens", async () => {
+  test("a scheduled batch run takes every waiting lead's tokens", {
+    skip: onBridge('per-lead My Token columns have no REST equivalent'),
+  }, async () => {
     await importDone(s, {
       header: 'Email Address,{{my.note}}',
       rows: ['tok3@import.example,Three', 'tok4@import.example,Four'],
@@ -469,7 +482,9 @@ describe('importToList: the background job', () => {
     assert.equal((await importStatus(s, 'Second Program')).rowsImported, n);
   });
 
-  test('a second import into a list being imported is 20110; another list meanwhile is fine', async () => {
+  test('a second import into a list being imported is 20110; another list meanwhile is fine', {
+    skip: onBridge('a list being imported is 20024 (REST 1019)'),
+  }, async () => {
     await s.runtime.imports.pause();
     try {
       await importOk(s, { rows: ['C,One,c1@import.example'] });
@@ -490,7 +505,9 @@ describe('importToList: the background job', () => {
     assert.equal((await importStatus(s)).status, 'COMPLETE');
   });
 
-  test('a job that cannot run ends FAILED with the reason in importSummary', async () => {
+  test('a job that cannot run ends FAILED with the reason in importSummary', {
+    skip: onBridge('the bridge knows only imports it started'),
+  }, async () => {
     // As a job stored by an earlier server whose seed had a field this one lacks.
     const list = await s.runtime.store.findList('name', 'Second Program.Imports');
     assert.ok(list);
@@ -529,7 +546,9 @@ describe('importToList: the background job', () => {
     await s.runtime.imports.whenIdle();
   });
 
-  test('GET /_mktows/imports: jobs newest first, ?wait= waits for them, ?status= filters; bad parameters are 400', async () => {
+  test('GET /_mktows/imports: jobs newest first, ?wait= waits for them, ?status= filters; bad parameters are 400', {
+    skip: onBridge('the bridge knows only imports it started'),
+  }, async () => {
     const waitRows = Array.from({ length: 300 }, (_, i) => `W,${i},wait${i}@import.example`);
     await importOk(s, { rows: waitRows });
     const r = await s.admin('GET', '/_mktows/imports?wait=10000');
@@ -618,7 +637,9 @@ describe('importToList: a job survives a restart', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mktows-import-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  test('a PROCESSING job resumes on the next start at the first row not committed', async () => {
+  test('a PROCESSING job resumes on the next start at the first row not committed', {
+    skip: onBridge('the bridge knows only imports it started'),
+  }, async () => {
     const store = `sqlite:${join(dir, 'restart.db')}`;
     const s1 = await newServer({ store });
     s1.runtime.imports.batchSize = 10;

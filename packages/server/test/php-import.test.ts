@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { after, before, describe, test } from 'node:test';
+import { onBridge } from './support/bridge-mode.js';
 import { KEY, startTestServer, type TestServer, USER } from './support/harness.js';
 import { PHP_INSTALL, PHP_PROBLEM, PHP_SKIP, type PhpLine, phpScript } from './support/php.js';
 
@@ -59,7 +60,9 @@ describe('PHP SoapClient: importToList with status polling', { skip: SKIP }, () 
   });
   after(() => s?.close());
 
-  test('PROCESSING, a 20110 for a second import and a 20111 while it runs, then COMPLETE with the summary', async () => {
+  test('PROCESSING, a 20110 for a second import and a 20111 while it runs, then COMPLETE with the summary', {
+    skip: onBridge('a list being imported is 20024 (REST 1019)'),
+  }, async () => {
     // Held until PHP has seen the job PROCESSING, so that every step below is deterministic.
     await s.runtime.imports.pause();
     const lines = await runScript([`${s.url}/soap/mktows/3_1?WSDL`, USER, KEY], async () => {

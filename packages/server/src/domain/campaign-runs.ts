@@ -48,6 +48,11 @@ export function assertRequestable(c: Campaign, source: string, verb: string): vo
     throw new CampaignRefusal('not-requestable', `${describeCampaign(c)} cannot be requested from source ${source}`);
 }
 
+/** cloneToProgramName names a program that exists (`name` as the program is spelt). */
+export function cloneNameTaken(name: string): CampaignRefusal {
+  return new CampaignRefusal('clone-name-taken', `cloneToProgramName: a program named "${echo(name)}" already exists`);
+}
+
 export function assertBatch(c: Campaign, verb: string): void {
   if (c.kind !== 'batch')
     throw new CampaignRefusal(
@@ -107,11 +112,7 @@ export async function scheduleRun(
           `cloneToProgramName: the limit of ${MAX_CLONES_PER_DAY} clone calls per day is reached`,
         );
       const taken = await tx.campaigns.findProgram(by.cloneTo);
-      if (taken)
-        throw new CampaignRefusal(
-          'clone-name-taken',
-          `cloneToProgramName: a program named "${echo(taken.name)}" already exists`,
-        );
+      if (taken) throw cloneNameTaken(taken.name);
       const source = await tx.campaigns.findProgram(campaign.programName);
       if (!source)
         throw new CampaignRefusal('campaign-gone', `${campaignFullName(campaign)}: its program no longer exists`);

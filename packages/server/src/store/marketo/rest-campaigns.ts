@@ -4,9 +4,10 @@
  * Campaign, so that the bridge refuses a campaign of the wrong kind with the emulator's words.
  */
 import type { Campaign as RestCampaign } from '@mktows/client';
-import { echo, FAULT, MktowsFault } from '@mktows/protocol';
+import { FAULT, MktowsFault } from '@mktows/protocol';
 import type { Campaign } from '../campaign-store.js';
 import type { BridgeCall } from './bridge.js';
+import { notFoundInProgram } from './rest-programs.js';
 
 /**
  * REST's campaign as a Campaign. `sources` is not in REST's JSON: a campaign listed by
@@ -36,11 +37,23 @@ export function campaignByName(call: BridgeCall, programName: string, campaignNa
     if (!found) {
       throw new MktowsFault(
         FAULT.CAMPAIGN_NOT_FOUND,
-        `No campaign "${echo(campaignName)}" found in program "${echo(programName)}"`,
+        await notFoundInProgram(call, 'campaign', campaignName, programName),
       );
     }
     return campaignOf(found);
   });
+}
+
+/** Campaign `id` (`GET /rest/v1/campaigns/{id}.json`), or undefined. */
+export async function campaignById(call: BridgeCall, id: number): Promise<Campaign | undefined> {
+  try {
+    const body = await call.rest({ method: 'GET', path: `/rest/v1/campaigns/${id}.json` });
+    const [found] = (body.result ?? []) as RestCampaign[];
+    return found ? campaignOf(found) : undefined;
+  } catch (e) {
+    if ((e as { restCode?: number }).restCode === 1013) return undefined;
+    throw e;
+  }
 }
 
 /** Every campaign requestable from the Web Service API, all pages of `isTriggerable=true`. */

@@ -6,8 +6,8 @@
  * are looked up and added to the list. The header holds display names (or SOAP names): they become
  * REST names through describe.
  */
-import { echo, FAULT, MktowsFault, type ResultGetImportToListStatus } from '@mktows/protocol';
-import { formatRecord } from '../../../domain/csv.js';
+import { FAULT, MktowsFault, type ResultGetImportToListStatus } from '@mktows/protocol';
+import { CsvError, formatRecord, parseCsvRecord } from '../../../domain/csv.js';
 import { type ImportPlan, importSummary, noLeadReason, planImport, readRow } from '../../../domain/list-import.js';
 import { listNames, tokenCampaign } from '../../../operations/importToList.js';
 import type { BridgeImport, BridgeImportStatus } from '../../bridge-import-store.js';
@@ -18,6 +18,7 @@ import type { LeadFieldMap } from '../lead-field-map.js';
 import { leadIdsOfKeys } from '../lead-ids.js';
 import { campaignByName } from '../rest-campaigns.js';
 import { listMembership, programListId, removeAllMembers } from '../rest-lists.js';
+import { notFoundInProgram } from '../rest-programs.js';
 import { bridgeOf } from './bridge-context.js';
 import type { BridgeOperation } from './operation.js';
 
@@ -33,7 +34,7 @@ async function importList(call: BridgeCall, programName: string, listName: strin
     const id = await programListId(call, programName, name);
     if (id !== undefined) return id;
   }
-  throw new MktowsFault(FAULT.LIST_NOT_FOUND, `No list "${echo(listName)}" found in program "${echo(programName)}"`);
+  throw new MktowsFault(FAULT.LIST_NOT_FOUND, await notFoundInProgram(call, 'list', listName, programName));
 }
 
 /** The header checked as the emulator checks it, against the instance's fields (those with a SOAP name). */
@@ -54,6 +55,21 @@ function planOf(header: string, map: LeadFieldMap): ImportPlan {
   });
 }
 
+/**
+ * A SOAP row as a line of the import file. Each SOAP row is one record; in a file, a row with an
+ * unterminated quote would run on into the rows after it, so such a row is sent as a record with
+ * one value too many instead: it stays on its line and fails alone, as the emulator fails it.
+ */
+function fileRow(plan: ImportPlan, row: string): string {
+  try {
+    parseCsvRecord(row);
+    return row;
+  } catch (e) {
+    if (!(e instanceof CsvError)) throw e;
+    return formatRecord(Array.from({ length: plan.columns.length + 1 }, () => ''));
+  }
+}
+
 /** UPSERTLEADS: the rows as a CSV file with REST names in its header, one bulk import into the list. */
 async function bulkImport(call: BridgeCall, listId: number, plan: ImportPlan, rows: readonly string[]) {
   const header = formatRecord(plan.columns.map((c) => (c.kind === 'field' ? (c.field.restName ?? c.field.name) : '')));
@@ -62,7 +78,12 @@ async function bulkImport(call: BridgeCall, listId: number, plan: ImportPlan, ro
       method: 'POST',
       path: '/bulk/v1/leads.json',
       query: { format: 'csv', listId, lookupField: 'email' },
-      file: { field: 'file', name: 'importToList.csv', type: 'text/csv', content: `${[header, ...rows].join('\n')}\n` },
+      file: {
+        field: 'file',
+        name: 'importToList.csv',
+        type: 'text/csv',
+        content: `${[header, ...rows.map((r) => fileRow(plan, r))].join('\n')}\n`,
+      },
     });
     const [batch] = (body.result ?? []) as { batchId?: number }[];
     return Number(batch?.batchId);
@@ -115,6 +136,8 @@ export const importToList: BridgeOperation<'importToList'> = {
     'clearList=true: GET /rest/v1/lists/{id}/leads.json?fields=id (every page), DELETE /rest/v1/lists/{id}/leads.json 300 ids a call',
     'UPSERTLEADS: POST /bulk/v1/leads.json?format=csv&listId=<id>&lookupField=email (multipart file); the batch id is kept for the list',
     'LISTONLY: GET /rest/v1/leads.json?filterType=email&filterValues=<≤300>&fields=id,email, then POST /rest/v1/lists/{id}/leads.json 300 ids a call',
+
+    'Faults only: GET /rest/asset/v1/program/byName.json?name=<programName> (list not found: is the program missing?)',
   ],
   differences: [
     'My Token columns ({{my.token}}) with a campaignName: 20110. REST has no per-lead token values; tokens apply per campaign run.',
@@ -212,6 +235,8 @@ export const getImportToListStatus: BridgeOperation<'getImportToListStatus'> = {
   rest: [
     'GET /rest/v1/lists.json?name=<listName>&programName=<programName> (cached)',
     'GET /bulk/v1/leads/batch/{batchId}.json (the batch importToList kept for the list; not once it has ended)',
+
+    'Faults only: GET /rest/asset/v1/program/byName.json?name=<programName> (list not found: is the program missing?)',
   ],
   differences: [
     'importSummary is REST\'s message ("Import succeeded, 3 records imported"); rowsIgnored is REST\'s numOfRowsWithWarning; nil while processing.',
