@@ -9,6 +9,7 @@
 import type { ServerConfig } from '../../src/config.js';
 import type { Runtime } from '../../src/runtime.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { dumpBridgeCalls } from './bridge-calls.js';
 import { adminCall, soapCall, type TestServer } from './harness.js';
 import { testLimitsUrl } from './limits-backends.js';
 
@@ -65,6 +66,7 @@ export async function startBridged(
     runtime,
     seeded: emulator.seeded,
     async close() {
+      await dumpBridgeCalls(bridge);
       await bridge.close();
       await emulator.close();
     },

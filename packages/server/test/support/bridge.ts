@@ -9,6 +9,7 @@ import type { XmlElement } from '@mktows/protocol';
 import type { ServerConfig } from '../../src/config.js';
 import { STANDARD_LEAD_FIELDS } from '../../src/domain/lead-fields.js';
 import { restNameOf } from '../../src/rest/leads/lead-fields.js';
+import { CALLS_FILE, CALLS_JOURNAL_SIZE, dumpBridgeCalls } from './bridge-calls.js';
 import { type CallOptions, type SoapResult, startTestServer, type TestServer } from './harness.js';
 import { REST_CLIENT, REST_SECRET, SECOND_CLIENT, SECOND_SECRET } from './rest.js';
 
@@ -49,6 +50,7 @@ export async function startBridgePair(
     bridge = await startTestServer({
       store: bridgeStoreUrl(emulator),
       bridgeState: 'sqlite::memory:',
+      ...(CALLS_FILE ? { journalSize: CALLS_JOURNAL_SIZE } : {}),
       ratePerWindow: 100_000,
       upstreamRatePerWindow: 100_000,
       upstreamConcurrency: 1_000,
@@ -70,6 +72,7 @@ export async function startBridgePair(
       return (entries[0]?.upstream ?? []).map(({ method, path, status, code }) => ({ method, path, status, code }));
     },
     async close() {
+      await dumpBridgeCalls(bridge);
       await bridge.close();
       await emulator.close();
     },
