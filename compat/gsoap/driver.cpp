@@ -153,7 +153,11 @@ int main() {
     ns1__SuccessGetMultipleLeads r;
     sign(KEY);
     ok(proxy.getMultipleLeads(&p, r));
-    check(r.result->returnCount == 60 && r.result->remainingCount == 40, "first page 60/40");
+    // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    const char *bridge = getenv("MKTOWS_COMPAT_BRIDGE");
+    bool bridged = bridge && std::string(bridge) == "1";
+    int remaining = r.result->remainingCount;
+    check(r.result->returnCount == 60 && (bridged ? remaining > 0 : remaining == 40), "first page 60/40");
     check(r.result->leadRecordList->leadRecord.size() == 60, "60 records");
     std::string pos = r.result->newStreamPosition;
     p.streamPosition = &pos;

@@ -99,7 +99,9 @@ static class Driver {
       };
       Sign(Key);
       var r = svc.getMultipleLeads(p).result;
-      Check(r.returnCount == 60 && r.remainingCount == 40, "first page 60/40");
+      // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+      bool bridged = Environment.GetEnvironmentVariable("MKTOWS_COMPAT_BRIDGE") == "1";
+      Check(r.returnCount == 60 && (bridged ? r.remainingCount > 0 : r.remainingCount == 40), "first page 60/40");
       Check(r.leadRecordList.Length == 60, "60 records");
       p.streamPosition = r.newStreamPosition;
       Sign(Key);

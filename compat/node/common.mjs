@@ -91,7 +91,13 @@ export function scenarios(call, selector) {
       'getMultipleLeads',
       async () => {
         let r = await call('getMultipleLeads', { leadSelector: selector('Demo List'), batchSize: 60 });
-        check(Number(r.returnCount) === 60 && Number(r.remainingCount) === 40, 'first page 60/40');
+        // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+        const remaining = Number(r.remainingCount);
+        const remainingOk = process.env.MKTOWS_COMPAT_BRIDGE === '1' ? remaining > 0 : remaining === 40;
+        check(
+          Number(r.returnCount) === 60 && remainingOk,
+          `first page 60/40, got ${r.returnCount}/${r.remainingCount}`,
+        );
         check(asList(r.leadRecordList.leadRecord).length === 60, '60 records');
         const streamPosition = r.newStreamPosition;
         r = await call('getMultipleLeads', { leadSelector: selector('Demo List'), streamPosition, batchSize: 60 });

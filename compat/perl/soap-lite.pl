@@ -86,7 +86,10 @@ scenario(syncLead => sub {
 });
 scenario(getMultipleLeads => sub {
     my $som = ok_som(call(getMultipleLeads => [selector(), d(batchSize => 60)]));
-    check($som->valueof('//result/returnCount') == 60 && $som->valueof('//result/remainingCount') == 40, 'first page 60/40');
+    # Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    my $remaining = $som->valueof('//result/remainingCount');
+    check($som->valueof('//result/returnCount') == 60 && ($ENV{MKTOWS_COMPAT_BRIDGE} ? $remaining > 0 : $remaining == 40),
+        'first page 60/40');
     check(scalar(my @l = $som->valueof('//leadRecordList/leadRecord')) == 60, '60 records');
     my $pos = $som->valueof('//result/newStreamPosition');
     $som = ok_som(call(getMultipleLeads => [selector(), d(streamPosition => $pos), d(batchSize => 60)]));

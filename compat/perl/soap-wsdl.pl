@@ -83,7 +83,9 @@ scenario(syncLead => sub {
 scenario(getMultipleLeads => sub {
     my $selector = MktTypes::StaticListSelector->new({staticListName => 'Demo List'});
     my $r = call(getMultipleLeads => {leadSelector => $selector, batchSize => 60});
-    check($r->get_returnCount == 60 && $r->get_remainingCount == 40, 'first page 60/40');
+    # Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    my $remaining = $r->get_remainingCount;
+    check($r->get_returnCount == 60 && ($ENV{MKTOWS_COMPAT_BRIDGE} ? $remaining > 0 : $remaining == 40), 'first page 60/40');
     check(scalar(my @l = as_list($r->get_leadRecordList->get_leadRecord)) == 60, '60 records');
     $r = call(getMultipleLeads => {leadSelector => $selector, streamPosition => $r->get_newStreamPosition . '', batchSize => 60});
     check($r->get_returnCount == 40 && $r->get_remainingCount == 0, 'second page 40/0');

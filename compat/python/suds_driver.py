@@ -79,7 +79,9 @@ def get_multiple_leads():
     selector = factory.create('StaticListSelector')
     selector.staticListName = 'Demo List'
     r = call('getMultipleLeads', leadSelector=selector, batchSize=60)
-    check((r.returnCount, r.remainingCount) == (60, 40), 'first page 60/40, got %s/%s' % (r.returnCount, r.remainingCount))
+    # Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    remaining_ok = r.remainingCount > 0 if os.environ.get('MKTOWS_COMPAT_BRIDGE') else r.remainingCount == 40
+    check(r.returnCount == 60 and remaining_ok, 'first page 60/40, got %s/%s' % (r.returnCount, r.remainingCount))
     check(len(r.leadRecordList.leadRecord) == 60, '60 records')
     r = call('getMultipleLeads', leadSelector=selector, streamPosition=r.newStreamPosition, batchSize=60)
     check((r.returnCount, r.remainingCount) == (40, 0), 'second page 40/0, got %s/%s' % (r.returnCount, r.remainingCount))

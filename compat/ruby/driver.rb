@@ -103,7 +103,10 @@ scenario('syncLead') do
 end
 scenario('getMultipleLeads') do
   r = driver.getMultipleLeads('leadSelector' => static_list_selector('Demo List'), 'batchSize' => 60).result
-  check(r.returnCount.to_i == 60 && r.remainingCount.to_i == 40, 'first page 60/40')
+  # Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+  remaining = r.remainingCount.to_i
+  remaining_ok = ENV['MKTOWS_COMPAT_BRIDGE'] == '1' ? remaining.positive? : remaining == 40
+  check(r.returnCount.to_i == 60 && remaining_ok, 'first page 60/40')
   check(list(r.leadRecordList.leadRecord).size == 60, '60 records')
   r = driver.getMultipleLeads('leadSelector' => static_list_selector('Demo List'),
                               'streamPosition' => r.newStreamPosition, 'batchSize' => 60).result

@@ -130,7 +130,9 @@ public class Driver {
     p.setBatchSize(60);
     sign(KEY);
     ResultGetMultipleLeads r = stub.getMultipleLeads(p).getResult();
-    check(r.getReturnCount() == 60 && r.getRemainingCount() == 40, "first page 60/40");
+    // Through the bridge remainingCount is only a flag before the last page (REST gives no count).
+    boolean bridged = "1".equals(System.getenv("MKTOWS_COMPAT_BRIDGE"));
+    check(r.getReturnCount() == 60 && (bridged ? r.getRemainingCount() > 0 : r.getRemainingCount() == 40), "first page 60/40");
     check(r.getLeadRecordList().length == 60, "60 records");
     p.setStreamPosition(r.getNewStreamPosition());
     sign(KEY);
