@@ -6,11 +6,27 @@
  *   (a) the REST call the bridge makes for getLead, sent straight to the instance;
  *   (b) SOAP getLead through the bridge (caches warm: one REST call each, checked in its journal);
  *   (c) SOAP getLead on the instance itself (the emulator), for scale.
- * The overhead is p50(b) − p50(a); the target is ≤ 2 ms. Then each sample SOAP call of
- * bench/lib/bridge-samples.mjs once more, with warm caches, and the REST calls the journal shows.
+ * The overhead is p50(b) − p50(a); the target is ≤ 2 ms.
+ * Then the REST calls per SOAP operation: the bridge's differential suites (test/bridge-*.test.ts,
+ * several hundred SOAP calls of every operation against the demo data, cold and warm caches) run
+ * with MKTOWS_BRIDGE_CALLS_FILE, and each successful call's REST calls are counted, with and
+ * without the look-ups the caches spare a warm call (token, describe, types, names → ids).
  */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { envelope, KEY, MKTOWS_BIN, profileArgs, startChild, startMktows, USER } from '../lib/common.mjs';
+import { join } from 'node:path';
+import {
+  DATA_DIR,
+  envelope,
+  KEY,
+  MKTOWS_BIN,
+  profileArgs,
+  ROOT,
+  startChild,
+  startMktows,
+  USER,
+} from '../lib/common.mjs';
 import { cachedStore, leadEmail, removeWork, workCopy } from '../lib/data.mjs';
 import { LEADS } from './getlead.mjs';
 
@@ -105,6 +121,59 @@ async function journalUpstream(origin) {
   return list?.[0]?.upstream ?? [];
 }
 
+/** Look-ups a warm call finds in the bridge's caches. */
+const CACHED = [
+  /^POST \/identity\/oauth\/token$/,
+  /describe\.json$/,
+  /^GET \/rest\/v1\/activities\/types\.json$/,
+  /^GET \/rest\/v1\/lists\.json$/,
+  /^GET \/rest\/v1\/campaigns\.json$/,
+  /^GET \/rest\/asset\/v1\/program\/byName\.json$/,
+];
+
+/** REST calls per SOAP operation over the bridge suites' successful calls. */
+function restCallsPerOperation(log) {
+  const file = join(DATA_DIR, 'bridge-calls.jsonl');
+  rmSync(file, { force: true });
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'run-tests.mjs'), 'server/dist/test/bridge-'], {
+    env: { ...process.env, MKTOWS_BRIDGE_CALLS_FILE: file },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`the bridge suites failed:\n${(r.stdout ?? '').slice(-2000)}`);
+  const byOp = new Map();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line) continue;
+    const c = JSON.parse(line);
+    if (c.faultCode !== null) continue;
+    const all = c.rest.length;
+    const warm = c.rest.filter((x) => !CACHED.some((re) => re.test(x))).length;
+    const o = byOp.get(c.operation) ?? { calls: 0, all: [], warm: [] };
+    o.calls++;
+    o.all.push(all);
+    o.warm.push(warm);
+    byOp.set(c.operation, o);
+  }
+  rmSync(file, { force: true });
+  const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const rows = [...byOp.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([operation, o]) => ({
+      operation,
+      soapCalls: o.calls,
+      restMin: Math.min(...o.all),
+      restMedian: med(o.all),
+      restMax: Math.max(...o.all),
+      warmMedian: med(o.warm),
+    }));
+  for (const x of rows) {
+    log(
+      `  ${x.operation.padEnd(22)} ${String(x.soapCalls).padStart(4)} calls: REST ${x.restMin}–${x.restMax} (median ${x.restMedian}), without cached look-ups median ${x.warmMedian}`,
+    );
+  }
+  return rows;
+}
+
 export async function runBridge(opts, log) {
   const store = await cachedStore(LEADS, log);
   const db = workCopy(store.path, 'bridge');
@@ -157,7 +226,20 @@ export async function runBridge(opts, log) {
     log(
       `  bridge overhead p50 (b − a): ${overhead} ms (target ≤ 2 ms); REST calls per warm getLead: ${upstream.length}`,
     );
-    return { calls, direct, bridged, emulator, overheadP50Ms: overhead, restCallsPerWarmGetLead: upstream.length };
+    await bridge.stop();
+    bridge = undefined;
+    await instance.stop();
+    log("  REST calls per SOAP operation (the bridge suites' successful calls):");
+    const perOperation = restCallsPerOperation(log);
+    return {
+      calls,
+      direct,
+      bridged,
+      emulator,
+      overheadP50Ms: overhead,
+      restCallsPerWarmGetLead: upstream.length,
+      perOperation,
+    };
   } finally {
     await bridge?.stop();
     await instance.stop();
