@@ -18,8 +18,9 @@ export function bridgeModeWanted(config: Partial<ServerConfig>): boolean {
 
 const UPSTREAM = { clientId: 'bridge-mode', clientSecret: 'bridge-mode-secret-0123' };
 
-/** Admin paths both servers must see (the clock, users, a reset); the bridge's own (rules, journal, limits). */
-const BOTH = /^\/_mktows\/(clock|reset|users)\b/;
+/** Admin paths both servers must see (the clock, users; a reset too); the bridge's own (rules, journal, limits). */
+const BOTH = /^\/_mktows\/(clock|users)\b/;
+const RESET = /^\/_mktows\/reset\b/;
 const BRIDGE_ONLY = /^\/_mktows\/(faults|journal|limits|health)\b/;
 
 export async function startBridged(
@@ -70,9 +71,17 @@ export async function startBridged(
   }) as TestServer;
   s.soap = (inner, opts = {}) => soapCall(s, inner, opts);
   s.admin = async (method, path, body) => {
+    if (RESET.test(path)) {
+      // The emulator takes the seed (the instance's data); the bridge, which takes none, resets its
+      // own state, caches and token after it. The answer names what was seeded.
+      const e = await adminCall(emulator, method, path, body);
+      if (e.status !== 200) return e;
+      const { seed: _seed, ...rest } = (body ?? {}) as Record<string, unknown>;
+      const b = await adminCall(bridge, method, path, rest);
+      return b.status === 200 ? e : b;
+    }
     if (BOTH.test(path)) {
       const [b] = await Promise.all([adminCall(bridge, method, path, body), adminCall(emulator, method, path, body)]);
-      if (/^\/_mktows\/reset\b/.test(path)) bridge.runtime.bridge?.clearCaches();
       return b;
     }
     if (BRIDGE_ONLY.test(path)) return adminCall(bridge, method, path, body);
