@@ -133,6 +133,21 @@ describe('bridge: getMObjects', () => {
     await same({ type: 'Opportunity', associations: [{ type: 'Lead', id: 1 }] }, 2);
     assert.deepEqual(await restCalls(p), ['GET /rest/v1/opportunities/roles.json', 'GET /rest/v1/opportunities.json']);
     await same({ type: 'Opportunity', externalKey: ['externalKey', 'OPP-9'] }, 0);
+    // A Lead association by e-mail: the lead through REST's email filter first.
+    await same(
+      { type: 'Opportunity', associations: [{ type: 'Lead', externalKey: ['Email', 'ada@demo.example'] }] },
+      2,
+    );
+    assert.deepEqual(await restCalls(p), [
+      'GET /rest/v1/leads.json',
+      'GET /rest/v1/opportunities/roles.json',
+      'GET /rest/v1/opportunities.json',
+    ]);
+    await same(
+      { type: 'Opportunity', associations: [{ type: 'Lead', externalKey: ['Email', 'nobody@x.example'] }] },
+      0,
+    );
+    assert.deepEqual(await restCalls(p), ['GET /rest/v1/leads.json']);
   });
 
   test('roles: by Opportunity and Lead association, the opportunity shown as an association', async () => {
@@ -148,6 +163,10 @@ describe('bridge: getMObjects', () => {
       ],
     );
     await same({ type: 'OpportunityPersonRole', associations: [{ type: 'Lead', id: 1 }] }, 2);
+    await same(
+      { type: 'OpportunityPersonRole', associations: [{ type: 'Lead', externalKey: ['email', 'ada@demo.example'] }] },
+      2,
+    );
     await same(
       {
         type: 'OpportunityPersonRole',
@@ -172,6 +191,8 @@ describe('bridge: getMObjects', () => {
       { type: 'Program', criteria: [['Colour', 'EQ', 'x']] },
       { type: 'Program', criteria: [['Id', 'EQ', 'abc']] },
       { type: 'Opportunity', associations: [{ type: 'Program', id: 1 }] },
+      { type: 'Program', associations: [{ type: 'Lead', id: 1 }] },
+      { type: 'Opportunity', associations: [{ type: 'Lead', externalKey: ['Phone', '1'] }] },
     ] as GetMObjectsInput[]) {
       const r = await p.both(getMObjectsBody(q));
       assert.equal(r.bridge.fault?.code, 20110, r.bridge.text);

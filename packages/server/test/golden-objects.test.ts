@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { escapeText, faultString, NAMESPACE, parseXml, SOAP_ENV_NS, type XmlElement } from '@mktows/protocol';
+import { onBridge } from './support/bridge-mode.js';
 import { find, findAll, type SoapResult, startTestServer, type TestServer, text } from './support/harness.js';
 import { bodyChild, pairedRequest, readRecorded, SKIP_WITHOUT_SHARED, withOurAuth } from './support/recorded.js';
 import { assertSameShape, isNil, qname, type ShapeOptions } from './support/xml-shape.js';
@@ -86,7 +87,9 @@ describe('golden: MObject and custom-object responses have the structure of reco
 
   // -- getMObjects ------------------------------------------------------------------------------
 
-  test(`getMObjects: ${ADOBE}/getMObjects.response.xml (Programs: tags, tokens, costs)`, async () => {
+  test(`getMObjects: ${ADOBE}/getMObjects.response.xml (Programs: tags, tokens, costs)`, {
+    skip: onBridge('REST programs have no Workspace Id or My Tokens'),
+  }, async () => {
     const file = `${ADOBE}/getMObjects.response.xml`;
     // The docs sample shows a token's HTML unescaped inside <value> (spec §10.12); on the wire it
     // was text, so it is escaped here before comparing.
@@ -165,7 +168,9 @@ describe('golden: MObject and custom-object responses have the structure of reco
     });
   });
 
-  test(`deleteMObjects: ${ADOBE}/deleteMObjects.response.xml`, async () => {
+  test(`deleteMObjects: ${ADOBE}/deleteMObjects.response.xml`, {
+    skip: onBridge('opportunities and roles have no integer id in REST'),
+  }, async () => {
     const file = `${ADOBE}/deleteMObjects.response.xml`;
     const recorded = parseXml(readRecorded(file));
     // Opportunities 1..7, so that the recorded ids 4 and 7 exist.

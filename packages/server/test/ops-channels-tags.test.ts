@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseXml, type XmlElement } from '@mktows/protocol';
+import { onBridge } from './support/bridge-mode.js';
 import {
   esc,
   isNil,
@@ -124,7 +125,9 @@ describe('getChannels', () => {
   });
   after(() => s.close());
 
-  test('every defined channel, used by a program or not, and those programs name, by name, with statuses sorted by status', async () => {
+  test('every defined channel, used by a program or not, and those programs name, by name, with statuses sorted by status', {
+    skip: onBridge('REST channel statuses have no attributes'),
+  }, async () => {
     const all = await channels(s);
     assert.deepEqual(Object.keys(all), standardAnd('Podcast'));
     assert.deepEqual(all.Blog, [
@@ -170,7 +173,7 @@ describe('getChannels', () => {
   });
 
   test('golden: Blog, Tradeshow and Webinar are exactly the recorded sample (values and order)', {
-    skip: SKIP_NO_SHARED,
+    skip: SKIP_NO_SHARED || onBridge('REST channel statuses have no attributes'),
   }, async () => {
     // The docs' sample is cut off after the last tagStatus: read the complete tagStatus elements.
     const text = recordedText('getChannels.response.xml');
@@ -207,7 +210,9 @@ describe('getChannels: channels defined on their own', () => {
     );
   });
 
-  test('the seed section `channels` defines channels, with their own statuses or the built-in ones; again redefines', async () => {
+  test('the seed section `channels` defines channels, with their own statuses or the built-in ones; again redefines', {
+    skip: onBridge('REST channel statuses have no attributes'),
+  }, async () => {
     const r = await seed(s, {
       channels: [
         {
@@ -230,7 +235,9 @@ describe('getChannels: channels defined on their own', () => {
     assert.deepEqual(Object.keys(await channels(s)), standardAnd('podcast', 'Virtual Event'));
   });
 
-  test('syncMObjects sets a program to a defined channel no program uses', async () => {
+  test('syncMObjects sets a program to a defined channel no program uses', {
+    skip: onBridge("REST sets a program's channel only at creation"),
+  }, async () => {
     const r = await s.soap(
       syncMObjectsBody(
         [{ type: 'Program', id: 1, typeAttribs: [['Tag', { Type: 'Channel', Value: 'nurture' }]] }],

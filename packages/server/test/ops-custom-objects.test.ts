@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { onBridge } from './support/bridge-mode.js';
 import { assertFault, call } from './support/fault-helpers.js';
 import { find, startTestServer, type TestServer } from './support/harness.js';
 import {
@@ -38,6 +39,15 @@ describe('custom object operations', () => {
     parseCustomStatuses(await s.soap(syncCustomObjectsBody(type, objects, operation)));
   const get = async (opts: Parameters<typeof getCustomObjectsBody>[1] = {}, type = 'RoadShow') =>
     parseGetCustomObjects(await s.soap(getCustomObjectsBody(type, opts)));
+  /**
+   * Every RoadShow record. A bridge reads custom objects only by key (REST has no unfiltered read):
+   * there, the records of the leads the tests link them to (1, then 2), by the link key.
+   */
+  const all = async () => {
+    if (!onBridge('REST reads custom objects only by key')) return get();
+    const [one, two] = [await get({ keys: { MKTOID: 1 } }), await get({ keys: { MKTOID: 2 } })];
+    return { ...one, returnCount: one.returnCount + two.returnCount, objects: [...one.objects, ...two.objects] };
+  };
   const del = async (keyLists: Pairs[], type = 'RoadShow') =>
     parseCustomStatuses(await s.soap(deleteCustomObjectsBody(type, keyLists)));
   const fault = (inner: string) => call(s, inner);
@@ -69,7 +79,7 @@ describe('custom object operations', () => {
       assert.deepEqual(await sync([show(1, 'rid1', { state: 'California', zip: '94405' })], 'UPSERT'), [
         ok1(1, 'rid1', 'UPDATED'),
       ]);
-      const got = await get();
+      const got = await all();
       assert.deepEqual(got.objects, [
         { keys: { MKTOID: '1', rid: 'rid1' }, attrs: { city: 'SanMateo', state: 'California', zip: '94405' } },
       ]);
@@ -86,7 +96,7 @@ describe('custom object operations', () => {
         { ...ok1(1, 'c', 'FAILED'), error: 'No RoadShow with MKTOID=1, rid=c; UPDATE does not create' },
       ]);
       assert.deepEqual(
-        (await get()).objects.map((o) => [o.keys.rid, o.attrs]),
+        (await all()).objects.map((o) => [o.keys.rid, o.attrs]),
         [
           ['a', { city: 'Y' }],
           ['b', null],
@@ -126,7 +136,7 @@ describe('custom object operations', () => {
         ok1(2, 'ok2', 'CREATED'),
       ]);
       assert.deepEqual(
-        (await get()).objects.map((o) => [o.keys.rid, o.attrs]),
+        (await all()).objects.map((o) => [o.keys.rid, o.attrs]),
         [
           ['ok1', { city: 'Paris' }],
           ['ok2', { city: 'Lyon' }],
@@ -197,7 +207,7 @@ describe('custom object operations', () => {
         20110,
         'syncCustomObjects: 101 custom objects exceed the limit of 100 per call',
       );
-      assert.equal((await get()).returnCount, 0);
+      assert.equal((await all()).returnCount, 0);
       assertFault(
         await fault(syncCustomObjectsBody('RoadShow', [])),
         20109,
@@ -275,7 +285,9 @@ describe('custom object operations', () => {
       assert.deepEqual(parseGetCustomObjects(r).returnCount, 0);
     });
 
-    test('batchSize pages with a signed position and remainingCount', async () => {
+    test('batchSize pages with a signed position and remainingCount', {
+      skip: onBridge('REST reads custom objects only by key'),
+    }, async () => {
       await shows();
       const p1 = await get({ batchSize: 3 });
       assert.deepEqual([p1.returnCount, p1.remainingCount], [3, 4]);
@@ -290,7 +302,7 @@ describe('custom object operations', () => {
       );
     });
 
-    test('batchSize is capped at 100', async () => {
+    test('batchSize is capped at 100', { skip: onBridge('REST reads custom objects only by key') }, async () => {
       const many = Array.from({ length: 100 }, (_, i) => show(3, `m${i}`));
       await sync(many);
       await sync([show(3, 'm100'), show(3, 'm101')]);
@@ -300,7 +312,9 @@ describe('custom object operations', () => {
       assert.deepEqual([p2.returnCount, p2.remainingCount, p2.newStreamPosition], [2, 0, '']);
     });
 
-    test('bad positions: tampered or for another filter 20122; past the end 20123', async () => {
+    test('bad positions: tampered or for another filter 20122; past the end 20123', {
+      skip: onBridge('REST reads custom objects only by key'),
+    }, async () => {
       await shows();
       const p1 = await get({ batchSize: 5 });
       assertFault(
@@ -382,7 +396,7 @@ describe('custom object operations', () => {
         },
       ]);
       assert.deepEqual(
-        (await get()).objects.map((o) => o.keys.rid),
+        (await all()).objects.map((o) => o.keys.rid),
         ['b'],
       );
       assert.deepEqual(await del([{ MKTOID: 1, rid: 'a' }]), [

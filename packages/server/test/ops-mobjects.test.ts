@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { onBridge } from './support/bridge-mode.js';
 import { assertFault, call } from './support/fault-helpers.js';
 import { findAll, startTestServer, type TestServer, text } from './support/harness.js';
 import {
@@ -104,7 +105,9 @@ describe('MObject operations', () => {
         assert.equal(child(meta, 'isCustom')?.text, 'false');
         assert.equal(child(meta, 'updatedAt')?.text, '2010-01-01T00:00:00+00:00');
         const fields = findAll(meta, 'field');
-        assert.ok(fields.length >= 5);
+        // On a bridge a role has no id nor OpportunityId field (REST names them by marketoGUID).
+        const roleOnBridge = name === 'OpportunityPersonRole' && onBridge('roles have no id or OpportunityId');
+        assert.ok(fields.length >= (roleOnBridge ? 4 : 5));
         for (const f of fields) {
           assert.deepEqual(
             f.children.map((c) => c.local),
@@ -162,9 +165,9 @@ describe('MObject operations', () => {
       const opp = await names('Opportunity');
       for (const f of ['Name', 'Amount', 'CloseDate', 'IsWon', 'Stage', 'Type', 'FiscalQuarter'])
         assert.ok(opp.includes(f), f);
+      const roleIds = onBridge('roles have no id or OpportunityId') ? [] : ['id', 'OpportunityId'];
       assert.deepEqual(await names('OpportunityPersonRole'), [
-        'id',
-        'OpportunityId',
+        ...roleIds,
         'PersonId',
         'Role',
         'IsPrimary',
@@ -193,7 +196,9 @@ describe('MObject operations', () => {
   describe('getMObjects', () => {
     beforeEach(fresh);
 
-    test('Program: attribList, and channel, tags, tokens and costs as typeAttribs; includeDetails adds CRM Id and times', async () => {
+    test('Program: attribList, and channel, tags, tokens and costs as typeAttribs; includeDetails adds CRM Id and times', {
+      skip: onBridge('REST programs have no Workspace Id or My Tokens'),
+    }, async () => {
       const r = await get({ type: 'Program' });
       assert.equal(r.returnCount, 2);
       assert.equal(r.hasMore, false);
@@ -243,7 +248,9 @@ describe('MObject operations', () => {
       assert.deepEqual(d.typeAttribs, demo.typeAttribs);
     });
 
-    test('Opportunity by id and by externalKey; attribList, externalKey, createdAt/updatedAt', async () => {
+    test('Opportunity by id and by externalKey; attribList, externalKey, createdAt/updatedAt', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const byKey = await get({ type: 'Opportunity', externalKey: ['externalKey', 'OPP-2'] });
       assert.equal(byKey.returnCount, 1);
       const o = byKey.objects[0];
@@ -261,7 +268,9 @@ describe('MObject operations', () => {
       assert.deepEqual([none.returnCount, none.hasMore, none.objects], [0, false, []]);
     });
 
-    test('OpportunityPersonRole: the demo roles link leads to opportunities', async () => {
+    test('OpportunityPersonRole: the demo roles link leads to opportunities', {
+      skip: onBridge('REST reads opportunities and roles only by a filter'),
+    }, async () => {
       const r = await get({ type: 'OpportunityPersonRole' });
       assert.equal(r.returnCount, 5);
       assert.deepEqual(r.objects[0].attribs, {
@@ -272,7 +281,9 @@ describe('MObject operations', () => {
       });
     });
 
-    test('criteria on every documented attribute, with each comparison', async () => {
+    test('criteria on every documented attribute, with each comparison', {
+      skip: onBridge('REST reads opportunities and roles only by a filter'),
+    }, async () => {
       const names = async (q: GetMObjectsInput) => (await get(q)).objects.map((o) => o.attribs.Name ?? o.attribs.Role);
       const opp = (criteria: GetMObjectsInput['criteria']) => names({ type: 'Opportunity', criteria });
       const prog = (criteria: GetMObjectsInput['criteria']) => names({ type: 'Program', criteria });
@@ -329,7 +340,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('associations: opportunities of a lead (by id or e-mail), roles of an opportunity, a company', async () => {
+    test('associations: opportunities of a lead (by id or e-mail), roles of an opportunity, a company', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const opps = async (associations: GetMObjectsInput['associations']) =>
         (await get({ type: 'Opportunity', associations })).objects.map((o) => o.externalKey?.[1]);
       assert.deepEqual(await opps([{ type: 'Lead', id: 1 }]), ['OPP-1', 'OPP-3']);
@@ -361,7 +374,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('an archived program is left out unless Include Archive is true', async () => {
+    test('an archived program is left out unless Include Archive is true', {
+      skip: onBridge('REST programs have no archived flag'),
+    }, async () => {
       const r = await s.admin('POST', '/_mktows/seed', { programs: [{ name: 'Old Program', archived: true }] });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal((await get({ type: 'Program' })).returnCount, 2);
@@ -376,7 +391,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('pages of 100 with hasMore and a signed position; the position alone continues the query', async () => {
+    test('pages of 100 with hasMore and a signed position; the position alone continues the query', {
+      skip: onBridge('REST reads opportunities and roles only by a filter'),
+    }, async () => {
       const opportunities = Array.from({ length: 247 }, (_, i) => ({
         name: `Paged ${i + 1}`,
         externalKey: `PAGE-${i + 1}`,
@@ -534,7 +551,9 @@ describe('MObject operations', () => {
   describe('syncMObjects', () => {
     beforeEach(fresh);
 
-    test('Opportunity: INSERT creates, UPSERT by externalKey updates, unchanged data is UNCHANGED', async () => {
+    test('Opportunity: INSERT creates, UPSERT by externalKey updates, unchanged data is UNCHANGED', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const [created] = await sync(
         [
           {
@@ -564,7 +583,9 @@ describe('MObject operations', () => {
       assert.equal((await get({ type: 'Opportunity', id: 4 })).objects[0].attribs.Stage, 'Won');
     });
 
-    test('INSERT skips existing objects, UPDATE skips new ones, UPSERT of a missing id fails', async () => {
+    test('INSERT skips existing objects, UPDATE skips new ones, UPSERT of a missing id fails', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const statuses = await sync(
         [
           { type: 'Opportunity', id: 1, attribs: { Stage: 'x' } },
@@ -605,7 +626,9 @@ describe('MObject operations', () => {
       assert.equal((await get({ type: 'Opportunity' })).returnCount, 3, 'nothing was written');
     });
 
-    test('partial success: one status per object, failures with their reason', async () => {
+    test('partial success: one status per object, failures with their reason', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const statuses = await sync([
         { type: 'Opportunity', attribs: { Name: 'Good' } },
         { type: 'Opportunity', attribs: { Name: 'Bad', Colour: 'red', Smell: 'x' } },
@@ -636,7 +659,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('OpportunityPersonRole: by OpportunityId and PersonId, or by associations to Lead and Opportunity', async () => {
+    test('OpportunityPersonRole: by OpportunityId and PersonId, or by associations to Lead and Opportunity', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const statuses = await sync([
         {
           type: 'OpportunityPersonRole',
@@ -688,7 +713,9 @@ describe('MObject operations', () => {
       assert.deepEqual(roles.objects[2].externalKey, ['externalKey', 'ROLE-1']);
     });
 
-    test('OpportunityPersonRole failures: missing or unknown opportunity and lead', async () => {
+    test('OpportunityPersonRole failures: missing or unknown opportunity and lead', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       assert.deepEqual(
         await sync([
           { type: 'OpportunityPersonRole', attribs: { Role: 'x' } },
@@ -722,7 +749,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('Program: UPDATE adds a period cost and changes one by its Id', async () => {
+    test('Program: UPDATE adds a period cost and changes one by its Id', {
+      skip: onBridge("a REST cost's Id is its place in the list"),
+    }, async () => {
       const [added] = await sync(
         [{ type: 'Program', id: 2, typeAttribs: [['Cost', { Month: '2026-06', Amount: 2000, Note: 'Booth' }]] }],
         'UPDATE',
@@ -750,7 +779,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('Program: UPDATE sets a channel or a tag that exists', async () => {
+    test('Program: UPDATE sets a channel or a tag that exists', {
+      skip: onBridge("REST sets a program's channel only at creation"),
+    }, async () => {
       assert.deepEqual(
         await sync(
           [
@@ -779,7 +810,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test('Program failures: not UPDATE, no id, missing program, bad costs and tags', async () => {
+    test('Program failures: not UPDATE, no id, missing program, bad costs and tags', {
+      skip: onBridge("REST sets a program's channel only at creation"),
+    }, async () => {
       const statuses = await sync(
         [
           { type: 'Program', typeAttribs: [['Cost', { Month: '2026-01', Amount: 1 }]] },
@@ -852,7 +885,8 @@ describe('MObject operations', () => {
         20110,
         'syncMObjects: 101 MObjects exceed the limit of 100 per call',
       );
-      assert.equal((await get({ type: 'Opportunity' })).returnCount, 3);
+      if (!onBridge('REST reads opportunities and roles only by a filter'))
+        assert.equal((await get({ type: 'Opportunity' })).returnCount, 3);
       assertFault(await fault(syncMObjectsBody([])), 20109, 'syncMObjects: mObjectList holds no mObject');
     });
 
@@ -873,7 +907,9 @@ describe('MObject operations', () => {
   describe('deleteMObjects', () => {
     beforeEach(fresh);
 
-    test('deletes opportunities (with their roles) and roles; a missing one is UNCHANGED', async () => {
+    test('deletes opportunities (with their roles) and roles; a missing one is UNCHANGED', {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const statuses = await del([
         { type: 'Opportunity', id: 3 },
         { type: 'OpportunityPersonRole', id: 1 },
@@ -906,7 +942,13 @@ describe('MObject operations', () => {
           status: 'FAILED',
           error: 'MObject type "Program" cannot be deleted; expected one of Opportunity, OpportunityPersonRole',
         },
-        { id: null, status: 'FAILED', error: 'Deleting an Opportunity needs its id' },
+        {
+          id: null,
+          status: 'FAILED',
+          error: onBridge('opportunities have no integer id in REST')
+            ? 'Deleting an Opportunity needs its externalKey on this bridge'
+            : 'Deleting an Opportunity needs its id',
+        },
       ]);
       assert.equal((await get({ type: 'Program' })).returnCount, 2);
     });
@@ -918,7 +960,8 @@ describe('MObject operations', () => {
         20110,
         'deleteMObjects: 101 MObjects exceed the limit of 100 per call',
       );
-      assert.equal((await get({ type: 'Opportunity' })).returnCount, 3);
+      if (!onBridge('REST reads opportunities and roles only by a filter'))
+        assert.equal((await get({ type: 'Opportunity' })).returnCount, 3);
       assertFault(await fault(deleteMObjectsBody([])), 20109, 'deleteMObjects: mObjectList holds no mObject');
     });
   });
@@ -943,7 +986,9 @@ describe('MObject operations', () => {
       );
     });
 
-    test("mergeLeads moves the losing lead's person roles to the winner", async () => {
+    test("mergeLeads moves the losing lead's person roles to the winner", {
+      skip: onBridge('opportunities and roles have no integer id in REST'),
+    }, async () => {
       const r = await s.soap(
         '<ns1:paramsMergeLeads><winningLeadKeyList><attribute><attrName>IDNUM</attrName><attrValue>2</attrValue></attribute></winningLeadKeyList><losingLeadKeyLists><keyList><attribute><attrName>IDNUM</attrName><attrValue>11</attrValue></attribute></keyList></losingLeadKeyLists></ns1:paramsMergeLeads>',
       );

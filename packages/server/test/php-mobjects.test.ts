@@ -7,8 +7,10 @@
  * Opportunity. Skipped with a message when php is missing, unless CI is set: then a missing php is
  * a failure.
  */
+
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { onBridge } from './support/bridge-mode.js';
 import { KEY, startTestServer, type TestServer, USER } from './support/harness.js';
 import { PHP_INSTALL, PHP_PROBLEM, PHP_SKIP, runPhp } from './support/php.js';
 
@@ -35,7 +37,9 @@ describe('PHP SoapClient: getMObjects paging', { skip: SKIP }, () => {
   });
   after(() => s?.close());
 
-  test('pages of 100 while hasMore, with and without criteria; end and foreign positions fault', async () => {
+  test('pages of 100 while hasMore, with and without criteria; end and foreign positions fault', {
+    skip: onBridge('REST reads opportunities and roles only by a filter'),
+  }, async () => {
     const lines = await runPhp('mobjects.php', [`${s.url}/soap/mktows/3_1?WSDL`, USER, KEY]);
     const by = (step: string) => {
       const l = lines.find((x) => x.step === step);
@@ -128,7 +132,9 @@ describe('PHP SoapClient: getMObjects paging', { skip: SKIP }, () => {
     assert.equal(lines[lines.length - 1].step, 'done');
   });
 
-  test('what PHP wrote is in the store', async () => {
+  test('what PHP wrote is in the store', {
+    skip: onBridge('REST reads opportunities and roles only by a filter (the script stops before writing)'),
+  }, async () => {
     const opp = await s.runtime.store.mobjects.findOpportunityByKey('PHP-1');
     assert.ok(opp);
     assert.deepEqual([opp.name, opp.attributes], ['From PHP', { Amount: '99.5' }]);

@@ -202,6 +202,20 @@ describe('REST API foundation', () => {
     );
   });
 
+  test('query by sfdcOpptyId finds the leads with a person role on the opportunity', async () => {
+    const seeded = await s.admin('POST', '/_mktows/seed', {
+      opportunities: [{ name: 'Filter Deal', externalKey: 'OPP-F1' }],
+      opportunityRoles: [{ opportunity: 'OPP-F1', lead: 'rest.reader@example.com', role: 'Champion' }],
+    });
+    assert.equal(seeded.status, 200, JSON.stringify(seeded.body));
+    const find = async (value: string) =>
+      restOk(
+        await restCall(s, `/rest/v1/leads.json?filterType=sfdcOpptyId&filterValues=${value}&fields=id`, { token }),
+      );
+    assert.deepEqual(await find('OPP-F1'), [{ id: leadId }]);
+    assert.deepEqual(await find('OPP-NONE'), []);
+  });
+
   test('custom fields have one name in both APIs and come back typed', async () => {
     const seeded = await s.admin('POST', '/_mktows/seed', {
       leadFields: [

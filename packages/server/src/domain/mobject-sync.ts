@@ -52,13 +52,27 @@ interface Tx extends LeadReader {
 }
 
 /** Lead key names an association's externalKey may use, and the lookup each one means. */
-const LEAD_EXTERNAL_KEYS = {
+export const LEAD_EXTERNAL_KEYS = {
   Email: 'EMAIL',
   ForeignSysPersonId: 'FSPID',
   SFDCLeadId: 'SFDCLEADID',
   SFDCContactId: 'SFDCCONTACTID',
   SFDCAccountId: 'SFDCACCOUNTID',
 } as const;
+
+/** The lead key type an association's externalKey name means; others throw `onBad(message)`. */
+export function leadExternalKeyOf(
+  keyName: string | undefined,
+  onBad: (message: string) => Error,
+): keyof typeof LEAD_EXTERNAL_KEYS {
+  const name = matchName(Object.keys(LEAD_EXTERNAL_KEYS) as (keyof typeof LEAD_EXTERNAL_KEYS)[], keyName ?? '');
+  if (!name) {
+    throw onBad(
+      `externalKey "${keyName}" cannot name a Lead; use one of ${Object.keys(LEAD_EXTERNAL_KEYS).join(', ')}`,
+    );
+  }
+  return name;
+}
 
 /**
  * The ids of the leads an association names (by id, or by an externalKey naming a lead key
@@ -72,10 +86,7 @@ export async function leadIdsFor(
   if (a.id != null) return (await reader.getLeads([a.id])).map((l) => l.id);
   const k = a.externalKey;
   if (!k) throw onBad('a Lead association needs an id or an externalKey');
-  const name = matchName(Object.keys(LEAD_EXTERNAL_KEYS) as (keyof typeof LEAD_EXTERNAL_KEYS)[], k.name ?? '');
-  if (!name) {
-    throw onBad(`externalKey "${k.name}" cannot name a Lead; use one of ${Object.keys(LEAD_EXTERNAL_KEYS).join(', ')}`);
-  }
+  const name = leadExternalKeyOf(k.name, onBad);
   return (await reader.findLeads({ by: LEAD_EXTERNAL_KEYS[name], value: k.value })).map((l) => l.id);
 }
 

@@ -19,8 +19,9 @@ export function bridgeModeWanted(config: Partial<ServerConfig>): boolean {
 
 const UPSTREAM = { clientId: 'bridge-mode', clientSecret: 'bridge-mode-secret-0123' };
 
-/** Admin paths both servers must see (the clock, users, a reset); the bridge's own (rules, journal, limits). */
-const BOTH = /^\/_mktows\/(clock|reset|users)\b/;
+/** Admin paths both servers must see (the clock, users; a reset too); the bridge's own (rules, journal, limits). */
+const BOTH = /^\/_mktows\/(clock|users)\b/;
+const RESET = /^\/_mktows\/reset\b/;
 const BRIDGE_ONLY = /^\/_mktows\/(faults|journal|limits|health)\b/;
 
 export async function startBridged(
@@ -73,14 +74,13 @@ export async function startBridged(
   }) as TestServer;
   s.soap = (inner, opts = {}) => soapCall(s, inner, opts);
   s.admin = async (method, path, body) => {
-    if (/^\/_mktows\/reset\b/.test(path)) {
-      // A bridge takes no seed (409): it resets its own state, the emulator resets and seeds the data.
-      const { seed: _seed, ...own } = (body ?? {}) as Record<string, unknown>;
-      const [b, e] = await Promise.all([
-        adminCall(bridge, method, path, body === undefined ? undefined : own),
-        adminCall(emulator, method, path, body),
-      ]);
-      bridge.runtime.bridge?.clearCaches();
+    if (RESET.test(path)) {
+      // The emulator takes the seed (the instance's data); the bridge, which takes none, resets its
+      // own state, caches and token after it. The answer names what was seeded.
+      const e = await adminCall(emulator, method, path, body);
+      if (e.status !== 200) return e;
+      const { seed: _seed, ...rest } = (body ?? {}) as Record<string, unknown>;
+      const b = await adminCall(bridge, method, path, rest);
       return b.status === 200 ? e : b;
     }
     if (BOTH.test(path)) {

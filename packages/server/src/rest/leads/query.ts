@@ -13,7 +13,7 @@ import { DEFAULT_REST_FIELDS, type RestField, restFields } from './lead-fields.j
 /** The filter types served, and the store lookup each one is (Marketo's searchable lead fields). */
 export const FILTER_TYPES: Record<
   string,
-  'IDNUM' | 'EMAIL' | 'COOKIE' | 'SFDCLEADID' | 'SFDCCONTACTID' | 'SFDCACCOUNTID'
+  'IDNUM' | 'EMAIL' | 'COOKIE' | 'SFDCLEADID' | 'SFDCCONTACTID' | 'SFDCACCOUNTID' | 'OPPORTUNITY'
 > = {
   id: 'IDNUM',
   email: 'EMAIL',
@@ -21,6 +21,8 @@ export const FILTER_TYPES: Record<
   sfdcLeadId: 'SFDCLEADID',
   sfdcContactId: 'SFDCCONTACTID',
   sfdcAccountId: 'SFDCACCOUNTID',
+  // The leads with a person role on the opportunity (its external id), as SOAP's SFDCOPPTYID key.
+  sfdcOpptyId: 'OPPORTUNITY',
 };
 
 export const MAX_FILTER_VALUES = 300;

@@ -20,6 +20,11 @@ import type { Lead, LeadLookup, StoreTx } from '../../store/store.js';
 import { type RestField, restFields } from './lead-fields.js';
 import { FILTER_TYPES } from './query.js';
 
+/** The fields a push dedupes on: the filter types that are lead fields (sfdcOpptyId finds leads by role). */
+const LOOKUP_FIELDS = Object.fromEntries(
+  Object.entries(FILTER_TYPES).filter(([, by]) => by !== 'OPPORTUNITY'),
+) as Record<string, Exclude<(typeof FILTER_TYPES)[string], 'OPPORTUNITY'>>;
+
 export const MAX_SYNC_RECORDS = 300;
 const ACTIONS = ['createOrUpdate', 'createOnly', 'updateOnly', 'createDuplicate'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -64,7 +69,7 @@ export function readSyncRequest(body: unknown, schema: LeadSchema): Request {
     throw new RestError(1003, `Invalid action '${String(action)}'; expected one of ${ACTIONS.join(', ')}`);
   const lookupField = b.lookupField ?? 'email';
   if (typeof lookupField !== 'string') throw new RestError(1006, restMessage(1006, String(lookupField)));
-  if (!FILTER_TYPES[lookupField]) {
+  if (!LOOKUP_FIELDS[lookupField]) {
     if (restFields(schema).has(lookupField)) throw new RestError(1011, restMessage(1011, lookupField));
     throw new RestError(1006, restMessage(1006, lookupField));
   }
@@ -147,7 +152,7 @@ function checkRecord(rec: Record<string, unknown>, req: Request, fields: Map<str
 }
 
 function lookupOf(lookupField: string, key: string): LeadLookup | undefined {
-  const by = FILTER_TYPES[lookupField];
+  const by = LOOKUP_FIELDS[lookupField];
   if (by === 'IDNUM') return /^\d{1,10}$/.test(key) ? { by, value: Number(key) } : undefined;
   return { by, value: key };
 }

@@ -3,9 +3,10 @@
  * an e-mail names several: the lead updated last wins, then the highest id). mergeLeads and
  * syncLead's cookie match use it.
  */
-import { echo, FAULT, MktowsFault } from '@mktows/protocol';
+import { echo, FAULT, MktowsFault, type MObjAssociation } from '@mktows/protocol';
+import { LEAD_EXTERNAL_KEYS, leadExternalKeyOf } from '../../domain/mobject-sync.js';
 import type { BridgeCall } from './bridge.js';
-import { leadFilterOf } from './lead-convert.js';
+import { LEAD_FILTER_TYPES, leadFilterOf } from './lead-convert.js';
 import { UpstreamFault } from './upstream.js';
 
 export interface FoundLead {
@@ -39,4 +40,24 @@ export async function leadIdByKey(call: BridgeCall, keyType: string, keyValue: s
   const [lead] = await findLeadsByKey(call, keyType, keyValue);
   if (!lead) throw new MktowsFault(FAULT.LEAD_NOT_FOUND, `No lead found with ${keyType} = ${echo(keyValue)}`);
   return lead.id;
+}
+
+/**
+ * The leads an MObject's Lead association names, as the emulator's leadIdsFor: by id as given, or
+ * by an externalKey naming a lead key (Email, SFDC ids) that REST filters on, newest first.
+ * `onBad(message)` for a key name SOAP does not take, or one REST has no filter for.
+ */
+export async function leadIdsOfAssociation(
+  call: BridgeCall,
+  a: Pick<MObjAssociation, 'id' | 'externalKey'>,
+  onBad: (message: string) => Error,
+): Promise<number[]> {
+  if (a.id != null) return [a.id];
+  const k = a.externalKey;
+  if (!k) throw onBad('a Lead association needs an id or an externalKey');
+  const name = leadExternalKeyOf(k.name, onBad);
+  const keyType = LEAD_EXTERNAL_KEYS[name];
+  if (!(keyType in LEAD_FILTER_TYPES))
+    throw onBad(`externalKey "${name}" has no equivalent in Marketo's REST API; name the lead by its id`);
+  return (await findLeadsByKey(call, keyType, k.value ?? '')).map((l) => l.id);
 }

@@ -24,11 +24,13 @@ export interface Prepared {
 }
 
 /**
- * Prepares every object (a thrown ObjectRefused is its outcome), sends each group's records in one
- * REST call in input order, and answers each sent object from its REST result.
+ * Prepares every object (a thrown ObjectRefused is its outcome, with the object's own id as the
+ * emulator echoes it), sends each group's records in one REST call in input order, and answers each
+ * sent object from its REST result.
  */
 export async function writeObjects(o: {
   count: number;
+  idOf: (i: number) => number | null;
   prepare: (i: number) => Promise<Prepared | ObjectOutcome>;
   send: (group: string, input: Record<string, unknown>[]) => Promise<RestBody>;
   answer: (i: number, result: RestRecordResult | undefined, record: Record<string, unknown>) => ObjectOutcome;
@@ -49,7 +51,7 @@ export async function writeObjects(o: {
       out.push(undefined);
     } catch (e) {
       if (!(e instanceof ObjectRefused)) throw e;
-      out.push({ status: e.status, id: null, error: e.message });
+      out.push({ status: e.status, id: o.idOf(i), error: e.message });
     }
   }
   for (const [group, g] of groups) {

@@ -69,6 +69,7 @@ export const deleteMObjects: BridgeOperation<'deleteMObjects'> = {
     checkObjectCount(objects.length, MAX_DELETE_MOBJECTS, 'deleteMObjects');
     const outcomes = await writeObjects({
       count: objects.length,
+      idOf: (i) => objects[i].id ?? null,
       prepare: async (i) => prepare(objects[i]),
       send: (group, input) =>
         call.rest({

@@ -18,7 +18,7 @@ export const getChannels: BridgeOperation<'getChannels'> = {
     'one name in tag/values: GET /rest/asset/v1/channel/byName.json?name=<name>',
   ],
   differences: [
-    'A progression status shows Status, Step and Success: REST has no Check-in Status or Webinar Behavior of a status.',
+    'A progression status shows Status, Step and Success: REST has no other attribute of a status (Check-in Status, Webinar Behavior, …).',
   ],
   handler: async (params, ctx) => {
     const call = bridgeOf(ctx);

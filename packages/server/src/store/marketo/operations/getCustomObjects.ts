@@ -82,12 +82,6 @@ export const getCustomObjects: BridgeOperation<'getCustomObjects'> = {
       }
       filter.push([k, (a.attrValue ?? '').trim()]);
     }
-    if (filter.length === 0) {
-      throw new MktowsFault(
-        FAULT.PARAMETER_REQUIRED,
-        `getCustomObjects needs a customObjKeyList: Marketo's REST API reads ${type.name} records only by key`,
-      );
-    }
     const items = params.includeAttributes?.stringItem ?? [];
     let include: CustomObjectField[] = [...type.fields];
     if (items.length) {
@@ -99,6 +93,13 @@ export const getCustomObjects: BridgeOperation<'getCustomObjects'> = {
         else if (!type.key(n)) unknown.push(n);
       }
       if (unknown.length) throw bad(`includeAttributes names unknown fields of ${type.name}: ${echoList(unknown)}`);
+    }
+    // Checked after the parameters the emulator checks: their faults come first, as there.
+    if (filter.length === 0) {
+      throw new MktowsFault(
+        FAULT.PARAMETER_REQUIRED,
+        `getCustomObjects needs a customObjKeyList: Marketo's REST API reads ${type.name} records only by key`,
+      );
     }
     const fields = [...new Set([...type.keys, ...include].map((f) => f.rest))];
 

@@ -17,6 +17,7 @@ import {
 import { MOBJECT_BATCH, type Query, resumeQuery } from '../../../operations/getMObjects.js';
 import { assetGet } from '../asset-read.js';
 import type { BridgeCall } from '../bridge.js';
+import { leadIdsOfAssociation } from '../lead-lookup.js';
 import {
   opportunityMObject,
   opportunityOf,
@@ -71,13 +72,22 @@ async function lookup(
   }
 }
 
+const ASSOCIATIONS: Record<MObjKind | 'Program', readonly string[]> = {
+  Opportunity: ['Lead', 'Company'],
+  OpportunityPersonRole: ['Lead', 'Opportunity'],
+  Program: [],
+};
+
 /** The one association of a type, by name; others are 20110 as on the emulator. */
-function associationsOf(kind: MObjKind, list: readonly MObjAssociation[]): Map<string, MObjAssociation> {
-  const allowed = kind === 'Opportunity' ? ['Lead', 'Company'] : ['Lead', 'Opportunity'];
+function associationsOf(kind: MObjKind | 'Program', list: readonly MObjAssociation[]): Map<string, MObjAssociation> {
+  const allowed = ASSOCIATIONS[kind];
   const out = new Map<string, MObjAssociation>();
   for (const a of list) {
     const t = matchName(allowed, a.mObjType ?? '');
-    if (!t) throw bad(`mObjAssociation "${a.mObjType}" is not valid for ${kind}; expected ${allowed.join(' or ')}`);
+    if (!t) {
+      const expected = allowed.length ? `; expected ${allowed.join(' or ')}` : '';
+      throw bad(`mObjAssociation "${a.mObjType}" is not valid for ${kind}${expected}`);
+    }
     if (a.id == null && !a.externalKey)
       throw new MktowsFault(FAULT.PARAMETER_REQUIRED, `mObjAssociation ${t} needs an id or an externalKey`);
     out.set(t, a);
@@ -85,10 +95,9 @@ function associationsOf(kind: MObjKind, list: readonly MObjAssociation[]): Map<s
   return out;
 }
 
-/** A lead association's lead id: REST finds roles by lead id only. */
-function leadIdOf(a: MObjAssociation): string {
-  if (a.id == null) throw bad('A Lead association names its lead by id on this bridge');
-  return String(a.id);
+/** The ids of the leads a Lead association names (REST finds roles by lead id). */
+async function leadIdsOf(call: BridgeCall, a: MObjAssociation): Promise<string[]> {
+  return (await leadIdsOfAssociation(call, a, bad)).map(String);
 }
 
 async function opportunities(call: BridgeCall, q: Query, criteria: Criterion[], token?: string): Promise<Page> {
@@ -103,10 +112,11 @@ async function opportunities(call: BridgeCall, q: Query, criteria: Criterion[], 
     filter = ['externalCompanyId', [assoc.get('Company')?.externalKey?.value ?? '']];
   else if (assoc.has('Lead')) {
     // The lead's opportunities are those its roles name.
-    const lead = leadIdOf(assoc.get('Lead') as MObjAssociation);
+    const leads = await leadIdsOf(call, assoc.get('Lead') as MObjAssociation);
+    if (leads.length === 0) return { objects: [] };
     const ids = new Set<string>();
     for (let t: string | undefined, first = true; first || t; first = false) {
-      const page = await lookup(call, 'OpportunityPersonRole', 'leadId', [lead], [EXTERNAL_OPPORTUNITY_ID], t);
+      const page = await lookup(call, 'OpportunityPersonRole', 'leadId', leads, [EXTERNAL_OPPORTUNITY_ID], t);
       for (const r of page.records)
         if (typeof r[EXTERNAL_OPPORTUNITY_ID] === 'string') ids.add(r[EXTERNAL_OPPORTUNITY_ID]);
       t = page.next;
@@ -144,23 +154,25 @@ async function roles(call: BridgeCall, type: string, q: Query, criteria: Criteri
   const opportunity = assoc.get('Opportunity');
   const lead = assoc.get('Lead');
   if (opportunity && opportunity.id != null) throw noIds('Opportunity');
-  const filter: [string, string] | undefined = opportunity
-    ? [EXTERNAL_OPPORTUNITY_ID, opportunity.externalKey?.value ?? '']
-    : lead
-      ? ['leadId', leadIdOf(lead)]
+  const leads = lead ? new Set(await leadIdsOf(call, lead)) : undefined;
+  if (leads?.size === 0) return { objects: [] };
+  const filter: [string, string[]] | undefined = opportunity
+    ? [EXTERNAL_OPPORTUNITY_ID, [opportunity.externalKey?.value ?? '']]
+    : leads
+      ? ['leadId', [...leads]]
       : undefined;
   if (!filter) {
     throw bad(
       `getMObjects ${type} needs an Opportunity or Lead association: Marketo's REST API reads roles only by a filter`,
     );
   }
-  const page = await lookup(call, 'OpportunityPersonRole', filter[0], [filter[1]], map.restNames, token);
+  const page = await lookup(call, 'OpportunityPersonRole', filter[0], filter[1], map.restNames, token);
   const objects = page.records
     .map(roleOf)
     .filter(
       (r) =>
-        (!opportunity || r.opportunity === filter[1]) &&
-        (!lead || !opportunity || String(r.role.leadId) === leadIdOf(lead)) &&
+        (!opportunity || r.opportunity === filter[1][0]) &&
+        (!leads || leads.has(String(r.role.leadId))) &&
         roleMatches(r.role, criteria),
     )
     .map((r) => roleMObject(r, type));
@@ -173,6 +185,7 @@ async function programById(call: BridgeCall, id: number): Promise<Json | undefin
 }
 
 async function programs(call: BridgeCall, q: Query, criteria: Criterion[], offset = 0): Promise<Page> {
+  associationsOf('Program', q.associations);
   const keep = async (found: Json[]) => {
     const out: MObject[] = [];
     for (const p of found) {
@@ -220,12 +233,14 @@ async function programs(call: BridgeCall, q: Query, criteria: Criterion[], offse
 export const getMObjects: BridgeOperation<'getMObjects'> = {
   rest: [
     'Opportunity: GET /rest/v1/opportunities/describe.json (cached), then GET /rest/v1/opportunities.json?filterType=externalOpportunityId (externalKey, CRM Id EQ) or externalCompanyId (Company association)&filterValues&fields=<all>&batchSize=100&nextPageToken; a Lead association first reads GET /rest/v1/opportunities/roles.json?filterType=leadId',
+    'A Lead association by externalKey (Email, SFDCLeadId, SFDCContactId, SFDCAccountId): GET /rest/v1/leads.json?filterType=email|sfdcLeadId|…&filterValues&fields=id,updatedAt first',
     'OpportunityPersonRole (or OpportunityLeadRole): GET /rest/v1/opportunities/roles.json?filterType=externalOpportunityId (Opportunity association) or leadId (Lead association)&fields=<all>&batchSize=100&nextPageToken',
     'Program: GET /rest/asset/v1/program/{id}.json (id, Id EQ); GET /rest/asset/v1/program/byName.json?name&includeTags&includeCosts (Name EQ); else GET /rest/asset/v1/programs.json?maxReturn=100&offset&earliestUpdatedAt&latestUpdatedAt, then program/{id}.json for each (tags and costs); GET /rest/asset/v1/folder/{id}.json?type=Folder for the Tree Path (cached)',
   ],
   differences: [
     'Opportunities and roles have no integer id: REST names them by marketoGUID, a string. Objects are shown without `id`; an `id` or an Id criterion is 20110 (use the externalKey, externalOpportunityId, or an association).',
-    'An opportunity read needs a filter REST has: externalKey, CRM Id EQ, a Company association (by externalKey) or a Lead association (by id); a role read needs an Opportunity association (by externalKey) or a Lead association (by id). Otherwise 20110. Other criteria filter what REST returned.',
+    'An opportunity read needs a filter REST has: externalKey, CRM Id EQ, a Company association (by externalKey) or a Lead association (by id or a lead key REST filters on: Email, SFDC ids); a role read needs an Opportunity association (by externalKey) or a Lead association. Otherwise 20110. Other criteria filter what REST returned.',
+    "An opportunity's externalKey is named externalOpportunityId: REST keeps its value, not the name a SOAP write gave it (the emulator echoes that name, e.g. externalKey).",
     "A role shows PersonId, Role, IsPrimary and ExternalCreatedDate, and its opportunity as an Opportunity association with the externalKey externalOpportunityId (no OpportunityId attribute); a role's own externalKey does not exist in REST (20110).",
     "A program shows no Workspace Id (REST has none) and no Token typeAttribs (My Tokens are not read); Is Archived is false; a cost's Id is its place in the program's cost list.",
     'Programs: one REST call per program for its tags and costs when the query is not by id or name; Include Archive has no effect.',

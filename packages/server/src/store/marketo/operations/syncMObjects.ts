@@ -9,6 +9,7 @@ import { matchName } from '../../../domain/mobjects.js';
 import { MAX_SYNC_MOBJECTS } from '../../../operations/syncMObjects.js';
 import { assetGet } from '../asset-read.js';
 import type { BridgeCall } from '../bridge.js';
+import { leadIdsOfAssociation } from '../lead-lookup.js';
 import { EXTERNAL_OPPORTUNITY_ID, MOBJ_PATH, type MObjFieldMap, type MObjKind, mobjFields } from '../mobject-fields.js';
 import { associationsByType, ObjectRefused, type Prepared, writeObjects } from '../mobject-write.js';
 import { reasonOf } from '../record-result.js';
@@ -90,7 +91,12 @@ function opportunityRecord(obj: MObject, map: MObjFieldMap, op: SyncOperationEnu
   return { [EXTERNAL_OPPORTUNITY_ID]: key, ...record };
 }
 
-function roleRecord(obj: MObject, map: MObjFieldMap, type: string): Record<string, unknown> {
+async function roleRecord(
+  call: BridgeCall,
+  obj: MObject,
+  map: MObjFieldMap,
+  type: string,
+): Promise<Record<string, unknown>> {
   noTypeAttribs(obj, type);
   if (obj.id != null) throw noIds(type);
   if (obj.externalKey) throw new ObjectRefused(`${type} has no externalKey in Marketo's REST API`);
@@ -109,8 +115,13 @@ function roleRecord(obj: MObject, map: MObjFieldMap, type: string): Record<strin
   if (opportunity?.externalKey) record[EXTERNAL_OPPORTUNITY_ID] = opportunity.externalKey.value;
   const lead = assoc.get('Lead');
   if (lead) {
-    if (lead.id == null) throw new ObjectRefused('A Lead association names its lead by id on this bridge');
-    record.leadId = lead.id;
+    // As the emulator: the newest lead a key names (its highest id).
+    const ids = await leadIdsOfAssociation(call, lead, (m) => new ObjectRefused(m));
+    if (ids.length === 0) {
+      const k = lead.externalKey;
+      throw new ObjectRefused(`No lead with ${k?.name} ${k?.value}`);
+    }
+    record.leadId = Math.max(...ids);
   }
   if (record[EXTERNAL_OPPORTUNITY_ID] === undefined || record.leadId === undefined)
     throw new ObjectRefused(
@@ -247,7 +258,7 @@ export const syncMObjects: BridgeOperation<'syncMObjects'> = {
   ],
   differences: [
     'Opportunities are named by externalKey (externalOpportunityId) only: an id is FAILED, and INSERT/UPSERT without an externalKey is FAILED (REST deduplicates on it). Statuses carry no id.',
-    'A role names its opportunity by an Opportunity association with the externalKey and its lead by PersonId or a Lead association by id; OpportunityId, an id or an externalKey of the role is FAILED.',
+    'A role names its opportunity by an Opportunity association with the externalKey and its lead by PersonId or a Lead association (by id, or by a lead key REST filters on); OpportunityId, an id or an externalKey of the role is FAILED.',
     'An update that changes nothing is UPDATED (REST has no unchanged), except for programs, whose tags and costs the bridge compares first.',
     "Values REST refuses are FAILED with REST's message.",
     "A program's channel cannot be changed (FAILED): REST sets it only at creation. A Cost Id is the cost's place in the program's list (as getMObjects shows it).",
@@ -260,6 +271,7 @@ export const syncMObjects: BridgeOperation<'syncMObjects'> = {
     const fields = (kind: MObjKind) => mobjFields(call, kind);
     const outcomes = await writeObjects({
       count: objects.length,
+      idOf: (i) => objects[i].id ?? null,
       prepare: async (i): Promise<Prepared | ObjectOutcome> => {
         const obj = objects[i];
         const type = matchName(SYNC_TYPES, obj.type ?? '');
@@ -269,7 +281,7 @@ export const syncMObjects: BridgeOperation<'syncMObjects'> = {
         if (type)
           return {
             group: 'OpportunityPersonRole',
-            record: roleRecord(obj, await fields('OpportunityPersonRole'), type),
+            record: await roleRecord(call, obj, await fields('OpportunityPersonRole'), type),
           };
         throw new ObjectRefused(
           `MObject type "${obj.type}" cannot be synced; expected one of Opportunity, OpportunityPersonRole, Program`,
