@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { withBridgeMapping } = await import(
-  new URL('../packages/server/dist/src/store/marketo/mapping-doc.js', import.meta.url).href
+  new URL('../packages/server/dist/src/bridge/mapping-doc.js', import.meta.url).href
 );
 const file = resolve(root, 'README.md');
 writeFileSync(file, withBridgeMapping(readFileSync(file, 'utf8')));

@@ -9,8 +9,9 @@
  * every call (bench/: 20 µs of a 50 µs getLead). Copying the bytes into an arena is a memcpy and
  * leaves nothing for the collector. Its signatures are masked when the journal is read.
  */
+
+import type { UpstreamCallRecord } from './bridge/upstream.js';
 import { maskSecrets } from './signature-mask.js';
-import type { UpstreamCallRecord } from './store/marketo/upstream.js';
 
 export type { UpstreamCallRecord };
 export { maskSecrets };

@@ -184,7 +184,7 @@ export class Metrics {
     this.callMetrics.record(api, operation, code, seconds);
   }
 
-  /** One REST exchange of the bridge with the Marketo instance (store/marketo/upstream.ts). */
+  /** One REST exchange of the bridge with the Marketo instance (bridge/upstream.ts). */
   recordUpstream(r: { method: string; path: string; status: number; code: string | null }): void {
     const result = r.code ?? (r.status === 200 ? 'ok' : r.status === 0 ? 'network' : `http_${r.status}`);
     // Ids in paths (lists/123/leads.json) would make a series per object: they become {id}.

@@ -1,4 +1,6 @@
 /** Everything a running server shares between the SOAP pipeline and the admin API. */
+
+import type { Bridge } from './bridge/bridge.js';
 import type { ServerConfig } from './config.js';
 import type { ImportRunner } from './jobs/import-runner.js';
 import type { Journal } from './journal.js';
@@ -8,7 +10,6 @@ import type { Metrics } from './metrics.js';
 import type { RestTokens } from './rest/tokens.js';
 import type { Clock } from './state/clock.js';
 import type { OperatorState } from './state/operator-state.js';
-import type { Bridge } from './store/marketo/bridge.js';
 import type { Store } from './store/store.js';
 
 export interface Runtime {

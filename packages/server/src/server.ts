@@ -1,6 +1,8 @@
 /** Starting and stopping a server: open the backends, seed a new store, listen, shut down gracefully. */
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
+import { openBridge } from './bridge/bridge.js';
+import { isMarketoStoreUrl, parseMarketoTarget } from './bridge/target.js';
 import { DEFAULT_CONFIG, DEMO_REST_CLIENT, DEMO_USER, type ServerConfig } from './config.js';
 import { normalisePublicUrl, PublicUrlError } from './http/public-url.js';
 import { createHttpServer } from './http/server.js';
@@ -18,8 +20,6 @@ import { SharedJournal } from './shared-journal.js';
 import { maskSecrets } from './signature-mask.js';
 import { Clock } from './state/clock.js';
 import { StoredOperatorState } from './state/stored-state.js';
-import { openBridge } from './store/marketo/bridge.js';
-import { isMarketoStoreUrl, parseMarketoTarget } from './store/marketo/target.js';
 import { openStore } from './store/open.js';
 
 export interface RunningServer {

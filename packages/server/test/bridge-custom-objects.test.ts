@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FAULT } from '@mktows/protocol';
-import type { BridgeCall } from '../src/store/marketo/bridge.js';
-import { customObjectRest } from '../src/store/marketo/custom-object-type.js';
+import type { BridgeCall } from '../src/bridge/bridge.js';
+import { customObjectRest } from '../src/bridge/custom-object-type.js';
 import { assertSameAnswer } from './support/bridge.js';
 import { bridgeWithTwin, restCalls } from './support/bridge-twin.js';
 import type { SoapResult } from './support/harness.js';

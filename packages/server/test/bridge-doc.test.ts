@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { OPERATIONS } from '@mktows/protocol';
-import { renderBridgeMapping, withBridgeMapping } from '../src/store/marketo/mapping-doc.js';
+import { renderBridgeMapping, withBridgeMapping } from '../src/bridge/mapping-doc.js';
 
 const README = fileURLToPath(new URL('../../../../README.md', import.meta.url));
 

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { FAULTS, REST_ERRORS } from '@mktows/protocol';
-import { soapCodeOf, type UpstreamCallRecord, type UpstreamFault } from '../src/store/marketo/upstream.js';
+import { soapCodeOf, type UpstreamCallRecord, type UpstreamFault } from '../src/bridge/upstream.js';
 import { type BridgePair, bridgeStoreUrl, startBridgePair } from './support/bridge.js';
 import { getLeadBody, startTestServer } from './support/harness.js';
 import { REST_CLIENT } from './support/rest.js';

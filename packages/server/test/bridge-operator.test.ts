@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { BRIDGE_OPERATIONS } from '../src/bridge/operations/index.js';
 import { BRIDGE_REST_REFUSAL } from '../src/http/server.js';
-import { BRIDGE_OPERATIONS } from '../src/store/marketo/operations/index.js';
 import { type BridgePair, bridgeStoreUrl, startBridgePair } from './support/bridge.js';
 import { authHeader, envelope, getLeadBody, startTestServer, type TestServer } from './support/harness.js';
 import { runMktows, startReplica } from './support/replicas.js';

@@ -1,11 +1,11 @@
 /** The bridge's pure parts: its store URL, request building, REST → SOAP codes, caches, field pairs. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { leadRecordOf, soapValueOf } from '../src/store/marketo/lead-convert.js';
-import { LeadFieldMap } from '../src/store/marketo/lead-field-map.js';
-import { parseMarketoTarget } from '../src/store/marketo/target.js';
-import { TtlCache } from '../src/store/marketo/ttl-cache.js';
-import { buildRequest, soapCodeOf } from '../src/store/marketo/upstream.js';
+import { leadRecordOf, soapValueOf } from '../src/bridge/lead-convert.js';
+import { LeadFieldMap } from '../src/bridge/lead-field-map.js';
+import { parseMarketoTarget } from '../src/bridge/target.js';
+import { TtlCache } from '../src/bridge/ttl-cache.js';
+import { buildRequest, soapCodeOf } from '../src/bridge/upstream.js';
 import { redactStoreUrl } from '../src/store/open.js';
 
 describe('bridge store URL', () => {

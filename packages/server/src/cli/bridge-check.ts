@@ -7,13 +7,13 @@
  * token are never printed: the instance is shown as `marketo+https://CLIENT_ID:***@HOST`.
  */
 import { OPERATIONS } from '@mktows/protocol';
+import { openBridge } from '../bridge/bridge.js';
+import type { LeadFieldMap } from '../bridge/lead-field-map.js';
+import { BRIDGE_OPERATIONS } from '../bridge/operations/index.js';
+import { isMarketoStoreUrl, parseMarketoTarget } from '../bridge/target.js';
+import type { UpstreamCallRecord } from '../bridge/upstream.js';
 import { DEFAULT_CONFIG } from '../config.js';
 import { MemoryLimits } from '../limits/memory.js';
-import { openBridge } from '../store/marketo/bridge.js';
-import type { LeadFieldMap } from '../store/marketo/lead-field-map.js';
-import { BRIDGE_OPERATIONS } from '../store/marketo/operations/index.js';
-import { isMarketoStoreUrl, parseMarketoTarget } from '../store/marketo/target.js';
-import type { UpstreamCallRecord } from '../store/marketo/upstream.js';
 import { OptionsError, type ReadFile, resolveServe } from './options.js';
 
 export interface BridgeCheckIo {

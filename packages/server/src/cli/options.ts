@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { assertTimeZone } from '@mktows/protocol';
+import { isMarketoStoreUrl, parseMarketoTarget } from '../bridge/target.js';
 import { DEFAULT_CONFIG, type RestClientConfig, type ServerConfig, type UserConfig } from '../config.js';
 import { normalisePublicUrl, PublicUrlError } from '../http/public-url.js';
 import { parseDuration, parseRate } from '../limits/parse.js';
-import { isMarketoStoreUrl, parseMarketoTarget } from '../store/marketo/target.js';
 
 /** A usage error: bad flag, environment variable or config file. The CLI exits with code 2. */
 export class OptionsError extends Error {

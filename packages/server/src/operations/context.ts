@@ -1,8 +1,8 @@
 /** What a handler gets besides its params: never XML, never HTTP. */
 import type { OperationTypes, Version } from '@mktows/protocol';
+import type { BridgeCall } from '../bridge/bridge.js';
 import type { LeadSchema } from '../domain/lead-schema.js';
 import type { StreamCodec } from '../domain/stream-position.js';
-import type { BridgeCall } from '../store/marketo/bridge.js';
 import type { Store } from '../store/store.js';
 
 export interface OpContext {

@@ -19,13 +19,13 @@ import {
   type Version,
 } from '@mktows/protocol';
 import { logAccess } from '../access-log.js';
+import { BRIDGE_HANDLERS } from '../bridge/operations/index.js';
 import { type InjectedHttp, injectedResponse } from '../http/http-faults.js';
 import type { OpContext, OperationName } from '../operations/context.js';
 import { HANDLERS } from '../operations/index.js';
 import type { Runtime } from '../runtime.js';
 import { replacesResponse } from '../state/fault-rules.js';
 import { fireFaultRule } from '../state/operator-state.js';
-import { BRIDGE_HANDLERS } from '../store/marketo/operations/index.js';
 import { admit } from './admit.js';
 import { authenticate, requestSignatureOf } from './authenticate.js';
 import { isBackendFailure } from './backend-failure.js';

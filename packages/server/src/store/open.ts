@@ -1,5 +1,5 @@
 /** Opens the store named by `--store`: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`. */
-import { isMarketoStoreUrl, parseMarketoTarget } from './marketo/target.js';
+import { isMarketoStoreUrl, parseMarketoTarget } from '../bridge/target.js';
 import { openPostgresStore } from './postgres/open.js';
 import { openSqliteStore } from './sqlite/open.js';
 import type { Store } from './store.js';
