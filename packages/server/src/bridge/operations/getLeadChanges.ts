@@ -133,7 +133,7 @@ export const getLeadChanges: BridgeOperation<'getLeadChanges'> = {
     CAMPAIGN_NAME_CALL,
   ],
   differences: [
-    'remainingCount is a lower bound (MAPPING.md B5): the records read but not yet returned, or 1 while REST says more may follow; 0 only at the end.',
+    'remainingCount is a lower bound: the records read but not yet returned, or 1 while REST says more may follow; 0 only at the end.',
     'latestCreatedAt (and the end of a LastUpdateAtSelector range) is applied to what REST returns: a page may need several REST calls when much later activity lies between.',
     'startPosition.activityCreatedAt (only leads active since): REST cannot select leads by their latest activity, so each lead met is looked up (≤30 per call, every type, ≤10 per call) once per page.',
     'No filter, or excludeTypes, reads every type, ≤10 per REST call; a LeadKeySelector reads ≤30 leads per REST call: wide reads cost many calls per page.',

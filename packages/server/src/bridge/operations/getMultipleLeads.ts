@@ -29,7 +29,7 @@ export const getMultipleLeads: BridgeOperation<'getMultipleLeads'> = {
     'A SOAP batchSize over 300 takes several REST pages (REST pages at most 300 leads).',
   ],
   differences: [
-    'remainingCount is 0 on the last page and 1 otherwise: REST never counts what is left (MAPPING.md B5).',
+    'remainingCount is 0 on the last page and 1 otherwise: REST never counts what is left.',
     'LastUpdateAtSelector reads the activities of the whole window on every page (New Lead, Change Data Value, Merge Leads) and keeps the leads whose updatedAt is in the window: a change that leaves none of these activities is not seen, and a long window costs many REST calls. The read stops at the first activity after latestUpdatedAt (activity ids follow time on Marketo).',
     'LeadKeySelector with LEADOWNEREMAIL: 20110 (REST has no filter for it).',
     'includeAttributes naming a SOAP-only field (no REST field in describe, e.g. LeadOwnerEmail) is 20105.',
